@@ -1,0 +1,130 @@
+package io.sluice.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The summary.json numbers computed straight from the input files, with code that shares nothing
+ * with the pipeline: a regular expression for the Apache combined log format and a Jackson tree
+ * walk for Twitter v1.1 statuses.
+ */
+final class IndependentCounts {
+
+  /** Apache combined log format, with optional extra trailing quoted fields (nginx). */
+  private static final Pattern COMBINED = Pattern.compile(
+      "^(\\S+) (\\S+) (\\S+) \\[(\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4})\\] "
+          + "\"(\\S+) (\\S+) (\\S+)\" (\\d{3}) (\\d+|-) \"((?:[^\"\\\\]|\\\\.)*)\" \"((?:[^\"\\\\]|\\\\.)*)\"( \"[^\"]*\")*$");
+
+  private IndependentCounts() {}
+
+  static Map<String, Object> logs(Path file) throws IOException {
+    List<String> lines = lines(file);
+    long parsed = 0;
+    Map<String, Long> status = new TreeMap<>();
+    Map<String, Long> endpoints = new HashMap<>();
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    long sum = 0;
+    for (String line : lines) {
+      Matcher m = COMBINED.matcher(line);
+      if (!m.matches()) {
+        continue;
+      }
+      parsed++;
+      status.merge(m.group(8), 1L, Long::sum);
+      String target = m.group(6);
+      int q = target.indexOf('?');
+      endpoints.merge(q < 0 ? target : target.substring(0, q), 1L, Long::sum);
+      long bytes = m.group(9).equals("-") ? 0 : Long.parseLong(m.group(9));
+      min = Math.min(min, bytes);
+      max = Math.max(max, bytes);
+      sum += bytes;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("lines", (long) lines.size());
+    out.put("parsed", parsed);
+    out.put("rejected", lines.size() - parsed);
+    out.put("statusCounts", status);
+    out.put("topEndpoints", top(endpoints, "endpoint"));
+    out.put("contentSizeMin", parsed == 0 ? 0 : min);
+    out.put("contentSizeMax", parsed == 0 ? 0 : max);
+    out.put("contentSizeAvg", parsed == 0 ? 0.0 : (double) sum / parsed);
+    return out;
+  }
+
+  static Map<String, Object> tweets(Path file) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = lines(file);
+    Map<String, JsonNode> byId = new LinkedHashMap<>();
+    long rejected = 0;
+    for (String line : lines) {
+      JsonNode t;
+      try {
+        t = json.readTree(line);
+      } catch (IOException e) {
+        rejected++;
+        continue;
+      }
+      if (t == null || !t.isObject() || !t.hasNonNull("id_str") || !t.has("user")
+          || !(t.hasNonNull("text") || t.hasNonNull("full_text"))) {
+        rejected++;
+        continue;
+      }
+      byId.putIfAbsent(t.get("id_str").asText(), t);
+    }
+    Map<String, Long> languages = new TreeMap<>();
+    Map<String, Long> hashtags = new HashMap<>();
+    for (JsonNode t : byId.values()) {
+      String lang = t.path("lang").isTextual() && !t.path("lang").asText().isEmpty() ? t.path("lang").asText() : "und";
+      languages.merge(lang, 1L, Long::sum);
+      JsonNode entities = t.path("truncated").asBoolean(false) && t.has("extended_tweet")
+          ? t.path("extended_tweet").path("entities") : t.path("entities");
+      Set<String> tags = new LinkedHashSet<>();
+      for (JsonNode h : entities.path("hashtags")) {
+        tags.add(h.path("text").asText().toLowerCase(Locale.ROOT));
+      }
+      tags.forEach(tag -> hashtags.merge(tag, 1L, Long::sum));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("records", (long) lines.size());
+    out.put("tweets", (long) byId.size());
+    out.put("rejected", rejected);
+    out.put("topHashtags", top(hashtags, "hashtag"));
+    out.put("languages", languages);
+    return out;
+  }
+
+  /** Top 10 by count desc, then key asc, as {key: count} pairs in order. */
+  private static List<Map.Entry<String, Long>> top(Map<String, Long> counts, String what) {
+    List<Map.Entry<String, Long>> all = new ArrayList<>(counts.entrySet());
+    all.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
+    return all.subList(0, Math.min(10, all.size()));
+  }
+
+  /** Lines as split on '\n' (a final line without newline counts; one trailing '\r' dropped). */
+  static List<String> lines(Path file) throws IOException {
+    String all = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    List<String> out = new ArrayList<>(List.of(all.split("\n", -1)));
+    if (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) {
+      out.remove(out.size() - 1);
+    }
+    out.replaceAll(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l);
+    return out;
+  }
+}

@@ -1,0 +1,102 @@
+package io.sluice.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Flume 1.11 agent in its own JVM ({@code org.apache.flume.node.Application -n NAME -f FILE}, as
+ * {@code flume-ng agent} runs it), with Flume's HTTP JSON monitoring on a loopback port so the
+ * launcher can read its counters ({@code GET /metrics}).
+ */
+public final class FlumeAgent implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String name;
+  private final ManagedProcess process;
+  private final int metricsPort;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private FlumeAgent(String name, ManagedProcess process, int metricsPort) {
+    this.name = name;
+    this.process = process;
+    this.metricsPort = metricsPort;
+  }
+
+  /**
+   * Starts agent {@code name} from {@code conf/agents/NAME-agent.properties} with {@code env} (the
+   * {@code ${env:...}} values of that file) and returns once its metrics endpoint answers and
+   * every port in {@code ports} accepts connections.
+   */
+  public static FlumeAgent start(SluiceHome home, String name, Map<String, String> env, List<Integer> ports,
+      Path workDir, Path logDir, Duration timeout) throws IOException, InterruptedException {
+    int metricsPort = Net.freePort();
+    List<String> cmd = new ArrayList<>(List.of(Jvm.javaBinary(), "-Xms128m", "-Xmx512m",
+        "-Dlog4j.configurationFile=" + home.conf().resolve("log4j2.xml"),
+        "-Dflume.monitoring.type=http",
+        "-Dflume.monitoring.port=" + metricsPort,
+        "-cp", home.flumeClasspath(),
+        "org.apache.flume.node.Application",
+        "-n", name,
+        "-f", home.agentConfig(name).toString()));
+    Path log = logDir.resolve(name + "-agent.log");
+    ManagedProcess p = ManagedProcess.start(name + " agent", cmd, env, workDir, log);
+    FlumeAgent agent = new FlumeAgent(name, p, metricsPort);
+    try {
+      Deadline.await(() -> agent.metrics() != null && ports.stream().allMatch(port -> Net.isOpen(Net.LOOPBACK, port)),
+          p::isAlive, timeout, Duration.ofMillis(250),
+          () -> "Flume agent '" + name + "' did not start" + (p.isAlive() ? " within " + timeout.toSeconds() + " s" : " (exit " + p.exitValue() + ")")
+              + "; see " + log + System.lineSeparator() + p.logTail(20));
+    } catch (RuntimeException | InterruptedException e) {
+      agent.close();
+      throw e;
+    }
+    return agent;
+  }
+
+  /** Flume's counters ({@code {"SOURCE.replay": {"EventAcceptedCount": "42", ...}, ...}}), or null when unreachable. */
+  public JsonNode metrics() {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + Net.LOOPBACK + ":" + metricsPort + "/metrics"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** A counter of a component ({@code "SOURCE.replay"}, {@code "EventAcceptedCount"}), 0 when absent. */
+  public static long counter(JsonNode metrics, String component, String counter) {
+    if (metrics == null) {
+      return 0;
+    }
+    JsonNode v = metrics.path(component).path(counter);
+    return v.isMissingNode() ? 0 : Long.parseLong(v.asText("0"));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ManagedProcess process() {
+    return process;
+  }
+
+  @Override
+  public void close() {
+    process.stop(Duration.ofSeconds(15));
+  }
+}

@@ -1,0 +1,55 @@
+package io.sluice.launcher;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Spark 2.4.7 application started through {@code org.apache.spark.deploy.SparkSubmit} from the jars
+ * in {@code lib/spark}, in its own JVM with the JDK 17 module openings and
+ * {@code spark.driver.host=127.0.0.1}.
+ */
+public final class SparkJob implements AutoCloseable {
+
+  private final ManagedProcess process;
+
+  private SparkJob(ManagedProcess process) {
+    this.process = process;
+  }
+
+  /**
+   * Submits {@code mainClass} of {@code jobs/sluice-spark-jobs.jar} to {@code master} with
+   * {@code jobArgs}.
+   */
+  public static SparkJob submit(SluiceHome home, String master, String mainClass, List<String> jobArgs,
+      Path workDir, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Jvm.javaBinary());
+    cmd.add("-Xms256m");
+    cmd.add("-Xmx1g");
+    cmd.addAll(home.jdk17Opens());
+    cmd.add("-Dspark.driver.host=" + Net.LOOPBACK);
+    cmd.add("-Dlog4j.configuration=file:" + home.conf().resolve("spark-log4j.properties"));
+    cmd.addAll(List.of("-cp", home.sparkClasspath(), "org.apache.spark.deploy.SparkSubmit",
+        "--master", master,
+        "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.driver.host=" + Net.LOOPBACK,
+        "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", home.jdk17Opens()),
+        "--class", mainClass,
+        home.jobsJar().toString()));
+    cmd.addAll(jobArgs);
+    return new SparkJob(ManagedProcess.start("spark job", cmd, Map.of("SPARK_LOCAL_IP", Net.LOOPBACK), workDir, log));
+  }
+
+  public ManagedProcess process() {
+    return process;
+  }
+
+  @Override
+  public void close() {
+    process.stop(Duration.ofSeconds(15));
+  }
+}

@@ -1,0 +1,231 @@
+package io.sluice.flume.interceptor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flume.Context;
+import org.apache.flume.Event;
+import org.apache.flume.interceptor.Interceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parses Apache HTTP Server access-log lines into event headers; the body is never modified and
+ * no event is ever dropped.
+ *
+ * <h2>Accepted formats</h2>
+ * The Common Log Format and the Combined Log Format of the Apache HTTP Server 2.4 documentation
+ * (<a href="https://httpd.apache.org/docs/2.4/logs.html#accesslog">Log Files: Access Log</a>):
+ * <pre>
+ * common:   %h %l %u %t "%r" %&gt;s %b
+ * combined: %h %l %u %t "%r" %&gt;s %b "%{Referer}i" "%{User-agent}i"
+ * </pre>
+ * plus, after the user agent, any number of extra quoted fields as nginx writes them (e.g.
+ * {@code "$http_x_forwarded_for"}); they are validated but not turned into headers. Details:
+ * <ul>
+ *   <li>Fields are separated by one or more spaces. Trailing spaces, tabs, CR and LF are
+ *       ignored, so CRLF lines parse.</li>
+ *   <li>{@code %t} is exactly {@code [dd/MMM/yyyy:HH:mm:ss +hhmm]} with an English month
+ *       abbreviation (any case); the date must exist and the offset be at most 18:00.</li>
+ *   <li>Inside quoted fields a backslash escapes the next character (Apache and nginx write
+ *       {@code "} as {@code \"} or {@code \x22}); values are kept as written, not unescaped.</li>
+ *   <li>{@code "%r"} is {@code METHOD TARGET PROTOCOL}: METHOD an RFC 9110 token, PROTOCOL
+ *       {@code HTTP/<digits>[.<digits>]}, TARGET everything between them (spaces included, as
+ *       a client may have sent them). Two special cases are accepted rather than rejected so
+ *       that status counts stay complete: a request line {@code "-"} (or {@code ""}), which
+ *       Apache writes when no request line was received (e.g. {@code "-" 400 0} or
+ *       {@code "-" 408}), gives method, path and protocol {@code -}; an HTTP/0.9-style
+ *       {@code "GET /"} without a protocol gives an empty {@code protocol}.</li>
+ *   <li>{@code %>s} is three digits in 100..599; {@code %b} is {@code -} (read as 0) or up to
+ *       18 digits.</li>
+ * </ul>
+ *
+ * <h2>Headers of a parsed line</h2>
+ * {@value #CLIENT_IP_HEADER}, {@value #TIMESTAMP_HEADER} (request time in epoch milliseconds;
+ * replaces any existing value such as a source's read time, so time-bucketing sinks use the log
+ * time), {@value #METHOD_HEADER}, {@value #PATH_HEADER} (the request target as written,
+ * including any query string), {@value #PROTOCOL_HEADER}, {@value #STATUS_HEADER},
+ * {@value #BYTES_HEADER} ({@code -} becomes {@code 0}); in combined format also
+ * {@value #REFERRER_HEADER} and {@value #USER_AGENT_HEADER} (a logged {@code -} stays {@code -});
+ * those two are not set for common-format lines. The body is decoded as UTF-8 with malformed
+ * bytes replaced by U+FFFD for the header values only.
+ *
+ * <h2>Rejected lines</h2>
+ * A line that does not parse keeps its body and its existing headers, gets no parse headers, and
+ * gets {@value RejectionHeaders#REJECT_REASON} = one {@link RejectReason#code()} and
+ * {@value RejectionHeaders#REJECTED_BY} = {@value #REJECTED_BY}. The codes form a closed set
+ * (agent configurations route on them) and the first problem met scanning left to right wins:
+ * <ul>
+ *   <li>{@code empty-line}: nothing but blanks;</li>
+ *   <li>{@code missing-field}: the line ends, or the next character is not the field's opening
+ *       {@code [} or {@code "}, before all of {@code %h %l %u [%t] "%r" %>s %b} were read; or a
+ *       referrer is present without a user agent;</li>
+ *   <li>{@code unterminated-quote}: a quoted field has no closing quote;</li>
+ *   <li>{@code unterminated-bracket}: {@code [} of {@code %t} has no closing {@code ]};</li>
+ *   <li>{@code bad-timestamp}: {@code %t} is not a valid {@code dd/MMM/yyyy:HH:mm:ss +hhmm};</li>
+ *   <li>{@code bad-request}: {@code "%r"} is not a request line as described above;</li>
+ *   <li>{@code bad-status}: {@code %>s} is not three digits in 100..599;</li>
+ *   <li>{@code bad-bytes}: {@code %b} is neither {@code -} nor a decimal number;</li>
+ *   <li>{@code trailing-garbage}: unexpected characters after a complete field, e.g. an unquoted
+ *       value after {@code %b} or after the user agent, or text glued to a closing quote.</li>
+ * </ul>
+ *
+ * <p>Instances are immutable and thread-safe; the parser scans each line once and does not throw
+ * for any input. Configure as {@code io.sluice.flume.interceptor.AccessLogInterceptor$Builder}
+ * (no configuration keys).
+ */
+public final class AccessLogInterceptor implements Interceptor {
+
+  /** Header: remote host {@code %h} as logged (an address, or a name with HostnameLookups). */
+  public static final String CLIENT_IP_HEADER = "clientIp";
+  /** Header: request time {@code %t} in epoch milliseconds (decimal string). */
+  public static final String TIMESTAMP_HEADER = "timestamp";
+  /** Header: request method, or {@code -} when no request line was logged. */
+  public static final String METHOD_HEADER = "method";
+  /** Header: request target as written, including the query string, or {@code -}. */
+  public static final String PATH_HEADER = "path";
+  /** Header: protocol such as {@code HTTP/1.1}; empty for HTTP/0.9; {@code -} with no request. */
+  public static final String PROTOCOL_HEADER = "protocol";
+  /** Header: final status {@code %>s}, 100..599. */
+  public static final String STATUS_HEADER = "status";
+  /** Header: response size {@code %b} in bytes; {@code 0} when logged as {@code -}. */
+  public static final String BYTES_HEADER = "bytes";
+  /** Header (combined format only): the Referer as logged, {@code -} when absent. */
+  public static final String REFERRER_HEADER = "referrer";
+  /** Header (combined format only): the User-Agent as logged, {@code -} when absent. */
+  public static final String USER_AGENT_HEADER = "userAgent";
+
+  /** Value of {@value RejectionHeaders#REJECTED_BY} on events this interceptor rejects. */
+  public static final String REJECTED_BY = "access-log-interceptor";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AccessLogInterceptor.class);
+
+  /** Why a line was rejected; {@link #code()} is the value of the reject-reason header. */
+  public enum RejectReason {
+    /** The line is empty or blank. */
+    EMPTY_LINE("empty-line"),
+    /** A mandatory field is absent (the line ended or the field's delimiter is missing). */
+    MISSING_FIELD("missing-field"),
+    /** A quoted field has no closing quote. */
+    UNTERMINATED_QUOTE("unterminated-quote"),
+    /** The {@code [} of the time field has no closing {@code ]}. */
+    UNTERMINATED_BRACKET("unterminated-bracket"),
+    /** The time field is not a valid {@code dd/MMM/yyyy:HH:mm:ss +hhmm}. */
+    BAD_TIMESTAMP("bad-timestamp"),
+    /** The quoted request is not {@code METHOD TARGET [PROTOCOL]} nor {@code -}. */
+    BAD_REQUEST("bad-request"),
+    /** The status is not three digits in 100..599. */
+    BAD_STATUS("bad-status"),
+    /** The byte count is neither {@code -} nor a decimal number. */
+    BAD_BYTES("bad-bytes"),
+    /** Unexpected characters follow a complete field. */
+    TRAILING_GARBAGE("trailing-garbage");
+
+    private final String code;
+
+    RejectReason(String code) {
+      this.code = code;
+    }
+
+    /**
+     * The value of the reject-reason header.
+     *
+     * @return the code, e.g. {@code unterminated-quote}
+     */
+    public String code() {
+      return code;
+    }
+  }
+
+  private AccessLogInterceptor() {
+  }
+
+  @Override
+  public void initialize() {
+    // stateless
+  }
+
+  /**
+   * Adds the parse headers, or the reject headers, to the event.
+   *
+   * @param event the event; its body is read, never modified
+   * @return the same event; null only when {@code event} is null
+   */
+  @Override
+  public Event intercept(Event event) {
+    if (event == null) {
+      return null;
+    }
+    byte[] body = event.getBody();
+    String line = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+    AccessLogParser.Result result;
+    try {
+      result = AccessLogParser.parse(line);
+    } catch (RuntimeException e) {
+      // The parser is written not to throw; should a bug slip through, one line must not block
+      // the whole batch (a source would retry it forever). Closest code: a field ran short.
+      LOG.warn("Access-log parser failed on a line; rejecting it as {}",
+          RejectReason.MISSING_FIELD.code(), e);
+      result = AccessLogParser.Result.rejected(RejectReason.MISSING_FIELD);
+    }
+    Map<String, String> headers = event.getHeaders();
+    if (result.isParsed()) {
+      AccessLogEntry entry = result.entry();
+      headers.put(CLIENT_IP_HEADER, entry.clientIp());
+      headers.put(TIMESTAMP_HEADER, Long.toString(entry.timestampMs()));
+      headers.put(METHOD_HEADER, entry.method());
+      headers.put(PATH_HEADER, entry.path());
+      headers.put(PROTOCOL_HEADER, entry.protocol());
+      headers.put(STATUS_HEADER, Integer.toString(entry.status()));
+      headers.put(BYTES_HEADER, Long.toString(entry.bytes()));
+      if (entry.userAgent() != null) {
+        headers.put(REFERRER_HEADER, entry.referrer());
+        headers.put(USER_AGENT_HEADER, entry.userAgent());
+      }
+    } else {
+      headers.put(RejectionHeaders.REJECT_REASON, result.reason().code());
+      headers.put(RejectionHeaders.REJECTED_BY, REJECTED_BY);
+    }
+    return event;
+  }
+
+  /**
+   * Intercepts every event of the batch.
+   *
+   * @return a list with the same events in the same order (null elements skipped); never null
+   */
+  @Override
+  public List<Event> intercept(List<Event> events) {
+    if (events == null) {
+      return new ArrayList<>(0);
+    }
+    List<Event> out = new ArrayList<>(events.size());
+    for (Event event : events) {
+      Event intercepted = intercept(event);
+      if (intercepted != null) {
+        out.add(intercepted);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    // stateless
+  }
+
+  /** Builds {@link AccessLogInterceptor}; it has no configuration keys. */
+  public static class Builder implements Interceptor.Builder {
+
+    @Override
+    public Interceptor build() {
+      return new AccessLogInterceptor();
+    }
+
+    @Override
+    public void configure(Context context) {
+      // no configuration keys
+    }
+  }
+}

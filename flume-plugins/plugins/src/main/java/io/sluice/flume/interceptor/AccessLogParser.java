@@ -1,0 +1,424 @@
+package io.sluice.flume.interceptor;
+
+import io.sluice.flume.interceptor.AccessLogInterceptor.RejectReason;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.Year;
+
+/**
+ * Single-pass, allocation-light parser of one access-log line; see {@link AccessLogInterceptor}
+ * for the accepted grammar and the meaning of each reject code.
+ *
+ * <p>The parser scans the line once with {@code charAt}/{@code indexOf}, never uses regular
+ * expressions and never throws: every outcome is a {@link Result}.
+ */
+final class AccessLogParser {
+
+  /**
+   * Outcome of parsing one line: exactly one of {@code entry} and {@code reason} is non-null.
+   *
+   * @param entry the parsed fields, or null when rejected
+   * @param reason why the line was rejected, or null when parsed
+   */
+  record Result(AccessLogEntry entry, RejectReason reason) {
+
+    static Result parsed(AccessLogEntry entry) {
+      return new Result(entry, null);
+    }
+
+    static Result rejected(RejectReason reason) {
+      return new Result(null, reason);
+    }
+
+    boolean isParsed() {
+      return entry != null;
+    }
+  }
+
+  /** The request-line placeholder Apache logs when there was no request line. */
+  static final String NO_REQUEST = "-";
+
+  private static final long INVALID = Long.MIN_VALUE;
+  /** Length of {@code dd/MMM/yyyy:HH:mm:ss +hhmm}. */
+  private static final int TIMESTAMP_LENGTH = 26;
+  private static final String[] MONTHS = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+  };
+  private static final int MAX_OFFSET_SECONDS = 18 * 3600;
+  private static final int MAX_BYTES_DIGITS = 18;
+  private static final String HTTP_PREFIX = "HTTP/";
+  /** RFC 9110 "tchar" punctuation; letters and digits are checked separately. */
+  private static final String TOKEN_PUNCTUATION = "!#$%&'*+-.^_`|~";
+
+  private final String line;
+  /** End of the line, exclusive, without trailing spaces, tabs, CR or LF. */
+  private final int end;
+  private int pos;
+
+  private AccessLogParser(String line) {
+    int trimmedEnd = line.length();
+    while (trimmedEnd > 0 && isTrailingBlank(line.charAt(trimmedEnd - 1))) {
+      trimmedEnd--;
+    }
+    this.line = line;
+    this.end = trimmedEnd;
+  }
+
+  /**
+   * Parses one line.
+   *
+   * @param line the decoded line, without or with its line terminator
+   * @return the parsed entry or the reject reason; never null
+   */
+  static Result parse(String line) {
+    return new AccessLogParser(line).parse();
+  }
+
+  private Result parse() {
+    if (end == 0) {
+      return Result.rejected(RejectReason.EMPTY_LINE);
+    }
+    // %h %l %u
+    String clientIp = token();
+    if (clientIp.isEmpty()) {
+      return Result.rejected(RejectReason.MISSING_FIELD);
+    }
+    RejectReason reason = nextField();
+    for (int field = 0; field < 2 && reason == null; field++) { // %l ident, %u user: not kept
+      token();
+      reason = nextField();
+    }
+    if (reason != null) {
+      return Result.rejected(reason);
+    }
+    // [%t]
+    if (line.charAt(pos) != '[') {
+      return Result.rejected(RejectReason.MISSING_FIELD);
+    }
+    int closingBracket = line.indexOf(']', pos + 1);
+    if (closingBracket < 0 || closingBracket >= end) {
+      return Result.rejected(RejectReason.UNTERMINATED_BRACKET);
+    }
+    long timestampMs = parseTimestamp(pos + 1, closingBracket);
+    if (timestampMs == INVALID) {
+      return Result.rejected(RejectReason.BAD_TIMESTAMP);
+    }
+    pos = closingBracket + 1;
+    if ((reason = nextField()) != null) {
+      return Result.rejected(reason);
+    }
+    // "%r"
+    if (line.charAt(pos) != '"') {
+      return Result.rejected(RejectReason.MISSING_FIELD);
+    }
+    int closingQuote = closingQuote(pos + 1);
+    if (closingQuote < 0) {
+      return Result.rejected(RejectReason.UNTERMINATED_QUOTE);
+    }
+    String[] request = parseRequest(line.substring(pos + 1, closingQuote));
+    if (request == null) {
+      return Result.rejected(RejectReason.BAD_REQUEST);
+    }
+    pos = closingQuote + 1;
+    if ((reason = nextField()) != null) {
+      return Result.rejected(reason);
+    }
+    // %>s
+    int status = parseStatus(token());
+    if (status < 0) {
+      return Result.rejected(RejectReason.BAD_STATUS);
+    }
+    if ((reason = nextField()) != null) {
+      return Result.rejected(reason);
+    }
+    // %b
+    long bytes = parseBytes(token());
+    if (bytes < 0) {
+      return Result.rejected(RejectReason.BAD_BYTES);
+    }
+    if (pos == end) { // common log format
+      return Result.parsed(new AccessLogEntry(clientIp, timestampMs, request[0], request[1],
+          request[2], status, bytes, null, null));
+    }
+    // "%{Referer}i" "%{User-agent}i": optional as a pair
+    skipSpaces();
+    if (line.charAt(pos) != '"') {
+      return Result.rejected(RejectReason.TRAILING_GARBAGE);
+    }
+    String referrer = quoted();
+    if (referrer == null) {
+      return Result.rejected(RejectReason.UNTERMINATED_QUOTE);
+    }
+    if ((reason = nextField()) != null) {
+      return Result.rejected(reason);
+    }
+    if (line.charAt(pos) != '"') {
+      return Result.rejected(RejectReason.MISSING_FIELD);
+    }
+    String userAgent = quoted();
+    if (userAgent == null) {
+      return Result.rejected(RejectReason.UNTERMINATED_QUOTE);
+    }
+    // nginx-style extra quoted fields, e.g. "$http_x_forwarded_for": checked, not kept
+    while (pos < end) {
+      if (line.charAt(pos) != ' ') {
+        return Result.rejected(RejectReason.TRAILING_GARBAGE);
+      }
+      skipSpaces();
+      if (line.charAt(pos) != '"') {
+        return Result.rejected(RejectReason.TRAILING_GARBAGE);
+      }
+      if (quoted() == null) {
+        return Result.rejected(RejectReason.UNTERMINATED_QUOTE);
+      }
+    }
+    return Result.parsed(new AccessLogEntry(clientIp, timestampMs, request[0], request[1],
+        request[2], status, bytes, referrer, userAgent));
+  }
+
+  // ---------------------------------------------------------------- scanning
+
+  /** Reads the run of non-space characters at {@code pos} (possibly empty). */
+  private String token() {
+    int start = pos;
+    while (pos < end && line.charAt(pos) != ' ') {
+      pos++;
+    }
+    return line.substring(start, pos);
+  }
+
+  /**
+   * Moves from the end of a field to the start of the next, mandatory one.
+   *
+   * @return null when positioned on the next field; {@code MISSING_FIELD} when the line ended;
+   *     {@code TRAILING_GARBAGE} when the field is followed by something other than a space
+   */
+  private RejectReason nextField() {
+    if (pos >= end) {
+      return RejectReason.MISSING_FIELD;
+    }
+    if (line.charAt(pos) != ' ') {
+      return RejectReason.TRAILING_GARBAGE;
+    }
+    skipSpaces(); // trailing blanks are outside [0, end), so a field follows
+    return null;
+  }
+
+  private void skipSpaces() {
+    while (pos < end && line.charAt(pos) == ' ') {
+      pos++;
+    }
+  }
+
+  /**
+   * Reads the quoted field opening at {@code pos} and moves past its closing quote.
+   *
+   * @return the content between the quotes, as written; null if the closing quote is missing
+   */
+  private String quoted() {
+    int closing = closingQuote(pos + 1);
+    if (closing < 0) {
+      return null;
+    }
+    String value = line.substring(pos + 1, closing);
+    pos = closing + 1;
+    return value;
+  }
+
+  /**
+   * Index of the first unescaped {@code '"'} at or after {@code from}, or -1. Apache
+   * (mod_log_config) and nginx both write {@code "} and {@code \} inside quoted fields as
+   * backslash sequences, so a backslash always escapes the next character.
+   */
+  private int closingQuote(int from) {
+    for (int i = from; i < end; i++) {
+      char c = line.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '"') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  // ---------------------------------------------------------------- fields
+
+  /**
+   * Parses {@code dd/MMM/yyyy:HH:mm:ss +hhmm} in {@code line[from, to)}.
+   *
+   * @return epoch milliseconds, or {@link #INVALID}
+   */
+  private long parseTimestamp(int from, int to) {
+    if (to - from != TIMESTAMP_LENGTH
+        || line.charAt(from + 2) != '/' || line.charAt(from + 6) != '/'
+        || line.charAt(from + 11) != ':' || line.charAt(from + 14) != ':'
+        || line.charAt(from + 17) != ':' || line.charAt(from + 20) != ' ') {
+      return INVALID;
+    }
+    int day = digits(from, from + 2);
+    int month = month(from + 3);
+    int year = digits(from + 7, from + 11);
+    int hour = digits(from + 12, from + 14);
+    int minute = digits(from + 15, from + 17);
+    int second = digits(from + 18, from + 20);
+    char sign = line.charAt(from + 21);
+    int offsetHours = digits(from + 22, from + 24);
+    int offsetMinutes = digits(from + 24, from + 26);
+    if (day < 1 || month < 1 || year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59 || (sign != '+' && sign != '-')
+        || offsetHours < 0 || offsetMinutes < 0 || offsetMinutes > 59
+        || day > Month.of(month).length(Year.isLeap(year))) {
+      return INVALID;
+    }
+    int offsetSeconds = offsetHours * 3600 + offsetMinutes * 60;
+    if (offsetSeconds > MAX_OFFSET_SECONDS) {
+      return INVALID;
+    }
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
+    long epochSecond = epochDay * 86_400 + hour * 3600 + minute * 60 + second
+        - (sign == '-' ? -offsetSeconds : offsetSeconds);
+    return epochSecond * 1000;
+  }
+
+  /** English three-letter month at {@code from} (any case), 1..12; -1 if none. */
+  private int month(int from) {
+    for (int i = 0; i < MONTHS.length; i++) {
+      if (line.regionMatches(true, from, MONTHS[i], 0, 3)) {
+        return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** Value of the ASCII decimal digits {@code line[from, to)} (at most 9); -1 otherwise. */
+  private int digits(int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      char c = line.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  /** Three ASCII digits 100..599, else -1. */
+  private static int parseStatus(String token) {
+    if (token.length() != 3) {
+      return -1;
+    }
+    int status = 0;
+    for (int i = 0; i < 3; i++) {
+      char c = token.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      status = status * 10 + (c - '0');
+    }
+    return status >= 100 && status <= 599 ? status : -1;
+  }
+
+  /** {@code -} is 0; otherwise 1..18 ASCII digits; -1 when invalid. */
+  private static long parseBytes(String token) {
+    if (token.equals("-")) {
+      return 0;
+    }
+    if (token.isEmpty() || token.length() > MAX_BYTES_DIGITS) {
+      return -1;
+    }
+    long bytes = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      bytes = bytes * 10 + (c - '0');
+    }
+    return bytes;
+  }
+
+  /**
+   * Splits a request line into method, target and protocol.
+   *
+   * @return {@code {method, target, protocol}}, or null when it is not a request line
+   */
+  private static String[] parseRequest(String request) {
+    if (request.isEmpty() || request.equals(NO_REQUEST)) {
+      return new String[] {NO_REQUEST, NO_REQUEST, NO_REQUEST};
+    }
+    int firstSpace = request.indexOf(' ');
+    if (firstSpace <= 0 || !isToken(request, 0, firstSpace)) {
+      return null;
+    }
+    String method = request.substring(0, firstSpace);
+    int lastSpace = request.lastIndexOf(' ');
+    String target;
+    String protocol;
+    if (lastSpace == firstSpace) { // HTTP/0.9: "GET /path"
+      target = request.substring(firstSpace + 1);
+      protocol = "";
+    } else {
+      protocol = request.substring(lastSpace + 1);
+      if (!isHttpVersion(protocol)) {
+        return null;
+      }
+      target = request.substring(firstSpace + 1, lastSpace);
+    }
+    if (target.isBlank()) {
+      return null;
+    }
+    return new String[] {method, target, protocol};
+  }
+
+  /** {@code HTTP/} followed by digits, optionally {@code .} and digits. */
+  private static boolean isHttpVersion(String protocol) {
+    if (!protocol.startsWith(HTTP_PREFIX)) {
+      return false;
+    }
+    int i = HTTP_PREFIX.length();
+    int major = i;
+    while (i < protocol.length() && isDigit(protocol.charAt(i))) {
+      i++;
+    }
+    if (i == major) {
+      return false;
+    }
+    if (i == protocol.length()) {
+      return true;
+    }
+    if (protocol.charAt(i) != '.') {
+      return false;
+    }
+    int minor = ++i;
+    while (i < protocol.length() && isDigit(protocol.charAt(i))) {
+      i++;
+    }
+    return i > minor && i == protocol.length();
+  }
+
+  /** RFC 9110 token: one or more tchar. */
+  private static boolean isToken(String s, int from, int to) {
+    if (from >= to) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c)
+          || TOKEN_PUNCTUATION.indexOf(c) >= 0;
+      if (!tchar) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isTrailingBlank(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  }
+}

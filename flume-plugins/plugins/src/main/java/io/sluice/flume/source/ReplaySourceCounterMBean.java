@@ -1,0 +1,24 @@
+package io.sluice.flume.source;
+
+import org.apache.flume.instrumentation.SourceCounterMBean;
+
+/**
+ * JMX view of {@link ReplaySourceCounter}: the standard source counters plus
+ * {@code EndOfInputCount}.
+ *
+ * <p>Registered by Flume under {@code org.apache.flume.source:type=<source name>} and therefore
+ * also served by Flume's HTTP JSON monitoring as {@code SOURCE.<source name>}. A launcher knows a
+ * one-shot replay has finished when {@code EndOfInputCount} is 1; at that point
+ * {@code EventAcceptedCount} is final.
+ */
+public interface ReplaySourceCounterMBean extends SourceCounterMBean {
+
+  /**
+   * Number of times the input file was read to its end and every event of that pass was accepted
+   * by the channel: 0 while the (first) pass is running, 1 after a complete replay with
+   * {@code loop=false}, one more per pass with {@code loop=true}.
+   *
+   * @return the number of completed passes
+   */
+  long getEndOfInputCount();
+}

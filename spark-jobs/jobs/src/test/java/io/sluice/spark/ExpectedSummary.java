@@ -1,0 +1,125 @@
+package io.sluice.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The summary.json a list of events should produce, computed with plain Java collections straight
+ * from the header maps, written from the contract and not from the production code.
+ */
+final class ExpectedSummary {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ExpectedSummary() {}
+
+  /** Expected summary.json of {@code events} (in any order, duplicates allowed) as a JSON tree. */
+  static JsonNode of(Collection<Map<String, String>> events) {
+    Map<String, Map<String, String>> byEventId = new LinkedHashMap<>();
+    for (Map<String, String> e : events) {
+      byEventId.putIfAbsent(e.get("eventId"), e);
+    }
+    long logParsed = 0;
+    long logRejected = 0;
+    Map<String, Long> statuses = new TreeMap<>();
+    Map<String, Long> endpoints = new HashMap<>();
+    long sizeCount = 0;
+    long sizeSum = 0;
+    long sizeMin = Long.MAX_VALUE;
+    long sizeMax = Long.MIN_VALUE;
+    long tweetRecords = 0;
+    long tweetRejected = 0;
+    Map<String, Map<String, String>> tweetsById = new TreeMap<>();
+    for (Map<String, String> e : byEventId.values()) {
+      boolean rejected = e.containsKey("rejectReason");
+      if ("logs".equals(e.get("pipeline"))) {
+        if (rejected) {
+          logRejected++;
+          continue;
+        }
+        logParsed++;
+        statuses.merge(e.get("status"), 1L, Long::sum);
+        String path = e.get("path");
+        endpoints.merge(path.contains("?") ? path.substring(0, path.indexOf('?')) : path, 1L, Long::sum);
+        long bytes = Long.parseLong(e.get("bytes"));
+        sizeCount++;
+        sizeSum += bytes;
+        sizeMin = Math.min(sizeMin, bytes);
+        sizeMax = Math.max(sizeMax, bytes);
+      } else if ("tweets".equals(e.get("pipeline"))) {
+        tweetRecords++;
+        if (rejected) {
+          tweetRejected++;
+        } else {
+          tweetsById.putIfAbsent(e.get("tweetId"), e);
+        }
+      }
+    }
+    Map<String, Long> languages = new TreeMap<>();
+    Map<String, Long> hashtags = new HashMap<>();
+    for (Map<String, String> t : tweetsById.values()) {
+      languages.merge(t.get("lang"), 1L, Long::sum);
+      String tags = t.get("hashtags");
+      if (!tags.isEmpty()) {
+        for (String tag : tags.split(" ")) {
+          hashtags.merge(tag, 1L, Long::sum);
+        }
+      }
+    }
+
+    Map<String, Object> logs = new LinkedHashMap<>();
+    logs.put("lines", logParsed + logRejected);
+    logs.put("parsed", logParsed);
+    logs.put("rejected", logRejected);
+    logs.put("statusCounts", statuses);
+    logs.put("topEndpoints", top(endpoints, "endpoint"));
+    Map<String, Object> size = new LinkedHashMap<>();
+    size.put("min", sizeCount == 0 ? 0 : sizeMin);
+    size.put("max", sizeCount == 0 ? 0 : sizeMax);
+    size.put("avg", sizeCount == 0 ? 0.0 : (double) sizeSum / sizeCount);
+    logs.put("contentSize", size);
+    Map<String, Object> tweets = new LinkedHashMap<>();
+    tweets.put("records", tweetRecords);
+    tweets.put("tweets", (long) tweetsById.size());
+    tweets.put("rejected", tweetRejected);
+    tweets.put("topHashtags", top(hashtags, "hashtag"));
+    tweets.put("languages", languages);
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("logs", logs);
+    root.put("tweets", tweets);
+    return normalized(root);
+  }
+
+  /** A JSON tree as it reads back from text, so numbers compare by value. */
+  static JsonNode normalized(Object value) {
+    try {
+      return JSON.readTree(value instanceof String ? (String) value : JSON.writeValueAsString(value));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Map<String, Object>> top(Map<String, Long> counts, String keyName) {
+    List<Map.Entry<String, Long>> entries = new ArrayList<>(counts.entrySet());
+    entries.sort(Comparator.comparing((Map.Entry<String, Long> e) -> -e.getValue())
+        .thenComparing(Map.Entry::getKey));
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map.Entry<String, Long> e : entries.subList(0, Math.min(10, entries.size()))) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put(keyName, e.getKey());
+      entry.put("count", e.getValue());
+      out.add(entry);
+    }
+    return out;
+  }
+}

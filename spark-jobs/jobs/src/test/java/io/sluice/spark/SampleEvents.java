@@ -1,0 +1,139 @@
+package io.sluice.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The bundled real sample files turned into event header maps the way the Flume interceptors do
+ * upstream, by a deliberately simple parser of the test's own (not the production code).
+ */
+final class SampleEvents {
+
+  static final String LOG_FILE = "elastic-examples_apache_logs.log";
+  static final String TWEET_FILE = "ALL_shared_tweets.jsonl";
+
+  /** Combined log format: ip ident user [time] "method target protocol" status bytes "referrer" "agent". */
+  private static final Pattern COMBINED = Pattern.compile(
+      "^(\\S+) \\S+ \\S+ \\[([^\\]]+)\\] \"(\\S+) (\\S+) (\\S+)\" (\\d{3}) (\\d+|-) \"((?:[^\"\\\\]|\\\\.)*)\" \"((?:[^\"\\\\]|\\\\.)*)\"\\s*$");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SampleEvents() {}
+
+  static Path samples() {
+    String dir = System.getProperty("sluice.samples");
+    if (dir == null) {
+      throw new IllegalStateException("system property sluice.samples is not set (surefire sets it)");
+    }
+    return Paths.get(dir);
+  }
+
+  static List<String> lines(Path file) {
+    try {
+      return Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every line of the real access log, as log events; lines the regex rejects are rejected events. */
+  static List<Map<String, String>> logEvents() {
+    List<String> lines = lines(samples().resolve("access_logs").resolve(LOG_FILE));
+    List<Map<String, String>> events = new ArrayList<>(lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      events.add(logEvent(LOG_FILE + ":" + (i + 1), lines.get(i)));
+    }
+    return events;
+  }
+
+  static Map<String, String> logEvent(String eventId, String line) {
+    Map<String, String> h = base(eventId, EventHeaders.PIPELINE_LOGS);
+    Matcher m = COMBINED.matcher(line);
+    if (!m.matches()) {
+      return reject(h, "not in combined log format");
+    }
+    h.put(EventHeaders.CLIENT_IP, m.group(1));
+    h.put(EventHeaders.TIMESTAMP, m.group(2));
+    h.put(EventHeaders.METHOD, m.group(3));
+    h.put(EventHeaders.PATH, m.group(4));
+    h.put(EventHeaders.PROTOCOL, m.group(5));
+    h.put(EventHeaders.STATUS, m.group(6));
+    h.put(EventHeaders.BYTES, "-".equals(m.group(7)) ? "0" : m.group(7));
+    h.put(EventHeaders.REFERRER, m.group(8));
+    h.put(EventHeaders.USER_AGENT, m.group(9));
+    return h;
+  }
+
+  /** Every record of the real tweet file, as tweet events. */
+  static List<Map<String, String>> tweetEvents() {
+    List<String> lines = lines(samples().resolve("tweets").resolve(TWEET_FILE));
+    List<Map<String, String>> events = new ArrayList<>(lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      events.add(tweetEvent(TWEET_FILE + ":" + (i + 1), lines.get(i)));
+    }
+    return events;
+  }
+
+  static Map<String, String> tweetEvent(String eventId, String json) {
+    Map<String, String> h = base(eventId, EventHeaders.PIPELINE_TWEETS);
+    JsonNode tweet;
+    try {
+      tweet = JSON.readTree(json);
+    } catch (IOException e) {
+      return reject(h, "not JSON");
+    }
+    if (tweet == null || !tweet.path("id_str").isTextual()) {
+      return reject(h, "no id_str");
+    }
+    h.put(EventHeaders.TWEET_ID, tweet.get("id_str").asText());
+    JsonNode lang = tweet.get("lang");
+    h.put(EventHeaders.LANG, lang == null || lang.isNull() ? "und" : lang.asText());
+    JsonNode tags = tweet.path("entities").path("hashtags");
+    if (tweet.path("truncated").asBoolean(false) && tweet.has("extended_tweet")) {
+      tags = tweet.path("extended_tweet").path("entities").path("hashtags");
+    }
+    Set<String> distinct = new LinkedHashSet<>();
+    for (JsonNode tag : tags) {
+      distinct.add(tag.path("text").asText().toLowerCase(Locale.ROOT));
+    }
+    h.put(EventHeaders.HASHTAGS, String.join(" ", distinct));
+    h.put(EventHeaders.CREATED_AT, tweet.path("created_at").asText());
+    return h;
+  }
+
+  /** A copy of {@code event} with another event id: a different record of the same content. */
+  static Map<String, String> withEventId(Map<String, String> event, String eventId) {
+    Map<String, String> copy = new HashMap<>(event);
+    copy.put(EventHeaders.EVENT_ID, eventId);
+    return copy;
+  }
+
+  private static Map<String, String> base(String eventId, String pipeline) {
+    Map<String, String> h = new HashMap<>();
+    h.put(EventHeaders.EVENT_ID, eventId);
+    h.put(EventHeaders.TIMESTAMP, "1700000000000");
+    h.put(EventHeaders.PIPELINE, pipeline);
+    return h;
+  }
+
+  private static Map<String, String> reject(Map<String, String> h, String reason) {
+    h.put(EventHeaders.REJECT_REASON, reason);
+    h.put(EventHeaders.REJECTED_BY, "test-parser");
+    return h;
+  }
+}
