@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.flume.Context;
 import org.apache.flume.Transaction;
 import org.apache.flume.channel.MemoryChannel;
@@ -41,7 +42,10 @@ class AnalyticsJobTest {
   void startFlume() {
     channel = new MemoryChannel();
     channel.setName("test-channel");
-    Configurables.configure(channel, new Context(Map.of("capacity", "20000", "transactionCapacity", "1000")));
+    // keep-alive 0: a take on an empty channel returns at once. With the default 3 s, events
+    // trickling in faster than that keep the SparkSink filling one batch up to max-batch-size.
+    Configurables.configure(channel, new Context(
+        Map.of("capacity", "20000", "transactionCapacity", "1000", "keep-alive", "0")));
     channel.start();
     sink = new SparkSink();
     sink.setName("test-spark-sink");
@@ -51,14 +55,30 @@ class AnalyticsJobTest {
   }
 
   @AfterEach
-  void stopAll() {
-    // Sink first: with an idle channel the sink holds each poll open until events arrive, and the
-    // polling receiver's onStop waits up to 60 s for those polls. Stopping the sink ends them.
-    sink.stop();
+  void stopAll() throws InterruptedException {
     if (job != null) {
-      job.stop();
+      // With an idle channel the sink holds each poll open until an event arrives, and the
+      // polling receiver's onStop waits up to 60 s for open polls (reconnecting to a stopped sink
+      // also takes 60 s). Keep events flowing, as a live agent would, so the open poll returns.
+      Thread feeder = new Thread(this::feedUntilInterrupted, "test-feeder");
+      feeder.setDaemon(true);
+      feeder.start();
+      try {
+        job.stop();
+      } finally {
+        feeder.interrupt();
+        feeder.join();
+      }
     }
+    sink.stop();
     channel.stop();
+  }
+
+  private void feedUntilInterrupted() {
+    for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+      put(List.of(Map.of(EventHeaders.EVENT_ID, "teardown:" + i, EventHeaders.PIPELINE, "logs")));
+      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+    }
   }
 
   @Test

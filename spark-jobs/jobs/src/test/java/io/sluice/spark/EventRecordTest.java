@@ -1,0 +1,80 @@
+package io.sluice.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.util.Utf8;
+import org.junit.jupiter.api.Test;
+
+class EventRecordTest {
+
+  @Test
+  void convertsAvroUtf8HeadersToStrings() {
+    Map<CharSequence, CharSequence> avro = new HashMap<>();
+    avro.put(new Utf8("eventId"), new Utf8("f.log:1"));
+    avro.put(new Utf8("pipeline"), new Utf8("logs"));
+    assertThat(avro.get("pipeline")).as("a String key finds nothing in an Avro map").isNull();
+
+    Map<String, String> headers = EventHeaders.toStringMap(avro);
+
+    assertThat(headers).containsExactlyInAnyOrderEntriesOf(Map.of("eventId", "f.log:1", "pipeline", "logs"));
+    assertThat(EventRecord.fromHeaders(headers).isLog()).isTrue();
+  }
+
+  @Test
+  void projectsParsedLogLine() {
+    EventRecord r = EventRecord.fromHeaders(Map.of("eventId", "f.log:2", "pipeline", "logs",
+        "status", "404", "path", "/a/b.php?x=1?y", "bytes", "512"));
+
+    assertThat(r.isLog()).isTrue();
+    assertThat(r.isRejected()).isFalse();
+    assertThat(r.status()).isEqualTo("404");
+    assertThat(r.endpoint()).isEqualTo("/a/b.php");
+    assertThat(r.bytes()).isEqualTo(512);
+  }
+
+  @Test
+  void leavesMalformedBytesOutOfContentSize() {
+    EventRecord r = EventRecord.fromHeaders(Map.of("eventId", "1", "pipeline", "logs", "path", "/", "bytes", "-"));
+
+    assertThat(r.bytes()).isEqualTo(EventRecord.NO_BYTES);
+  }
+
+  @Test
+  void marksEitherRejectionHeaderAsRejected() {
+    assertThat(EventRecord.fromHeaders(Map.of("eventId", "1", "pipeline", "tweets", "rejectReason", "bad json"))
+        .isRejected()).isTrue();
+    assertThat(EventRecord.fromHeaders(Map.of("eventId", "1", "pipeline", "logs", "rejectedBy", "regex"))
+        .isRejected()).isTrue();
+  }
+
+  @Test
+  void projectsTweetWithDefaultsForMissingLanguageAndHashtags() {
+    EventRecord tagged = EventRecord.fromHeaders(Map.of("eventId", "t:1", "pipeline", "tweets",
+        "tweetId", "42", "lang", "en", "hashtags", "java spark"));
+    EventRecord bare = EventRecord.fromHeaders(Map.of("eventId", "t:2", "pipeline", "tweets",
+        "tweetId", "43", "hashtags", ""));
+
+    assertThat(tagged.isParsedTweet()).isTrue();
+    assertThat(tagged.hashtags()).containsExactly("java", "spark");
+    assertThat(bare.lang()).isEqualTo("und");
+    assertThat(bare.hashtags()).isEmpty();
+  }
+
+  @Test
+  void derivesTheSameIdForIdenticalEventsWithoutEventId() {
+    Map<String, String> headers = Map.of("pipeline", "logs", "path", "/x", "timestamp", "5");
+
+    assertThat(EventRecord.fromHeaders(headers).eventId())
+        .startsWith("noid:")
+        .isEqualTo(EventRecord.fromHeaders(new HashMap<>(headers)).eventId())
+        .isNotEqualTo(EventRecord.fromHeaders(Map.of("pipeline", "logs", "path", "/y", "timestamp", "5")).eventId());
+  }
+
+  @Test
+  void metricHashDoesNotDependOnEnumIdentity() {
+    assertThat(Metric.of(Metric.Kind.LOGS_STATUS, "200").hashCode())
+        .isEqualTo(31 * Metric.Kind.LOGS_STATUS.ordinal() + "200".hashCode());
+  }
+}
