@@ -84,12 +84,14 @@ public final class DemoCommand implements Callable<Integer> {
       console.println("[2/4] starting Flume agents 'logs' and 'tweets' ...");
       int logsSinkPort = Net.freePort();
       int tweetsSinkPort = Net.freePort();
-      FlumeAgent logsAgent = startAgent(home, "logs", Map.of(
+      FlumeAgent logsAgent = launchAgent(home, "logs", Map.of(
           "SLUICE_LOGS_FILE", logsFile.toString(),
-          "SLUICE_LOGS_SINK_PORT", Integer.toString(logsSinkPort)), logsSinkPort, kafka, outDir, startup);
-      FlumeAgent tweetsAgent = startAgent(home, "tweets", Map.of(
+          "SLUICE_LOGS_SINK_PORT", Integer.toString(logsSinkPort)), kafka, outDir);
+      FlumeAgent tweetsAgent = launchAgent(home, "tweets", Map.of(
           "SLUICE_TWEETS_FILE", tweetsFile.toString(),
-          "SLUICE_TWEETS_SINK_PORT", Integer.toString(tweetsSinkPort)), tweetsSinkPort, kafka, outDir, startup);
+          "SLUICE_TWEETS_SINK_PORT", Integer.toString(tweetsSinkPort)), kafka, outDir);
+      logsAgent.awaitReady(List.of(logsSinkPort), startup);
+      tweetsAgent.awaitReady(List.of(tweetsSinkPort), startup);
       long tAgents = System.nanoTime();
 
       console.println("[3/4] submitting the Spark AnalyticsJob (local[2]) ...");
@@ -132,15 +134,15 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private FlumeAgent startAgent(SluiceHome home, String name, Map<String, String> env, int sinkPort, LocalKafka kafka,
-      Path outDir, Duration startup) throws IOException, InterruptedException {
+  private FlumeAgent launchAgent(SluiceHome home, String name, Map<String, String> env, LocalKafka kafka, Path outDir)
+      throws IOException {
     Path rejects = outDir.resolve("rejects").resolve(name);
     Files.createDirectories(rejects);
     Map<String, String> all = new java.util.HashMap<>(env);
     all.put("SLUICE_KAFKA_BOOTSTRAP", kafka.bootstrap());
     all.put("SLUICE_SINK_HOST", Net.LOOPBACK);
     all.put("SLUICE_REJECTS_DIR", rejects.toString());
-    FlumeAgent agent = FlumeAgent.start(home, name, all, List.of(sinkPort), outDir, outDir.resolve("logs"), startup);
+    FlumeAgent agent = FlumeAgent.launch(home, name, all, outDir, outDir.resolve("logs"));
     running.push(agent);
     return agent;
   }

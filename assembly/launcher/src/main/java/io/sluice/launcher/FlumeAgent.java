@@ -35,11 +35,10 @@ public final class FlumeAgent implements AutoCloseable {
 
   /**
    * Starts agent {@code name} from {@code conf/agents/NAME-agent.properties} with {@code env} (the
-   * {@code ${env:...}} values of that file) and returns once its metrics endpoint answers and
-   * every port in {@code ports} accepts connections.
+   * {@code ${env:...}} values of that file); does not wait for it: see {@link #awaitReady}.
    */
-  public static FlumeAgent start(SluiceHome home, String name, Map<String, String> env, List<Integer> ports,
-      Path workDir, Path logDir, Duration timeout) throws IOException, InterruptedException {
+  public static FlumeAgent launch(SluiceHome home, String name, Map<String, String> env, Path workDir, Path logDir)
+      throws IOException {
     int metricsPort = Net.freePort();
     List<String> cmd = new ArrayList<>(List.of(Jvm.javaBinary(), "-Xms128m", "-Xmx512m",
         "-Dlog4j.configurationFile=" + home.conf().resolve("log4j2.xml"),
@@ -50,18 +49,21 @@ public final class FlumeAgent implements AutoCloseable {
         "-n", name,
         "-f", home.agentConfig(name).toString()));
     Path log = logDir.resolve(name + "-agent.log");
-    ManagedProcess p = ManagedProcess.start(name + " agent", cmd, env, workDir, log);
-    FlumeAgent agent = new FlumeAgent(name, p, metricsPort);
-    try {
-      Deadline.await(() -> agent.metrics() != null && ports.stream().allMatch(port -> Net.isOpen(Net.LOOPBACK, port)),
-          p::isAlive, timeout, Duration.ofMillis(250),
-          () -> "Flume agent '" + name + "' did not start" + (p.isAlive() ? " within " + timeout.toSeconds() + " s" : " (exit " + p.exitValue() + ")")
-              + "; see " + log + System.lineSeparator() + p.logTail(20));
-    } catch (RuntimeException | InterruptedException e) {
-      agent.close();
-      throw e;
-    }
-    return agent;
+    return new FlumeAgent(name, ManagedProcess.start(name + " agent", cmd, env, workDir, log), metricsPort);
+  }
+
+  /**
+   * Returns once the agent's metrics endpoint answers and every port in {@code ports} accepts
+   * connections.
+   *
+   * @throws LaunchException when the agent exits or is not ready within {@code timeout}
+   */
+  public void awaitReady(List<Integer> ports, Duration timeout) throws InterruptedException {
+    Deadline.await(() -> metrics() != null && ports.stream().allMatch(port -> Net.isOpen(Net.LOOPBACK, port)),
+        process::isAlive, timeout, Duration.ofMillis(250),
+        () -> "Flume agent '" + name + "' did not start"
+            + (process.isAlive() ? " within " + timeout.toSeconds() + " s" : " (exit " + process.exitValue() + ")")
+            + "; see " + process.log() + System.lineSeparator() + process.logTail(20));
   }
 
   /** Flume's counters ({@code {"SOURCE.replay": {"EventAcceptedCount": "42", ...}, ...}}), or null when unreachable. */

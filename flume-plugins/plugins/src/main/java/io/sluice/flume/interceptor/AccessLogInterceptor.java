@@ -1,9 +1,11 @@
 package io.sluice.flume.interceptor;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.sluice.flume.metrics.InterceptorCounter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
 import org.apache.flume.interceptor.Interceptor;
@@ -11,21 +13,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses Apache HTTP Server access-log lines into event headers; the body is never modified and
- * no event is ever dropped.
+ * Parses Apache HTTP Server and nginx access-log lines into event headers; the body is never
+ * modified and no event is ever dropped. A hand-written single-pass scanner: no regular
+ * expression runs per line.
  *
  * <h2>Accepted formats</h2>
  * The Common Log Format and the Combined Log Format of the Apache HTTP Server 2.4 documentation
- * (<a href="https://httpd.apache.org/docs/2.4/logs.html#accesslog">Log Files: Access Log</a>):
+ * (<a href="https://httpd.apache.org/docs/2.4/logs.html#accesslog">Log Files: Access Log</a>),
+ * Apache's {@code vhost_combined} (its default {@code LogFormat} in Debian's
+ * {@code apache2.conf}) and nginx's {@code combined}:
  * <pre>
- * common:   %h %l %u %t "%r" %&gt;s %b
- * combined: %h %l %u %t "%r" %&gt;s %b "%{Referer}i" "%{User-agent}i"
+ * common:         %h %l %u %t "%r" %&gt;s %b
+ * combined:       %h %l %u %t "%r" %&gt;s %b "%{Referer}i" "%{User-agent}i"
+ * vhost_combined: %v:%p %h %l %u %t "%r" %&gt;s %O "%{Referer}i" "%{User-Agent}i"
  * </pre>
  * plus, after the user agent, any number of extra quoted fields as nginx writes them (e.g.
  * {@code "$http_x_forwarded_for"}); they are validated but not turned into headers. Details:
  * <ul>
  *   <li>Fields are separated by one or more spaces. Trailing spaces, tabs, CR and LF are
  *       ignored, so CRLF lines parse.</li>
+ *   <li>Before {@code [%t]} come three fields ({@code %h %l %u}) or four: then the first is the
+ *       virtual host ({@code %v} or {@code %v:%p}, header {@value #VHOST_HEADER}). A user name
+ *       containing a space would be read as a fourth field, so it is not supported.</li>
+ *   <li>{@code %h} is kept as written: an IPv4 or IPv6 address ({@code 2001:db8::1},
+ *       {@code ::ffff:192.0.2.1}) or a host name. When a proxy setup logs the
+ *       {@code X-Forwarded-For} list in its place ({@code "203.0.113.7, 10.0.0.1"}: a token
+ *       ending in a comma continues over spaces), {@value #CLIENT_IP_HEADER} is the first entry,
+ *       trimmed (the originating client), and {@value #FORWARDED_FOR_HEADER} the whole list as
+ *       written.</li>
  *   <li>{@code %t} is exactly {@code [dd/MMM/yyyy:HH:mm:ss +hhmm]} with an English month
  *       abbreviation (any case); the date must exist and the offset be at most 18:00.</li>
  *   <li>Inside quoted fields a backslash escapes the next character (Apache and nginx write
@@ -37,8 +52,8 @@ import org.slf4j.LoggerFactory;
  *       Apache writes when no request line was received (e.g. {@code "-" 400 0} or
  *       {@code "-" 408}), gives method, path and protocol {@code -}; an HTTP/0.9-style
  *       {@code "GET /"} without a protocol gives an empty {@code protocol}.</li>
- *   <li>{@code %>s} is three digits in 100..599; {@code %b} is {@code -} (read as 0) or up to
- *       18 digits.</li>
+ *   <li>{@code %>s} is three digits in 100..599; {@code %b} / {@code %O} is {@code -} (read as
+ *       0) or up to 18 digits.</li>
  * </ul>
  *
  * <h2>Headers of a parsed line</h2>
@@ -48,8 +63,9 @@ import org.slf4j.LoggerFactory;
  * including any query string), {@value #PROTOCOL_HEADER}, {@value #STATUS_HEADER},
  * {@value #BYTES_HEADER} ({@code -} becomes {@code 0}); in combined format also
  * {@value #REFERRER_HEADER} and {@value #USER_AGENT_HEADER} (a logged {@code -} stays {@code -});
- * those two are not set for common-format lines. The body is decoded as UTF-8 with malformed
- * bytes replaced by U+FFFD for the header values only.
+ * those two are not set for common-format lines; {@value #VHOST_HEADER} for vhost_combined
+ * lines and {@value #FORWARDED_FOR_HEADER} for X-Forwarded-For lists only. The body is decoded
+ * as UTF-8 with malformed bytes replaced by U+FFFD for the header values only.
  *
  * <h2>Rejected lines</h2>
  * A line that does not parse keeps its body and its existing headers, gets no parse headers, and
@@ -59,8 +75,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code empty-line}: nothing but blanks;</li>
  *   <li>{@code missing-field}: the line ends, or the next character is not the field's opening
- *       {@code [} or {@code "}, before all of {@code %h %l %u [%t] "%r" %>s %b} were read; or a
- *       referrer is present without a user agent;</li>
+ *       {@code [} or {@code "}, before all of {@code %h %l %u [%t] "%r" %>s %b} were read
+ *       (fewer than three or more than four fields before {@code [%t]} included); a referrer
+ *       is present without a user agent; or an X-Forwarded-For list starts with an empty
+ *       entry;</li>
  *   <li>{@code unterminated-quote}: a quoted field has no closing quote;</li>
  *   <li>{@code unterminated-bracket}: {@code [} of {@code %t} has no closing {@code ]};</li>
  *   <li>{@code bad-timestamp}: {@code %t} is not a valid {@code dd/MMM/yyyy:HH:mm:ss +hhmm};</li>
@@ -71,14 +89,26 @@ import org.slf4j.LoggerFactory;
  *       value after {@code %b} or after the user agent, or text glued to a closing quote.</li>
  * </ul>
  *
- * <p>Instances are immutable and thread-safe; the parser scans each line once and does not throw
- * for any input. Configure as {@code io.sluice.flume.interceptor.AccessLogInterceptor$Builder}
- * (no configuration keys).
+ * <h2>Counters</h2>
+ * {@code INTERCEPTOR} counter group, default name {@value #REJECTED_BY} (see
+ * {@link InterceptorCounter}): {@code EventReceivedCount}, {@code EventAcceptedCount},
+ * {@code EventRejectedCount} and {@code EventRejectedCount.<code>} for each code above.
+ *
+ * <p>Instances are thread-safe; the parser scans each line once and does not throw for any
+ * input. Configure as {@code io.sluice.flume.interceptor.AccessLogInterceptor$Builder}; keys in
+ * {@link AccessLogInterceptorConfig} ({@code counterGroup}).
  */
-public final class AccessLogInterceptor implements Interceptor {
+public final class AccessLogInterceptor extends CountingInterceptor {
 
-  /** Header: remote host {@code %h} as logged (an address, or a name with HostnameLookups). */
+  /**
+   * Header: remote host {@code %h} as logged (an IPv4 or IPv6 address, or a name with
+   * HostnameLookups); for an X-Forwarded-For list the first entry, trimmed.
+   */
   public static final String CLIENT_IP_HEADER = "clientIp";
+  /** Header: the whole client field when it is a comma-separated X-Forwarded-For list. */
+  public static final String FORWARDED_FOR_HEADER = "forwardedFor";
+  /** Header: the virtual host {@code %v} or {@code %v:%p} of a vhost_combined line. */
+  public static final String VHOST_HEADER = "vhost";
   /** Header: request time {@code %t} in epoch milliseconds (decimal string). */
   public static final String TIMESTAMP_HEADER = "timestamp";
   /** Header: request method, or {@code -} when no request line was logged. */
@@ -138,12 +168,21 @@ public final class AccessLogInterceptor implements Interceptor {
     }
   }
 
-  private AccessLogInterceptor() {
+  /** Drop reasons: none, this interceptor never drops. */
+  private static final List<String> NO_DROPS = List.of();
+
+  private AccessLogInterceptor(InterceptorCounter counter) {
+    super(counter);
   }
 
-  @Override
-  public void initialize() {
-    // stateless
+  /**
+   * The codes of {@link RejectReason}, in declaration order.
+   *
+   * @return e.g. {@code [empty-line, missing-field, ...]}
+   */
+  public static List<String> rejectCodes() {
+    return Arrays.stream(RejectReason.values()).map(RejectReason::code)
+        .collect(Collectors.toUnmodifiableList());
   }
 
   /**
@@ -157,6 +196,7 @@ public final class AccessLogInterceptor implements Interceptor {
     if (event == null) {
       return null;
     }
+    counter.received();
     byte[] body = event.getBody();
     String line = body == null ? "" : new String(body, StandardCharsets.UTF_8);
     AccessLogParser.Result result;
@@ -183,49 +223,41 @@ public final class AccessLogInterceptor implements Interceptor {
         headers.put(REFERRER_HEADER, entry.referrer());
         headers.put(USER_AGENT_HEADER, entry.userAgent());
       }
+      if (entry.vhost() != null) {
+        headers.put(VHOST_HEADER, entry.vhost());
+      }
+      if (entry.forwardedFor() != null) {
+        headers.put(FORWARDED_FOR_HEADER, entry.forwardedFor());
+      }
+      counter.accepted();
     } else {
-      headers.put(RejectionHeaders.REJECT_REASON, result.reason().code());
-      headers.put(RejectionHeaders.REJECTED_BY, REJECTED_BY);
+      reject(headers, result.reason().code(), REJECTED_BY);
     }
     return event;
   }
 
   /**
-   * Intercepts every event of the batch.
-   *
-   * @return a list with the same events in the same order (null elements skipped); never null
+   * Builds {@link AccessLogInterceptor}; keys in {@link AccessLogInterceptorConfig}. Configure as
+   * {@code io.sluice.flume.interceptor.AccessLogInterceptor$Builder}.
    */
-  @Override
-  public List<Event> intercept(List<Event> events) {
-    if (events == null) {
-      return new ArrayList<>(0);
-    }
-    List<Event> out = new ArrayList<>(events.size());
-    for (Event event : events) {
-      Event intercepted = intercept(event);
-      if (intercepted != null) {
-        out.add(intercepted);
-      }
-    }
-    return out;
-  }
-
-  @Override
-  public void close() {
-    // stateless
-  }
-
-  /** Builds {@link AccessLogInterceptor}; it has no configuration keys. */
   public static class Builder implements Interceptor.Builder {
+
+    private AccessLogInterceptorConfig config = AccessLogInterceptorConfig.defaults();
 
     @Override
     public Interceptor build() {
-      return new AccessLogInterceptor();
+      return new AccessLogInterceptor(
+          new InterceptorCounter(config.counterGroup(), rejectCodes(), NO_DROPS));
     }
 
+    /**
+     * Reads the keys of {@link AccessLogInterceptorConfig}.
+     *
+     * @throws io.sluice.flume.config.InvalidConfigurationException naming a bad or unknown key
+     */
     @Override
     public void configure(Context context) {
-      // no configuration keys
+      config = AccessLogInterceptorConfig.parse(context);
     }
   }
 }

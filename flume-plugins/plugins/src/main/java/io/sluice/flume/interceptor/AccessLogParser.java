@@ -39,6 +39,8 @@ final class AccessLogParser {
   static final String NO_REQUEST = "-";
 
   private static final long INVALID = Long.MIN_VALUE;
+  /** {@code %v %h %l %u}: the most fields before {@code [%t]}. */
+  private static final int MAX_LEADING_FIELDS = 4;
   /** Length of {@code dd/MMM/yyyy:HH:mm:ss +hhmm}. */
   private static final int TIMESTAMP_LENGTH = 26;
   private static final String[] MONTHS = {
@@ -78,18 +80,37 @@ final class AccessLogParser {
     if (end == 0) {
       return Result.rejected(RejectReason.EMPTY_LINE);
     }
-    // %h %l %u
-    String clientIp = token();
-    if (clientIp.isEmpty()) {
+    // [%v] %h %l %u: three fields, or four when vhost_combined puts %v:%p first
+    String[] leading = new String[MAX_LEADING_FIELDS];
+    int count = 0;
+    RejectReason reason;
+    do {
+      if (count == MAX_LEADING_FIELDS) {
+        return Result.rejected(RejectReason.MISSING_FIELD); // no [%t] where it must be
+      }
+      String field = listField();
+      if (field.isEmpty()) {
+        return Result.rejected(RejectReason.MISSING_FIELD);
+      }
+      leading[count++] = field;
+      if ((reason = nextField()) != null) {
+        return Result.rejected(reason);
+      }
+    } while (line.charAt(pos) != '[');
+    if (count < MAX_LEADING_FIELDS - 1) {
       return Result.rejected(RejectReason.MISSING_FIELD);
     }
-    RejectReason reason = nextField();
-    for (int field = 0; field < 2 && reason == null; field++) { // %l ident, %u user: not kept
-      token();
-      reason = nextField();
-    }
-    if (reason != null) {
-      return Result.rejected(reason);
+    String vhost = count == MAX_LEADING_FIELDS ? leading[0] : null;
+    String client = leading[count - 3];
+    String forwardedFor = null;
+    String clientIp = client;
+    int comma = client.indexOf(',');
+    if (comma >= 0) { // X-Forwarded-For list logged in place of %h: the first entry is the client
+      forwardedFor = client;
+      clientIp = client.substring(0, comma).trim();
+      if (clientIp.isEmpty()) {
+        return Result.rejected(RejectReason.MISSING_FIELD);
+      }
     }
     // [%t]
     if (line.charAt(pos) != '[') {
@@ -137,8 +158,8 @@ final class AccessLogParser {
       return Result.rejected(RejectReason.BAD_BYTES);
     }
     if (pos == end) { // common log format
-      return Result.parsed(new AccessLogEntry(clientIp, timestampMs, request[0], request[1],
-          request[2], status, bytes, null, null));
+      return Result.parsed(new AccessLogEntry(vhost, clientIp, forwardedFor, timestampMs,
+          request[0], request[1], request[2], status, bytes, null, null));
     }
     // "%{Referer}i" "%{User-agent}i": optional as a pair
     skipSpaces();
@@ -172,8 +193,8 @@ final class AccessLogParser {
         return Result.rejected(RejectReason.UNTERMINATED_QUOTE);
       }
     }
-    return Result.parsed(new AccessLogEntry(clientIp, timestampMs, request[0], request[1],
-        request[2], status, bytes, referrer, userAgent));
+    return Result.parsed(new AccessLogEntry(vhost, clientIp, forwardedFor, timestampMs,
+        request[0], request[1], request[2], status, bytes, referrer, userAgent));
   }
 
   // ---------------------------------------------------------------- scanning
@@ -183,6 +204,27 @@ final class AccessLogParser {
     int start = pos;
     while (pos < end && line.charAt(pos) != ' ') {
       pos++;
+    }
+    return line.substring(start, pos);
+  }
+
+  /**
+   * Reads a token at {@code pos}, continued over spaces while it ends with a comma and the next
+   * token is not a bracketed or quoted field: {@code 203.0.113.7, 10.0.0.1} is one field.
+   */
+  private String listField() {
+    int start = pos;
+    token();
+    while (pos > start && pos < end && line.charAt(pos - 1) == ',') {
+      int next = pos;
+      while (next < end && line.charAt(next) == ' ') {
+        next++;
+      }
+      if (next == end || line.charAt(next) == '[' || line.charAt(next) == '"') {
+        break;
+      }
+      pos = next;
+      token();
     }
     return line.substring(start, pos);
   }
