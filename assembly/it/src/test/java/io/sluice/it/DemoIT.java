@@ -1,7 +1,6 @@
 package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,29 +10,53 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@code bin/sluice demo} of the assembled distribution, the way a user does: a real Kafka
- * broker, the two Flume agents and the Spark job through SparkSubmit in {@code local[2]}, each in its
- * own JVM, on the bundled real data. Checks the summary against counts computed here from the files.
+ * Unpacks the distribution tarball ({@code sluice-VERSION-bin.tar.gz}) into an empty directory and
+ * runs its {@code bin/sluice demo} the way a user does: a real Kafka broker, the two Flume agents and
+ * the Spark job through SparkSubmit in {@code local[2]}, each in its own JVM, on the bundled real
+ * data, with nothing else on the classpath and no Maven repository in reach ({@code HOME} is an
+ * empty directory). Checks the summary against counts computed here from the files, the tarball's
+ * layout and every sub-command's {@code --help}.
  */
 class DemoIT {
 
-  private static final Path HOME = Path.of(System.getProperty("sluice.home"));
-  private static final Path SAMPLES = HOME.resolve("samples");
-  private static final Path LOGS = SAMPLES.resolve("access_logs/elastic-examples_apache_logs.log");
-  private static final Path TWEETS = SAMPLES.resolve("tweets/ALL_shared_tweets.jsonl");
+  @TempDir
+  static Path unpacked;
+
+  private static Path HOME;
+  private static Path LOGS;
+  private static Path TWEETS;
 
   @TempDir
   Path tmp;
+
+  @BeforeAll
+  static void unpackTheTarball() throws Exception {
+    Path tarball = Path.of(System.getProperty("sluice.tarball"));
+    assertThat(tarball).as("the distribution tarball (mvn package builds it)").isRegularFile();
+    try (Stream<Path> before = Files.list(unpacked)) {
+      assertThat(before).as("unpacked into an empty directory").isEmpty();
+    }
+    Commands.Result tar = Commands.run(Duration.ofMinutes(3), unpacked, "tar", "-xzf", tarball.toString());
+    assertThat(tar.exitCode()).as("tar -xzf %s: %s", tarball, tar.output()).isZero();
+    try (Stream<Path> top = Files.list(unpacked)) {
+      assertThat(top.map(p -> p.getFileName().toString()).toList()).as("one top directory")
+          .containsExactly("sluice-" + System.getProperty("sluice.version"));
+    }
+    HOME = unpacked.resolve("sluice-" + System.getProperty("sluice.version"));
+    LOGS = HOME.resolve("samples/access_logs/elastic-examples_apache_logs.log");
+    TWEETS = HOME.resolve("samples/tweets/ALL_shared_tweets.jsonl");
+  }
 
   @Test
   void demoSummaryEqualsIndependentCountOfTheRealFiles() throws Exception {
@@ -41,31 +64,14 @@ class DemoIT {
     Path console = tmp.resolve("console.txt");
     Process demo = sluice(console, "demo", "--out", out.toString());
     List<ProcessHandle> children = new ArrayList<>();
-    boolean finished = waitCollectingDescendants(demo, children, Duration.ofMinutes(8));
+    Map<Long, List<String>> commandLines = new LinkedHashMap<>();
+    boolean finished = waitCollectingDescendants(demo, children, commandLines, Duration.ofMinutes(8));
     String printed = Files.readString(console, StandardCharsets.UTF_8);
     assertThat(finished).as("demo finished in time; output:%n%s", printed).isTrue();
     assertThat(demo.exitValue()).as("exit status; output:%n%s", printed).isZero();
 
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-    Map<String, Object> logs = IndependentCounts.logs(LOGS);
-    JsonNode l = summary.path("logs");
-    assertThat(l.path("lines").asLong()).isEqualTo(10_000L).isEqualTo(logs.get("lines"));
-    assertThat(l.path("parsed").asLong()).isEqualTo(logs.get("parsed"));
-    assertThat(l.path("rejected").asLong()).isEqualTo(logs.get("rejected"));
-    assertThat(l.path("lines").asLong()).isEqualTo(l.path("parsed").asLong() + l.path("rejected").asLong());
-    assertThat(counts(l.path("statusCounts"))).isEqualTo(logs.get("statusCounts"));
-    assertThat(pairs(l.path("topEndpoints"), "endpoint")).isEqualTo(asPairs(logs.get("topEndpoints")));
-    assertThat(l.path("contentSize").path("min").asLong()).isEqualTo(logs.get("contentSizeMin"));
-    assertThat(l.path("contentSize").path("max").asLong()).isEqualTo(logs.get("contentSizeMax"));
-    assertThat(l.path("contentSize").path("avg").asDouble()).isCloseTo((Double) logs.get("contentSizeAvg"), within(1e-6));
-
-    Map<String, Object> tweets = IndependentCounts.tweets(TWEETS);
-    JsonNode t = summary.path("tweets");
-    assertThat(t.path("records").asLong()).isEqualTo(tweets.get("records"));
-    assertThat(t.path("tweets").asLong()).isEqualTo(tweets.get("tweets"));
-    assertThat(t.path("rejected").asLong()).isEqualTo(tweets.get("rejected"));
-    assertThat(pairs(t.path("topHashtags"), "hashtag")).isEqualTo(asPairs(tweets.get("topHashtags")));
-    assertThat(counts(t.path("languages"))).isEqualTo(tweets.get("languages"));
+    SummaryChecks.assertMatchesIndependentCounts(summary, LOGS, TWEETS);
 
     // The rejected log line reached the dead-letter file with its reason, byte for byte.
     String line8899 = IndependentCounts.lines(LOGS).get(8898);
@@ -74,6 +80,62 @@ class DemoIT {
 
     assertThat(printed).contains("Access logs").contains("Tweets").contains("events/s");
     assertNoneAlive(children);
+
+    // Every JVM ran from the unpacked tarball alone.
+    List<String> mains = commandLines.values().stream().map(DemoIT::mainClass).toList();
+    assertThat(mains).as("JVMs seen").contains("io.sluice.launcher.Main", "kafka.Kafka", "org.apache.spark.deploy.SparkSubmit")
+        .filteredOn("org.apache.flume.node.Application"::equals).hasSize(2);
+    commandLines.forEach((pid, args) -> {
+      assertThat(String.join(" ", args)).as("command line of child %s", pid)
+          .doesNotContain(".m2").doesNotContain("/repository/");
+      for (String entry : classpath(args)) {
+        assertThat(Path.of(entry.replaceFirst("/\\*$", "")).normalize()).as("classpath entry of %s", args)
+            .startsWith(HOME);
+      }
+    });
+  }
+
+  @Test
+  void tarballHasTheDistributionLayout() throws IOException {
+    assertThat(HOME.resolve("bin/sluice")).isExecutable();
+    for (String f : List.of("conf/flume-env.sh", "conf/log4j2.xml", "conf/spark-defaults.conf",
+        "conf/agents/logs-agent.properties", "conf/agents/tweets-agent.properties",
+        "conf/hadoop/core-site.xml", "conf/hadoop/hdfs-site.xml", "conf/hadoop/log4j.properties",
+        "plugins.d/sluice/lib/sluice-flume-plugins.jar", "plugins.d/spark-sink/lib/sluice-spark-sink.jar",
+        "jobs/sluice-spark-jobs.jar", "samples/NOTICE", "LICENSE", "NOTICE", "README.md")) {
+      assertThat(HOME.resolve(f)).as(f).isRegularFile();
+    }
+    for (String d : List.of("plugins.d/sluice/libext", "plugins.d/spark-sink/libext", "docs",
+        "lib/launcher", "lib/flume", "lib/kafka", "lib/hadoop", "lib/spark/jars")) {
+      assertThat(HOME.resolve(d)).as(d).isDirectoryContaining(p -> true);
+    }
+    assertThat(HOME.resolve("lib/hadoop/webapps/hdfs")).as("the NameNode's web UI").isDirectory();
+    // The JDK 17 openings were filled in from the root pom.
+    assertThat(Files.readString(HOME.resolve("conf/spark-defaults.conf")))
+        .contains("spark.executor.extraJavaOptions  --add-opens=java.base/java.lang=ALL-UNNAMED")
+        .doesNotContain("${");
+    // Thin: the jobs, not Spark.
+    try (ZipFile jobs = new ZipFile(HOME.resolve("jobs/sluice-spark-jobs.jar").toFile())) {
+      assertThat(jobs.getEntry("io/sluice/spark/AnalyticsJob.class")).isNotNull();
+      assertThat(jobs.stream().map(e -> e.getName()).filter(n -> n.startsWith("org/apache/spark/")).toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void everySubCommandPrintsItsHelp() throws Exception {
+    Commands.Result main = sluiceToEnd("--help");
+    assertThat(main.exitCode()).isZero();
+    assertThat(main.output()).contains("demo", "agent", "kafka", "submit", "spark", "hdfs");
+    for (String cmd : List.of("demo", "agent", "kafka", "submit", "spark", "spark master", "spark worker",
+        "hdfs", "hdfs namenode", "hdfs datanode", "hdfs dfs", "hdfs dfsadmin")) {
+      List<String> args = new ArrayList<>(List.of(cmd.split(" ")));
+      args.add("--help");
+      Commands.Result help = sluiceToEnd(args.toArray(String[]::new));
+      assertThat(help.exitCode()).as("sluice %s --help: %s", cmd, help.output()).isZero();
+      assertThat(help.output()).as("sluice %s --help", cmd).startsWith("Usage: sluice " + cmd.split(" ")[0]);
+    }
+    Commands.Result agent = sluiceToEnd("agent", "--help");
+    assertThat(agent.output()).contains("-n, --name", "-f, --conf-file", "-c, --conf", "--plugins-path");
   }
 
   @Test
@@ -102,7 +164,7 @@ class DemoIT {
     Path console = tmp.resolve("console.txt");
     Process demo = sluice(console, "demo", "--out", tmp.resolve("out").toString(), "--startup-timeout", "0");
     List<ProcessHandle> children = new ArrayList<>();
-    assertThat(waitCollectingDescendants(demo, children, Duration.ofMinutes(2))).isTrue();
+    assertThat(waitCollectingDescendants(demo, children, new LinkedHashMap<>(), Duration.ofMinutes(2))).isTrue();
     assertThat(demo.exitValue()).isEqualTo(1);
     assertThat(Files.readString(console)).containsIgnoringCase("sluice demo failed: kafka").contains("kafka.log");
     assertNoneAlive(children);
@@ -121,15 +183,45 @@ class DemoIT {
     List<String> cmd = new ArrayList<>();
     cmd.add(HOME.resolve("bin/sluice").toString());
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(console.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
+        .redirectOutput(console.toFile());
+    isolate(pb.environment());
+    return pb.start();
   }
 
-  private static boolean waitCollectingDescendants(Process p, List<ProcessHandle> seen, Duration timeout)
-      throws InterruptedException {
+  private Commands.Result sluiceToEnd(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(HOME.resolve("bin/sluice").toString());
+    cmd.addAll(List.of(args));
+    Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    isolate(env);
+    return Commands.run(Duration.ofMinutes(1), tmp, env, cmd);
+  }
+
+  /** No classpath and no Maven repository from this build: HOME is an empty directory. */
+  private void isolate(Map<String, String> env) throws IOException {
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    env.keySet().removeIf(k -> k.equals("CLASSPATH") || k.startsWith("MAVEN_") || k.equals("SLUICE_HOME"));
+    env.put("HOME", home.toString());
+  }
+
+  /** Waits for {@code p}, noting each descendant, and the command lines of it and them (from /proc while they run). */
+  private static boolean waitCollectingDescendants(Process p, List<ProcessHandle> seen,
+      Map<Long, List<String>> commandLines, Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (p.isAlive() && System.nanoTime() < end) {
-      p.descendants().forEach(h -> { if (!seen.contains(h)) seen.add(h); });
+      List<ProcessHandle> family = new ArrayList<>(p.descendants().toList());
+      family.add(p.toHandle());
+      for (ProcessHandle h : family) {
+        if (!seen.contains(h) && h.pid() != p.pid()) {
+          seen.add(h);
+        }
+        // Re-read while it runs: right after fork a child still shows its parent's command line.
+        List<String> args = commandLine(h.pid());
+        if (!args.isEmpty()) {
+          commandLines.put(h.pid(), args);
+        }
+      }
       Thread.sleep(200);
     }
     if (p.isAlive()) {
@@ -138,6 +230,26 @@ class DemoIT {
       return false;
     }
     return true;
+  }
+
+  private static List<String> commandLine(long pid) {
+    try {
+      String raw = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
+      return raw.isEmpty() ? List.of() : List.of(raw.split("\0"));
+    } catch (IOException gone) {
+      return List.of();
+    }
+  }
+
+  /** The main class of a java command line: the first argument after the classpath value. */
+  private static String mainClass(List<String> args) {
+    int cp = args.indexOf("-cp");
+    return cp >= 0 && cp + 2 < args.size() ? args.get(cp + 2) : "";
+  }
+
+  private static List<String> classpath(List<String> args) {
+    int cp = args.indexOf("-cp");
+    return cp >= 0 && cp + 1 < args.size() ? List.of(args.get(cp + 1).split(java.io.File.pathSeparator)) : List.of();
   }
 
   private static void assertNoneAlive(List<ProcessHandle> processes) throws InterruptedException {
@@ -149,28 +261,6 @@ class DemoIT {
         .map(h -> h.pid() + " " + h.info().commandLine().orElse("?")).toList();
     processes.forEach(ProcessHandle::destroyForcibly);
     assertThat(alive).as("processes left running").isEmpty();
-  }
-
-  private static Map<String, Long> counts(JsonNode object) {
-    Map<String, Long> m = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
-      Map.Entry<String, JsonNode> e = it.next();
-      m.put(e.getKey(), e.getValue().asLong());
-    }
-    return m;
-  }
-
-  private static List<String> pairs(JsonNode array, String keyField) {
-    List<String> out = new ArrayList<>();
-    array.forEach(e -> out.add(e.path(keyField).asText() + "=" + e.path("count").asLong()));
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<String> asPairs(Object entries) {
-    List<String> out = new ArrayList<>();
-    ((List<Map.Entry<String, Long>>) entries).forEach(e -> out.add(e.getKey() + "=" + e.getValue()));
-    return out;
   }
 
   private static String readAll(Path dir) throws IOException {

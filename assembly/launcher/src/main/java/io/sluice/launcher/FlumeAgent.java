@@ -40,16 +40,37 @@ public final class FlumeAgent implements AutoCloseable {
   public static FlumeAgent launch(SluiceHome home, String name, Map<String, String> env, Path workDir, Path logDir)
       throws IOException {
     int metricsPort = Net.freePort();
-    List<String> cmd = new ArrayList<>(List.of(Jvm.javaBinary(), "-Xms128m", "-Xmx512m",
-        "-Dlog4j.configurationFile=" + home.conf().resolve("log4j2.xml"),
-        "-Dflume.monitoring.type=http",
-        "-Dflume.monitoring.port=" + metricsPort,
-        "-cp", home.flumeClasspath(),
-        "org.apache.flume.node.Application",
-        "-n", name,
-        "-f", home.agentConfig(name).toString()));
+    AgentSpec spec = new AgentSpec(name, home.agentConfig(name), home.conf(), List.of(home.pluginsDir()),
+        Map.of("flume.monitoring.type", "http", "flume.monitoring.port", Integer.toString(metricsPort)),
+        List.of(), "", false);
+    List<String> cmd = command(home, spec);
     Path log = logDir.resolve(name + "-agent.log");
     return new FlumeAgent(name, ManagedProcess.start(name + " agent", cmd, env, workDir, log), metricsPort);
+  }
+
+  /**
+   * The agent JVM's command line, as {@code flume-ng agent} builds it: heap defaults, then
+   * {@code javaOpts}, log4j2.xml of the conf directory (else the distribution's), the plugins'
+   * {@code native} directories as java.library.path, the {@code -D} properties, the classpath of
+   * {@link SluiceHome#flumeClasspath(Path, List)} and {@code org.apache.flume.node.Application}.
+   */
+  public static List<String> command(SluiceHome home, AgentSpec spec) {
+    List<String> cmd = new ArrayList<>(List.of(Jvm.javaBinary(), "-Xms128m", "-Xmx512m"));
+    cmd.addAll(spec.javaOpts());
+    Path log4j = spec.confDir().resolve("log4j2.xml");
+    cmd.add("-Dlog4j.configurationFile=" + (java.nio.file.Files.isRegularFile(log4j) ? log4j : home.conf().resolve("log4j2.xml")));
+    List<Path> natives = SluiceHome.pluginNativeDirs(spec.pluginsPath());
+    if (!natives.isEmpty()) {
+      cmd.add("-Djava.library.path=" + String.join(java.io.File.pathSeparator, natives.stream().map(Path::toString).toList()));
+    }
+    new java.util.TreeMap<>(spec.systemProperties()).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    String cp = home.flumeClasspath(spec.confDir(), spec.pluginsPath());
+    cmd.addAll(List.of("-cp", spec.extraClasspath().isBlank() ? cp : cp + java.io.File.pathSeparator + spec.extraClasspath(),
+        "org.apache.flume.node.Application", "-n", spec.name(), "-f", spec.configFile().toString()));
+    if (spec.noReloadConf()) {
+      cmd.add("--no-reload-conf");
+    }
+    return cmd;
   }
 
   /**

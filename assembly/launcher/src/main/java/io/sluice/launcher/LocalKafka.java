@@ -19,11 +19,12 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * A single-node Kafka broker in KRaft mode (broker and controller in one JVM), started from the
- * Kafka 3.9 jars in {@code lib/kafka}, data in a directory of its own, listening on loopback ports
- * picked at start.
+ * Kafka 3.9 jars in {@code lib/kafka}, data in a directory of its own: on loopback ports picked at
+ * start for the demo, or where {@link KafkaSettings} say ({@code sluice kafka}).
  *
  * <p>Start-up follows Kafka's KRaft quick start: {@code kafka.tools.StorageTool format} with a fresh
- * cluster id, then {@code kafka.Kafka server.properties}.
+ * cluster id (skipped by {@code --ignore-formatted} when the directory holds a broker already), then
+ * {@code kafka.Kafka server.properties}.
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -36,53 +37,48 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   /**
-   * Formats {@code dataDir} and starts the broker; returns once it answers metadata requests.
+   * Formats {@code dataDir} and starts the broker on loopback ports picked now; returns once it
+   * answers metadata requests. Output goes to {@code logDir/kafka.log}.
    *
    * @throws LaunchException when formatting fails or the broker is not ready within {@code timeout}
    */
   public static LocalKafka start(SluiceHome home, Path dataDir, Path logDir, Duration timeout)
       throws IOException, InterruptedException {
-    int brokerPort = Net.freePort();
-    int controllerPort = Net.freePort();
+    KafkaSettings settings = new KafkaSettings(Net.LOOPBACK, Net.freePort(), Net.freePort(), Net.LOOPBACK, dataDir);
+    return start(home, settings, logDir.resolve("kafka.log"), timeout);
+  }
+
+  /**
+   * Formats the storage of {@code settings.dataDir()} unless already formatted (a restart keeps its
+   * data), starts the broker and returns once it answers metadata requests.
+   *
+   * @param log file of the broker's output, or null for the launcher's console
+   * @throws LaunchException when formatting fails or the broker is not ready within {@code timeout}
+   */
+  public static LocalKafka start(SluiceHome home, KafkaSettings settings, Path log, Duration timeout)
+      throws IOException, InterruptedException {
+    Path dataDir = settings.dataDir();
     Files.createDirectories(dataDir);
     Path config = dataDir.resolve("server.properties");
-    Files.writeString(config, String.join("\n",
-        "process.roles=broker,controller",
-        "node.id=1",
-        "controller.quorum.voters=1@" + Net.LOOPBACK + ":" + controllerPort,
-        "listeners=PLAINTEXT://" + Net.LOOPBACK + ":" + brokerPort + ",CONTROLLER://" + Net.LOOPBACK + ":" + controllerPort,
-        "advertised.listeners=PLAINTEXT://" + Net.LOOPBACK + ":" + brokerPort,
-        "controller.listener.names=CONTROLLER",
-        "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-        "log.dirs=" + dataDir.resolve("data"),
-        "num.partitions=1",
-        "offsets.topic.replication.factor=1",
-        "offsets.topic.num.partitions=1",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "group.initial.rebalance.delay.ms=0",
-        ""), StandardCharsets.UTF_8);
+    Files.writeString(config, settings.serverProperties(), StandardCharsets.UTF_8);
 
     List<String> java = javaCommand(home);
     List<String> format = new ArrayList<>(java);
-    format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
-        "-c", config.toString()));
-    Path log = logDir.resolve("kafka.log");
+    format.addAll(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted",
+        "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
     int rc = ManagedProcess.run("kafka storage format", format, dataDir, log, timeout);
     if (rc != 0) {
-      throw new LaunchException("Kafka storage format failed (exit " + rc + "); see " + log);
+      throw new LaunchException("Kafka storage format failed (exit " + rc + ")" + (log == null ? "" : "; see " + log));
     }
 
     List<String> server = new ArrayList<>(java);
     server.addAll(List.of("kafka.Kafka", config.toString()));
     ManagedProcess p = ManagedProcess.start("kafka", server, Map.of(), dataDir, log);
-    String bootstrap = Net.LOOPBACK + ":" + brokerPort;
-    LocalKafka kafka = new LocalKafka(p, bootstrap);
+    LocalKafka kafka = new LocalKafka(p, settings.bootstrap());
     try {
       Deadline.await(kafka::answersMetadata, p::isAlive, timeout, Duration.ofMillis(250),
           () -> "Kafka broker did not start" + (p.isAlive() ? " within " + timeout.toSeconds() + " s" : " (exit " + p.exitValue() + ")")
-              + "; see " + log + System.lineSeparator() + p.logTail(15));
+              + (log == null ? "" : "; see " + log + System.lineSeparator() + p.logTail(15)));
     } catch (RuntimeException | InterruptedException e) {
       kafka.close();
       throw e;
@@ -105,7 +101,8 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   private boolean answersMetadata() {
-    if (!Net.isOpen(Net.LOOPBACK, Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1)))) {
+    int colon = bootstrap.lastIndexOf(':');
+    if (!Net.isOpen(bootstrap.substring(0, colon), Integer.parseInt(bootstrap.substring(colon + 1)))) {
       return false;
     }
     try (Admin admin = admin()) {

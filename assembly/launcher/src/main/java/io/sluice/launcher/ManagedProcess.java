@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child JVM started by the launcher, its output kept in a log file.
+ * A child JVM started by the launcher, its output kept in a log file (or, for the foreground
+ * commands such as {@code sluice agent}, written to the launcher's own stdout and stderr).
  *
  * <p>{@link #stop(Duration)} asks politely (SIGTERM to the process and its descendants), then kills
  * whatever is left after the grace period: a Spark 2.4 JVM that failed on JDK 17 can ignore SIGTERM.
@@ -32,20 +33,24 @@ public final class ManagedProcess implements AutoCloseable {
    * Starts {@code command} with {@code extraEnv} added to this process's environment.
    *
    * @param name short name used in messages ("kafka", "logs agent", ...)
-   * @param log file receiving the child's stdout and stderr (appended)
+   * @param log file receiving the child's stdout and stderr (appended); null: the launcher's own
+   *     stdout and stderr
    * @throws IOException when the command cannot be started
    */
   public static ManagedProcess start(String name, List<String> command, Map<String, String> extraEnv,
       Path workDir, Path log) throws IOException {
-    Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(command)
         .directory(workDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    if (log == null) {
+      pb.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+    } else {
+      Files.createDirectories(log.toAbsolutePath().getParent());
+      pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      Files.writeString(log, "# " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
     pb.environment().putAll(extraEnv);
-    Files.writeString(log, "# " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8,
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     return new ManagedProcess(name, pb.start(), log);
   }
 
@@ -54,7 +59,8 @@ public final class ManagedProcess implements AutoCloseable {
       throws IOException, InterruptedException {
     try (ManagedProcess p = start(name, command, Map.of(), workDir, log)) {
       if (!p.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new LaunchException(name + " did not finish within " + timeout.toSeconds() + " s; see " + log);
+        throw new LaunchException(name + " did not finish within " + timeout.toSeconds() + " s"
+            + (log == null ? "" : "; see " + log));
       }
       return p.process.exitValue();
     }
@@ -64,8 +70,14 @@ public final class ManagedProcess implements AutoCloseable {
     return name;
   }
 
+  /** The log file, or null when the output goes to the launcher's console. */
   public Path log() {
     return log;
+  }
+
+  /** Waits for the process to exit; returns its exit status. */
+  public int waitFor() throws InterruptedException {
+    return process.waitFor();
   }
 
   public boolean isAlive() {
@@ -78,6 +90,9 @@ public final class ManagedProcess implements AutoCloseable {
 
   /** The last {@code lines} lines of the log, for error messages. */
   public String logTail(int lines) {
+    if (log == null) {
+      return "(output above)";
+    }
     try {
       List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
       return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -17,12 +17,17 @@ import java.util.stream.Stream;
  *
  * <pre>
  * bin/sluice                      this launcher
- * conf/                           log4j2.xml (agents), kafka-log4j.properties, spark-log4j.properties
+ * conf/                           flume-env.sh, log4j2.xml (agents), spark-defaults.conf,
+ *                                 kafka-log4j.properties, spark-log4j.properties
  * conf/agents/*.properties        Flume agent configurations
- * lib/{launcher,flume,kafka,spark}/*.jar   one runtime per JVM kind, never mixed
- * plugins.d/NAME/{lib,libext}/*.jar        Flume plugins in flume-ng's plugins.d layout
+ * conf/hadoop/                    core-site.xml, hdfs-site.xml, log4j.properties (HDFS JVMs)
+ * lib/{launcher,flume,kafka,hadoop}/*.jar  one runtime per JVM kind, never mixed
+ * lib/spark/jars/*.jar            Spark's jars: lib/spark is a minimal SPARK_HOME (standalone
+ *                                 workers start executors from SPARK_HOME/jars)
+ * plugins.d/NAME/{lib,libext,native}       Flume plugins in flume-ng's plugins.d layout
  * jobs/sluice-spark-jobs.jar      the Spark jobs (thin: Spark provided)
  * samples/                        bundled real data (see samples/NOTICE)
+ * docs/                           how to run each part, alone or on existing Flume/Spark installs
  * </pre>
  *
  * <p>Also carries the build-time settings of {@code sluice-launcher.properties} (the JDK 17 module
@@ -100,30 +105,76 @@ public final class SluiceHome {
     return Arrays.asList(settings.getProperty("jdk17.opens", "").trim().split("\\s+"));
   }
 
+  /** The distribution's Flume plugins directory, {@code plugins.d}. */
+  public Path pluginsDir() {
+    return root.resolve("plugins.d");
+  }
+
   /** Classpath of a Flume agent: conf/, lib/flume and every plugins.d/NAME/{lib,libext}. */
   public String flumeClasspath() {
+    return flumeClasspath(conf(), List.of(pluginsDir()));
+  }
+
+  /**
+   * Classpath of a Flume agent as {@code flume-ng agent} builds it: {@code confDir}, lib/flume, then
+   * for every plugin directory {@code DIR/NAME} of each of {@code pluginsPath} its {@code lib/*} and
+   * {@code libext/*} (plugins in name order; missing directories are skipped).
+   */
+  public String flumeClasspath(Path confDir, List<Path> pluginsPath) {
     List<String> cp = new ArrayList<>();
-    cp.add(conf().toString());
+    cp.add(confDir.toString());
     cp.add(root.resolve("lib/flume") + "/*");
-    Path plugins = root.resolve("plugins.d");
-    if (Files.isDirectory(plugins)) {
-      try (Stream<Path> dirs = Files.list(plugins)) {
-        dirs.sorted().forEach(d -> {
-          cp.add(d.resolve("lib") + "/*");
-          cp.add(d.resolve("libext") + "/*");
-        });
+    for (Path plugin : plugins(pluginsPath)) {
+      cp.add(plugin.resolve("lib") + "/*");
+      cp.add(plugin.resolve("libext") + "/*");
+    }
+    return String.join(java.io.File.pathSeparator, cp);
+  }
+
+  /** The {@code native} directories of the plugins in {@code pluginsPath} (for java.library.path). */
+  public static List<Path> pluginNativeDirs(List<Path> pluginsPath) {
+    return plugins(pluginsPath).stream().map(p -> p.resolve("native")).filter(Files::isDirectory).toList();
+  }
+
+  private static List<Path> plugins(List<Path> pluginsPath) {
+    List<Path> plugins = new ArrayList<>();
+    for (Path dir : pluginsPath) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> dirs = Files.list(dir)) {
+        dirs.filter(Files::isDirectory).sorted().forEach(plugins::add);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    return String.join(java.io.File.pathSeparator, cp);
+    return plugins;
   }
 
   public String kafkaClasspath() {
     return root.resolve("lib/kafka") + "/*";
   }
 
+  /** {@code lib/spark}: a minimal SPARK_HOME (only {@code jars/}), what standalone workers need. */
+  public Path sparkHome() {
+    return root.resolve("lib/spark");
+  }
+
   public String sparkClasspath() {
-    return root.resolve("lib/spark") + "/*";
+    return sparkHome().resolve("jars") + "/*";
+  }
+
+  /** Default Hadoop configuration directory of the HDFS JVMs, {@code conf/hadoop}. */
+  public Path hadoopConf() {
+    return conf().resolve("hadoop");
+  }
+
+  /**
+   * Classpath of an HDFS JVM: its configuration directory, lib/hadoop itself (the daemons' web UIs,
+   * {@code webapps/}, as in Hadoop's tarball) and lib/hadoop's jars.
+   */
+  public String hadoopClasspath(Path confDir) {
+    Path lib = root.resolve("lib/hadoop");
+    return String.join(java.io.File.pathSeparator, confDir.toString(), lib.toString(), lib + "/*");
   }
 }

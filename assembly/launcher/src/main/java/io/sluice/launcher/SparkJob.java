@@ -26,6 +26,12 @@ public final class SparkJob implements AutoCloseable {
    */
   public static SparkJob submit(SluiceHome home, String master, String mainClass, List<String> jobArgs,
       Path workDir, Path log) throws IOException {
+    return submit("spark job", home, master, mainClass, jobArgs, workDir, log);
+  }
+
+  /** As {@link #submit(SluiceHome, String, String, List, Path, Path)}, named {@code name} in messages. */
+  public static SparkJob submit(String name, SluiceHome home, String master, String mainClass, List<String> jobArgs,
+      Path workDir, Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Jvm.javaBinary());
     cmd.add("-Xms256m");
@@ -41,7 +47,20 @@ public final class SparkJob implements AutoCloseable {
         "--class", mainClass,
         home.jobsJar().toString()));
     cmd.addAll(jobArgs);
-    return new SparkJob(ManagedProcess.start("spark job", cmd, Map.of("SPARK_LOCAL_IP", Net.LOOPBACK), workDir, log));
+    return new SparkJob(ManagedProcess.start(name, cmd, Map.of("SPARK_LOCAL_IP", Net.LOOPBACK), workDir, log));
+  }
+
+  /**
+   * Runs {@code mainClass} of the jobs jar as a plain JVM on the Spark classpath (no SparkSubmit),
+   * e.g. the report builder; returns its exit status.
+   */
+  public static int run(SluiceHome home, String mainClass, List<String> args, Path workDir, Path log, Duration timeout)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Jvm.javaBinary(), "-Xmx512m",
+        "-Dlog4j.configuration=file:" + home.conf().resolve("spark-log4j.properties"),
+        "-cp", home.sparkClasspath() + java.io.File.pathSeparator + home.jobsJar(), mainClass));
+    cmd.addAll(args);
+    return ManagedProcess.run(mainClass.substring(mainClass.lastIndexOf('.') + 1), cmd, workDir, log, timeout);
   }
 
   public ManagedProcess process() {

@@ -1,49 +1,45 @@
 package io.sluice.spark;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.util.Map;
 import org.apache.spark.SparkConf;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaDStream;
-import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
-import org.apache.spark.streaming.flume.FlumeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sluice's analytics job: running totals over the events of the {@code logs} and {@code tweets}
- * pipelines, pulled from Flume SparkSinks, written to {@code <out>/summary.json} after every
- * micro-batch.
+ * Sluice's analytics job: windows, alerts, sessions and running totals over the events of the
+ * {@code logs} and/or {@code tweets} pipelines ({@code --pipeline}), from Flume SparkSinks or
+ * straight from the Flume Kafka channel topics ({@code --source}).
  *
- * <p><b>Input.</b> One polling receiver ({@link FlumeUtils#createPollingStream}) over all
- * {@code --sinks}: the job runs in {@code local[2]}, where every receiver pins a core. Events of
- * both pipelines are mixed and told apart by their {@code pipeline} header; only headers are read
- * (see {@link EventHeaders} for the names, {@link EventRecord} for what is kept). Delivery is
- * at-least-once, so the same {@code eventId} may arrive again in a later batch.
+ * <p><b>Input.</b> See {@link EventSources}. Events of both pipelines may be mixed and are told
+ * apart by their {@code pipeline} header; the job reads the headers (see {@link EventHeaders}) and,
+ * for the mentions of a tweet, its body ({@link TweetBodies}). Delivery is at-least-once: every
+ * count is over distinct {@code eventId}s.
  *
- * <p><b>Computation.</b> Distinct events (by {@code eventId}) and distinct parsed tweets (by
- * {@code tweetId}) are found with {@code mapWithState}; the per-batch analytics of
- * {@link Analytics} turn them into increments, summed into keyed running totals with
- * {@code updateStateByKey} (see {@link AnalyticsStreams}). State is checkpointed to
- * {@code --checkpoint}. Totals count from the start of this run: the job does not recover totals
- * from an earlier run's checkpoint.
+ * <p><b>Computation.</b> See {@link AnalyticsStreams}: per window (access logs 30 s sliding every
+ * 10 s, tweets 60 s every 10 s, by default): status counts, top endpoints, content size, heavy
+ * clients and the error-rate alert; trending hashtags, languages, tweets per second, top mentions.
+ * Running totals of all of these plus sessions per client address.
  *
- * <p><b>Output.</b> {@code <out>/summary.json}, replaced atomically after every batch and once,
- * all zeros, right after the context starts; see {@link Summary} for the JSON contract.
+ * <p><b>Output</b>, under {@code --out} (local or {@code hdfs://}): {@code summary.json} after
+ * every batch (contract in {@link Summary}; all zeros right after a fresh start); one directory per
+ * slide, {@code batches/<batch time ms>/}, with the window, alert and totals files of
+ * {@link BatchOutputs}; alerts also to {@code --alerts-topic} ({@link AlertPublisher}).
  *
- * <p><b>Options</b> (see {@link AnalyticsJobConfig}): {@code --sinks host:port[,...]} (required),
- * {@code --out DIR} (required), {@code --checkpoint DIR} (default {@code <out>/checkpoint}),
- * {@code --batch-seconds N} (seconds, default 1), {@code --max-batch-size N} (events per SparkSink
- * request, default 1000), {@code --parallelism N} (concurrent receiver requests, default 5),
- * {@code --help}. The master comes from {@code spark-submit --master}; {@code spark.app.name}
- * defaults to {@value #DEFAULT_APP_NAME}.
+ * <p><b>Recovery.</b> The context is created with {@code StreamingContext.getOrCreate} on
+ * {@code --checkpoint}: a job started on a checkpoint resumes its state (dedup, sessions, totals)
+ * and re-runs the batches that had not completed, which rewrite the same output files. Received
+ * Flume events survive through the receiver write-ahead log, Kafka offsets through the
+ * checkpoint. A restart keeps the settings stored in the checkpoint; a command line that changes
+ * them is refused ({@link CheckpointSettings}).
  *
- * <p>Exit status: 0 after {@code --help} or a normal stop, 2 on a bad command line.
+ * <p><b>Options</b>: see {@link AnalyticsJobConfig} or run with {@code --help}. The master comes from
+ * {@code spark-submit --master}; {@code spark.app.name} defaults to {@value #DEFAULT_APP_NAME}.
+ * In {@code local[N]}, a Flume source's receivers each pin one of the N cores.
+ *
+ * <p>Exit status: 0 after {@code --help} or a normal stop, 2 on a bad command line (or one that
+ * does not match the checkpoint).
  */
 public final class AnalyticsJob {
 
@@ -56,80 +52,116 @@ public final class AnalyticsJob {
   public static final int EXIT_USAGE = 2;
 
   private final JavaStreamingContext context;
-  private final SummaryWriter writer;
+  private final AnalyticsJobConfig config;
+  private final SummaryWriter initialWriter;
 
-  private AnalyticsJob(JavaStreamingContext context, SummaryWriter writer) {
+  private AnalyticsJob(JavaStreamingContext context, AnalyticsJobConfig config, SummaryWriter initialWriter) {
     this.context = context;
-    this.writer = writer;
+    this.config = config;
+    this.initialWriter = initialWriter;
   }
 
   public static void main(String[] args) throws InterruptedException {
     AnalyticsJobConfig config;
+    AnalyticsJob job;
     try {
       config = AnalyticsJobConfig.parse(args);
+      if (config.isHelpRequested()) {
+        System.out.print(AnalyticsJobConfig.usage());
+        return;
+      }
+      job = getOrCreate(config, new SparkConf());
     } catch (IllegalArgumentException e) {
       System.err.println("Error: " + e.getMessage());
       System.err.println("Run with --help to list the options.");
       System.exit(EXIT_USAGE);
       return;
     }
-    if (config.isHelpRequested()) {
-      System.out.print(AnalyticsJobConfig.usage());
-      return;
-    }
-    AnalyticsJob job = create(config, new SparkConf());
     Runtime.getRuntime().addShutdownHook(new Thread(job::stop, "sluice-analytics-shutdown"));
     job.start();
     job.context().awaitTermination();
   }
 
   /**
-   * Creates the streaming context and its DStream graph; does not start it. Creates
-   * {@code config.out()} if missing.
+   * Recovers the job from {@code config.checkpoint()} when it holds one, else creates the streaming
+   * context and its DStream graph. Does not start it.
    *
-   * @param sparkConf Spark settings; the master must be set (spark-submit does)
+   * @param sparkConf Spark settings of a new context; the master must be set (spark-submit does).
+   *     A recovered context takes its settings from the checkpoint, except those Spark reloads
+   *     (master, driver host and port, ...).
+   * @throws IllegalArgumentException when the checkpoint belongs to a job with other settings
    */
-  public static AnalyticsJob create(AnalyticsJobConfig config, SparkConf sparkConf) {
+  public static AnalyticsJob getOrCreate(AnalyticsJobConfig config, SparkConf sparkConf) {
     if (config.isHelpRequested()) {
       throw new IllegalArgumentException("--help config has no job settings");
     }
-    try {
-      Files.createDirectories(config.out());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create output directory " + config.out(), e);
+    CheckpointSettings settings = new CheckpointSettings(config.checkpoint());
+    settings.verify(config);
+    SummaryWriter[] created = new SummaryWriter[1];
+    JavaStreamingContext ssc =
+        JavaStreamingContext.getOrCreate(config.checkpoint(), () -> create(config, sparkConf, created));
+    if (created[0] != null) {
+      settings.save(config);
+      LOG.info("Analytics job created: {}", config);
+    } else {
+      LOG.info("Analytics job recovered from checkpoint {}: {}", config.checkpoint(), config);
     }
+    return new AnalyticsJob(ssc, config, created[0]);
+  }
+
+  /** Creates the context; puts the graph's summary writer into {@code summaryWriter[0]}. */
+  private static JavaStreamingContext create(AnalyticsJobConfig config, SparkConf sparkConf,
+      SummaryWriter[] summaryWriter) {
     SparkConf conf = sparkConf.clone();
     // spark-submit sets spark.app.name to the main class when --name is not given.
     if (!conf.contains("spark.app.name") || conf.get("spark.app.name").equals(AnalyticsJob.class.getName())) {
       conf.setAppName(DEFAULT_APP_NAME);
     }
+    if (config.source() == AnalyticsJobConfig.Source.FLUME && config.receiverWal()) {
+      conf.set("spark.streaming.receiver.writeAheadLog.enable", "true");
+    }
+    if (config.source() == AnalyticsJobConfig.Source.KAFKA && config.kafkaMaxRate() > 0) {
+      conf.set("spark.streaming.kafka.maxRatePerPartition", String.valueOf(config.kafkaMaxRate()));
+    }
     JavaStreamingContext ssc = new JavaStreamingContext(conf, Durations.seconds(config.batchSeconds()));
     try {
       ssc.checkpoint(config.checkpoint());
-      InetSocketAddress[] sinks = config.sinks().stream()
-          .map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
-          .toArray(InetSocketAddress[]::new);
-      JavaDStream<Map<String, String>> headers = FlumeUtils
-          .createPollingStream(ssc, sinks, StorageLevel.MEMORY_AND_DISK_SER_2(),
-              config.maxBatchSize(), config.parallelism())
-          .map(event -> EventHeaders.toStringMap(event.event().getHeaders()));
-      SummaryWriter writer = new SummaryWriter(config.out());
-      JavaPairDStream<Metric, Tally> totals =
-          AnalyticsStreams.runningTotals(headers, ssc.sparkContext().defaultParallelism());
-      AnalyticsStreams.writeSummaries(totals, writer);
-      LOG.info("Analytics job configured: {}", config);
-      return new AnalyticsJob(ssc, writer);
+      EventSources.KafkaInput kafka = null;
+      JavaDStream<EventRecord> records;
+      if (config.source() == AnalyticsJobConfig.Source.FLUME) {
+        records = EventSources.flume(ssc, config, conf.get("spark.master", ""));
+      } else {
+        kafka = EventSources.kafka(ssc, config);
+        records = kafka.records();
+      }
+      OutputStore store = new OutputStore(config.out());
+      AlertPublisher alerts = config.alertsTopic() == null ? null
+          : new AlertPublisher(config.alertsBootstrap(), config.alertsTopic());
+      SummaryWriter summary = new SummaryWriter(store);
+      AnalyticsStreams.build(records,
+          AnalyticsStreams.Settings.of(config, ssc.sparkContext().defaultParallelism()),
+          new AnalyticsStreams.Outputs(summary, new BatchOutputs(store), alerts));
+      if (kafka != null) {
+        kafka.commitOffsetsAfterOutputs();
+      }
+      summaryWriter[0] = summary;
+      return ssc;
     } catch (RuntimeException e) {
       ssc.stop(true, false);
       throw e;
     }
   }
 
-  /** Starts the streaming context, then writes the all-zero summary (unless a batch beat it). */
+  /**
+   * Starts the streaming context; a newly created job then writes the all-zero summary (unless a
+   * batch beat it). A recovered job leaves the previous summary until its first batch.
+   */
   public void start() {
     context.start();
-    writer.writeInitial();
-    LOG.info("Analytics job started; summary at {}", writer.file());
+    if (initialWriter != null) {
+      initialWriter.writeInitial();
+    }
+    LOG.info("Analytics job started; summary at {}", summaryLocation());
   }
 
   /** Stops the streaming context and the SparkContext, without waiting for queued batches. */
@@ -141,8 +173,13 @@ public final class AnalyticsJob {
     return context;
   }
 
-  /** Where the summary is written. */
-  public java.nio.file.Path summaryFile() {
-    return writer.file();
+  /** True when this job resumed from a checkpoint. */
+  public boolean recovered() {
+    return initialWriter == null;
+  }
+
+  /** Where the summary is written (a URI). */
+  public String summaryLocation() {
+    return config.out() + "/" + SummaryWriter.FILE_NAME;
   }
 }

@@ -21,7 +21,7 @@ public final class EventHeaders {
 
   /** Stable id of the source record, e.g. {@code elastic-examples_apache_logs.log:42}; the dedup key. */
   public static final String EVENT_ID = "eventId";
-  /** Event time set by the agent. */
+  /** Event time set by the agent, epoch milliseconds; for access logs the request time. */
   public static final String TIMESTAMP = "timestamp";
   /** Which pipeline the event belongs to: {@link #PIPELINE_LOGS} or {@link #PIPELINE_TWEETS}. */
   public static final String PIPELINE = "pipeline";
@@ -54,6 +54,11 @@ public final class EventHeaders {
   /** Lower-cased distinct hashtags separated by single spaces; empty when none. */
   public static final String HASHTAGS = "hashtags";
   public static final String CREATED_AT = "createdAt";
+  /**
+   * Lower-cased distinct screen names the tweet mentions, separated by single spaces. Optional: when
+   * absent, {@link EventRecord} reads the mentions from a Twitter v1.1 JSON body instead.
+   */
+  public static final String MENTIONS = "mentions";
 
   private EventHeaders() {}
 

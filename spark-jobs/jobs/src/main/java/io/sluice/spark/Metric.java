@@ -37,7 +37,23 @@ public final class Metric implements Serializable {
     /** Distinct tweets by language ({@code tweets.languages}). */
     TWEETS_LANGUAGE,
     /** Distinct events whose pipeline header is neither logs nor tweets, by that header. */
-    UNROUTED
+    UNROUTED,
+    /** Parsed log lines with a 5xx status (error rate, alerts). */
+    LOGS_SERVER_ERRORS,
+    /** Parsed log lines by client address (heavy clients of a window). */
+    LOGS_CLIENT,
+    /** Closed sessions: a {@link Tally} of their durations in milliseconds (count = sessions). */
+    LOGS_SESSION_DURATION,
+    /** Closed sessions: a {@link Tally} of their request counts. */
+    LOGS_SESSION_REQUESTS,
+    /** Open sessions, from a state snapshot: a {@link Tally} of their durations so far, in milliseconds. */
+    LOGS_OPEN_SESSION_DURATION,
+    /** Open sessions, from a state snapshot: a {@link Tally} of their request counts so far. */
+    LOGS_OPEN_SESSION_REQUESTS,
+    /** Parsed log lines left out of sessions: no client address, no timestamp, or too late (see {@link Sessions}). */
+    LOGS_UNSESSIONIZED,
+    /** Distinct tweets by mentioned user (lower-cased screen name). */
+    TWEETS_MENTION
   }
 
   private final Kind kind;

@@ -57,6 +57,13 @@ public final class Summary {
   private final List<Ranked> topHashtags;
   private final SortedMap<String, Long> languages;
   private final SortedMap<String, Long> unrouted;
+  private final long serverErrors;
+  private final List<Ranked> topMentions;
+  private final Tally closedSessionDurations;
+  private final Tally closedSessionRequests;
+  private final Tally openSessionDurations;
+  private final Tally openSessionRequests;
+  private final long unsessionized;
 
   private Summary(Builder b) {
     logsParsed = b.logsParsed;
@@ -73,6 +80,13 @@ public final class Summary {
     topHashtags = List.copyOf(b.topHashtags);
     languages = Collections.unmodifiableSortedMap(new TreeMap<>(b.languages));
     unrouted = Collections.unmodifiableSortedMap(new TreeMap<>(b.unrouted));
+    serverErrors = b.serverErrors;
+    topMentions = List.copyOf(b.topMentions);
+    closedSessionDurations = b.closedSessionDurations;
+    closedSessionRequests = b.closedSessionRequests;
+    openSessionDurations = b.openSessionDurations;
+    openSessionRequests = b.openSessionRequests;
+    unsessionized = b.unsessionized;
   }
 
   /** All zeros, empty lists and maps: the summary before the first event. */
@@ -147,6 +161,56 @@ public final class Summary {
     return unrouted;
   }
 
+  /** Parsed log lines with a 5xx status. */
+  public long serverErrors() {
+    return serverErrors;
+  }
+
+  /** 5xx lines over parsed lines, 0 when none. */
+  public double errorRate() {
+    return logsParsed == 0 ? 0.0 : (double) serverErrors / logsParsed;
+  }
+
+  /** Most mentioned users (lower-cased screen names), counting each distinct tweet once. */
+  public List<Ranked> topMentions() {
+    return topMentions;
+  }
+
+  /** Sessions so far, closed and open (see {@link Sessions}). */
+  public long sessions() {
+    return count(closedSessionDurations) + count(openSessionDurations);
+  }
+
+  /** Sessions still open: their client's last request is within the gap of the latest data. */
+  public long openSessions() {
+    return count(openSessionDurations);
+  }
+
+  /** Mean requests per session, closed and open; 0 when none. */
+  public double sessionMeanRequests() {
+    long n = sessions();
+    return n == 0 ? 0.0 : (double) (sum(closedSessionRequests) + sum(openSessionRequests)) / n;
+  }
+
+  /** Mean session duration (last minus first request time) in seconds, closed and open; 0 when none. */
+  public double sessionMeanDurationSeconds() {
+    long n = sessions();
+    return n == 0 ? 0.0 : (sum(closedSessionDurations) + sum(openSessionDurations)) / 1000.0 / n;
+  }
+
+  /** Parsed lines not assigned to a session (no client address, no timestamp, or late). */
+  public long unsessionized() {
+    return unsessionized;
+  }
+
+  private static long count(Tally t) {
+    return t == null ? 0 : t.count();
+  }
+
+  private static long sum(Tally t) {
+    return t == null ? 0 : t.sum();
+  }
+
   /** The {@code summary.json} document. */
   public ObjectNode toJsonTree() {
     ObjectNode root = JSON.createObjectNode();
@@ -155,18 +219,66 @@ public final class Summary {
     logs.put("parsed", logsParsed);
     logs.put("rejected", logsRejected);
     putCounts(logs.putObject("statusCounts"), statusCounts);
-    putRanked(logs.putArray("topEndpoints"), "endpoint", topEndpoints);
-    ObjectNode size = logs.putObject("contentSize");
-    size.put("min", contentSizeMin);
-    size.put("max", contentSizeMax);
-    size.put("avg", contentSizeAvg());
+    putRanked(logs.putArray("topEndpoints"), "endpoint", topEndpoints, Analytics.TOP_N);
+    putContentSize(logs);
     ObjectNode tw = root.putObject("tweets");
     tw.put("records", tweetRecords);
     tw.put("tweets", tweets);
     tw.put("rejected", tweetsRejected);
-    putRanked(tw.putArray("topHashtags"), "hashtag", topHashtags);
+    putRanked(tw.putArray("topHashtags"), "hashtag", topHashtags, Analytics.TOP_N);
     putCounts(tw.putObject("languages"), languages);
     return root;
+  }
+
+  /**
+   * The running totals of the logs pipeline as written to each batch directory
+   * ({@code logs-totals.json}): the {@code logs} half of {@code summary.json} with top lists of up
+   * to {@code topN} entries, plus:
+   * <pre>
+   * "serverErrors": n, "errorRate": r,
+   * "sessions": {"count": n, "open": n, "meanRequests": x, "meanDurationSeconds": x, "unsessionized": n}
+   * </pre>
+   */
+  public ObjectNode logsTotalsJson(int topN) {
+    ObjectNode logs = JSON.createObjectNode();
+    logs.put("lines", logLines());
+    logs.put("parsed", logsParsed);
+    logs.put("rejected", logsRejected);
+    logs.put("serverErrors", serverErrors);
+    logs.put("errorRate", errorRate());
+    putCounts(logs.putObject("statusCounts"), statusCounts);
+    putRanked(logs.putArray("topEndpoints"), "endpoint", topEndpoints, topN);
+    putContentSize(logs);
+    ObjectNode sessions = logs.putObject("sessions");
+    sessions.put("count", sessions());
+    sessions.put("open", openSessions());
+    sessions.put("meanRequests", sessionMeanRequests());
+    sessions.put("meanDurationSeconds", sessionMeanDurationSeconds());
+    sessions.put("unsessionized", unsessionized);
+    return logs;
+  }
+
+  /**
+   * The running totals of the tweets pipeline as written to each batch directory
+   * ({@code tweets-totals.json}): the {@code tweets} half of {@code summary.json} with top lists of
+   * up to {@code topN} entries, plus {@code "topMentions": [{"user": "name", "count": n}, ...]}.
+   */
+  public ObjectNode tweetsTotalsJson(int topN) {
+    ObjectNode tw = JSON.createObjectNode();
+    tw.put("records", tweetRecords);
+    tw.put("tweets", tweets);
+    tw.put("rejected", tweetsRejected);
+    putRanked(tw.putArray("topHashtags"), "hashtag", topHashtags, topN);
+    putCounts(tw.putObject("languages"), languages);
+    putRanked(tw.putArray("topMentions"), "user", topMentions, topN);
+    return tw;
+  }
+
+  private void putContentSize(ObjectNode logs) {
+    ObjectNode size = logs.putObject("contentSize");
+    size.put("min", contentSizeMin);
+    size.put("max", contentSizeMax);
+    size.put("avg", contentSizeAvg());
   }
 
   /** {@link #toJsonTree()} as indented UTF-8 text. */
@@ -178,12 +290,12 @@ public final class Summary {
     }
   }
 
-  private static void putCounts(ObjectNode node, Map<String, Long> counts) {
+  static void putCounts(ObjectNode node, Map<String, Long> counts) {
     counts.forEach(node::put);
   }
 
-  private static void putRanked(ArrayNode array, String keyField, List<Ranked> ranked) {
-    for (Ranked r : ranked) {
+  static void putRanked(ArrayNode array, String keyField, List<Ranked> ranked, int limit) {
+    for (Ranked r : ranked.subList(0, Math.min(limit, ranked.size()))) {
       array.addObject().put(keyField, r.key()).put("count", r.count());
     }
   }
@@ -242,6 +354,13 @@ public final class Summary {
     private List<Ranked> topHashtags = List.of();
     private final Map<String, Long> languages = new TreeMap<>();
     private final Map<String, Long> unrouted = new TreeMap<>();
+    private long serverErrors;
+    private List<Ranked> topMentions = List.of();
+    private Tally closedSessionDurations;
+    private Tally closedSessionRequests;
+    private Tally openSessionDurations;
+    private Tally openSessionRequests;
+    private long unsessionized;
 
     /** Adds one running total; breakdown entries and counters alike. */
     Builder add(Metric metric, Tally tally) {
@@ -256,8 +375,17 @@ public final class Summary {
         case TWEETS_DISTINCT: tweets += n; break;
         case TWEETS_LANGUAGE: languages.merge(metric.name(), n, Long::sum); break;
         case UNROUTED: unrouted.merge(metric.name(), n, Long::sum); break;
+        case LOGS_SERVER_ERRORS: serverErrors += n; break;
+        case LOGS_SESSION_DURATION: closedSessionDurations = merge(closedSessionDurations, tally); break;
+        case LOGS_SESSION_REQUESTS: closedSessionRequests = merge(closedSessionRequests, tally); break;
+        case LOGS_OPEN_SESSION_DURATION: openSessionDurations = merge(openSessionDurations, tally); break;
+        case LOGS_OPEN_SESSION_REQUESTS: openSessionRequests = merge(openSessionRequests, tally); break;
+        case LOGS_UNSESSIONIZED: unsessionized += n; break;
+        case LOGS_CLIENT:
+          break; // per-window only (heavy clients); not part of the totals
         case LOGS_ENDPOINT:
         case TWEETS_HASHTAG:
+        case TWEETS_MENTION:
           throw new IllegalArgumentException("top-N metric " + metric.kind() + " is set as a list");
         default:
           throw new IllegalArgumentException("unknown metric " + metric.kind());
@@ -273,6 +401,15 @@ public final class Summary {
     Builder topHashtags(List<Ranked> ranked) {
       topHashtags = ranked;
       return this;
+    }
+
+    Builder topMentions(List<Ranked> ranked) {
+      topMentions = ranked;
+      return this;
+    }
+
+    private static Tally merge(Tally a, Tally b) {
+      return a == null ? b : a.plus(b);
     }
 
     Summary build() {

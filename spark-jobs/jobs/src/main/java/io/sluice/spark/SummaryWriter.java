@@ -1,22 +1,17 @@
 package io.sluice.spark;
 
-import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes {@value #FILE_NAME} into the output directory atomically: the JSON goes to a temporary
- * file in the same directory, which is then renamed over the old summary
- * ({@link StandardCopyOption#ATOMIC_MOVE}), so a reader sees either the previous or the new
- * summary, never a partial one. See {@link Summary} for the contract.
+ * Writes {@value #FILE_NAME} into the output location, replaced atomically through an
+ * {@link OutputStore}, so a reader sees either the previous or the new summary, never a partial
+ * one. See {@link Summary} for the contract.
  *
  * <p>Runs on the driver. Writes are ordered by batch time: a write for an earlier batch than the
  * last one written is skipped, and {@link #writeInitial()} only writes while no batch has been
@@ -28,26 +23,35 @@ import org.slf4j.LoggerFactory;
  */
 public final class SummaryWriter implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
   private static final Logger LOG = LoggerFactory.getLogger(SummaryWriter.class);
 
-  /** Name of the summary file in the output directory. */
+  /** Name of the summary file in the output location. */
   public static final String FILE_NAME = "summary.json";
 
   private static final long NOTHING_WRITTEN = Long.MIN_VALUE;
 
-  private final String dir;
+  private final OutputStore store;
   private long lastBatchTimeMs = NOTHING_WRITTEN;
   private SortedMap<String, Long> lastUnrouted = new TreeMap<>();
 
-  /** Writes into {@code dir}, which must exist. */
-  public SummaryWriter(Path dir) {
-    this.dir = dir.toAbsolutePath().toString();
+  public SummaryWriter(OutputStore store) {
+    this.store = store;
   }
 
-  /** The summary file. */
+  /** Writes into local directory {@code dir}. */
+  public SummaryWriter(Path dir) {
+    this(OutputStore.local(dir));
+  }
+
+  /** The summary file's URI. */
+  public String location() {
+    return store.uri(FILE_NAME);
+  }
+
+  /** The summary file of a local output location. */
   public Path file() {
-    return Paths.get(dir, FILE_NAME);
+    return store.localPath(FILE_NAME);
   }
 
   /** Writes the all-zero summary unless a batch has already been written. */
@@ -71,23 +75,12 @@ public final class SummaryWriter implements Serializable {
       lastUnrouted = summary.unrouted();
     }
     try {
-      replaceAtomically(summary.toJson().getBytes(StandardCharsets.UTF_8));
+      store.replace(FILE_NAME, summary.toJson().getBytes(StandardCharsets.UTF_8));
       lastBatchTimeMs = batchTimeMs;
       return true;
-    } catch (IOException | RuntimeException e) {
-      LOG.error("Could not write {}; the next batch will try again", file(), e);
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.error("Could not write {}; the next batch will try again", location(), e);
       return false;
-    }
-  }
-
-  private void replaceAtomically(byte[] content) throws IOException {
-    Path target = file();
-    Path tmp = Files.createTempFile(target.getParent(), "." + FILE_NAME + "-", ".tmp");
-    try {
-      Files.write(tmp, content);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 }

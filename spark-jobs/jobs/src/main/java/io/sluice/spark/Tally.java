@@ -30,6 +30,14 @@ public final class Tally implements Serializable {
     return ONE;
   }
 
+  /** {@code n} occurrences, for counters: the same as {@code n} times {@link #one()} added up. */
+  public static Tally count(long n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("count must be positive: " + n);
+    }
+    return new Tally(n, n, 1, 1);
+  }
+
   /** One observed value. */
   public static Tally of(long value) {
     return new Tally(1, value, value, value);

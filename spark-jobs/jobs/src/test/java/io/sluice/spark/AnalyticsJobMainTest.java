@@ -18,8 +18,10 @@ class AnalyticsJobMainTest {
     Result r = run("--help");
 
     assertThat(r.exitCode).isZero();
-    assertThat(r.stdout).contains("--sinks", "--out", "--checkpoint", "--batch-seconds",
-        "--max-batch-size", "--parallelism", "--help");
+    for (AnalyticsJobConfig.Option o : AnalyticsJobConfig.Option.values()) {
+      assertThat(r.stdout).contains(o.flag);
+    }
+    assertThat(r.stdout).contains("--source flume|kafka").contains("(default: flume)");
   }
 
   @Test
@@ -28,6 +30,14 @@ class AnalyticsJobMainTest {
 
     assertThat(r.exitCode).isEqualTo(AnalyticsJob.EXIT_USAGE);
     assertThat(r.stderr).contains("--paralelism");
+  }
+
+  @Test
+  void exitsTwoNamingAnInvalidValue() {
+    Result r = run("--source", "kafka", "--kafka-bootstrap", "k:1", "--out", "o", "--error-rate-threshold", "5");
+
+    assertThat(r.exitCode).isEqualTo(AnalyticsJob.EXIT_USAGE);
+    assertThat(r.stderr).contains("--error-rate-threshold").contains("'5'");
   }
 
   private static Result run(String... args) {

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 /** The pure per-batch analytics on the real sample files, on a real {@code local[2]} Spark. */
 class AnalyticsTest {
 
+  private static final long GAP_MS = 30 * 60_000L;
+
   private static JavaSparkContext sc;
   private static List<Map<String, String>> logs;
   private static List<Map<String, String>> tweets;
@@ -77,6 +79,9 @@ class AnalyticsTest {
     assertThat(summary.languages().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(950);
     assertThat(summary.languages()).containsKey("und");
     assertThat(summary.logLines()).isZero();
+    JsonNode expected = Expected.tweetWindow(events, 10);
+    assertThat(Expected.tree(summary.tweetsTotalsJson(10).get("topMentions"))).isEqualTo(expected.get("topMentions"));
+    assertThat(expected.get("topMentions")).as("the real tweets mention users").hasSize(10);
   }
 
   @Test
@@ -88,7 +93,7 @@ class AnalyticsTest {
     Collections.shuffle(events, new Random(7));
 
     JavaPairRDD<Metric, Tally> totals =
-        Analytics.metrics(Analytics.toRecords(sc.parallelize(events, 8))).cache();
+        Analytics.metrics(sc.parallelize(SampleEvents.records(events), 8), GAP_MS).cache();
     Summary summary = Analytics.summarize(totals, Analytics.TOP_N);
 
     assertThat(json(summary)).isEqualTo(ExpectedSummary.of(events));
@@ -140,9 +145,82 @@ class AnalyticsTest {
     assertThat(json(summary)).isEqualTo(ExpectedSummary.of(List.of()));
   }
 
+  @Test
+  void windowOfRealLinesMatchesIndependentCounts() {
+    List<Map<String, String>> events = new ArrayList<>(logs.subList(2000, 4000));
+    events.addAll(logs.subList(2500, 2600)); // redelivered copies
+    JavaPairRDD<Metric, Tally> metrics =
+        Analytics.logWindowMetrics(Analytics.distinctEvents(sc.parallelize(SampleEvents.records(events), 4))).cache();
+
+    LogWindow window = LogWindow.of(metrics, 10_000, 40_000, 5, 20, new ErrorRateRule(0.05, 20));
+
+    JsonNode json = window.toJsonTree();
+    JsonNode expected = Expected.logWindow(events, 5, 20);
+    assertThat(Expected.project(json, expected)).isEqualTo(expected);
+    assertThat(json.path("requestsPerSecond").asDouble()).isEqualTo(expected.path("requests").asLong() / 30.0);
+    assertThat(json.path("windowSeconds").asDouble()).isEqualTo(30.0);
+    assertThat(expected.path("heavyClients").path("count").asLong()).as("real heavy clients").isGreaterThan(0);
+    assertThat(expected.path("serverErrors").asLong()).as("lines 2071 and 3473 are real 500s").isEqualTo(2);
+  }
+
+  @Test
+  void errorRateAlertFiresOnlyAboveThresholdWithEnoughRequests() {
+    // Lines 2067-2075 of the real log: nine requests, one of them (line 2071) a 500.
+    List<Map<String, String>> nine = logs.subList(2066, 2075);
+    JavaPairRDD<Metric, Tally> metrics =
+        Analytics.logWindowMetrics(sc.parallelize(SampleEvents.records(nine), 2)).cache();
+    long errors = nine.stream().filter(e -> e.get("status").startsWith("5")).count();
+    assertThat(errors).isEqualTo(1);
+
+    List<Alert> fired = Analytics.errorRateAlerts(metrics, new ErrorRateRule(0.1, 9), 5_000, 35_000).collect();
+
+    assertThat(fired).hasSize(1);
+    Alert alert = fired.get(0);
+    assertThat(alert.requests()).isEqualTo(9);
+    assertThat(alert.serverErrors()).isEqualTo(1);
+    assertThat(alert.id()).isEqualTo("logs-error-rate@35000");
+    assertThat(alert.toJsonTree().path("windowStart").asLong()).isEqualTo(5_000);
+    assertThat(Analytics.errorRateAlerts(metrics, new ErrorRateRule(0.12, 9), 5_000, 35_000).collect())
+        .as("1/9 is not above 12%").isEmpty();
+    assertThat(Analytics.errorRateAlerts(metrics, new ErrorRateRule(0.1, 10), 5_000, 35_000).collect())
+        .as("fewer than 10 requests").isEmpty();
+  }
+
+  @Test
+  void sessionsOfTheRealLogMatchAnIndependentSessionization() {
+    for (long gapMs : new long[] {GAP_MS, 20_000L}) {
+      JavaPairRDD<Metric, Tally> totals =
+          Analytics.metrics(sc.parallelize(SampleEvents.records(logs), 4), gapMs).cache();
+      Summary summary = Analytics.summarize(totals, 10);
+
+      double[] expected = Expected.sessions(logs, gapMs);
+      assertThat((double) summary.sessions()).as("sessions, gap %d ms", gapMs).isEqualTo(expected[0]);
+      assertThat(summary.sessionMeanRequests()).isCloseTo(expected[1], org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(summary.sessionMeanDurationSeconds()).isCloseTo(expected[2], org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(summary.unsessionized()).isZero();
+      totals.unpersist(false);
+    }
+    assertThat(Expected.sessions(logs, 20_000L)[0]).as("a short gap splits sessions")
+        .isGreaterThan(Expected.sessions(logs, GAP_MS)[0]);
+  }
+
+  @Test
+  void tweetWindowOfRealTweetsMatchesIndependentCounts() {
+    List<Map<String, String>> events = new ArrayList<>(tweets.subList(100, 700));
+    events.addAll(tweets.subList(100, 200));
+    JavaPairRDD<Metric, Tally> metrics = Analytics.tweetMetrics(
+        Analytics.distinctTweets(Analytics.distinctEvents(sc.parallelize(SampleEvents.records(events), 4)))).cache();
+
+    JsonNode json = TweetWindow.of(metrics, 0, 60_000, 10).toJsonTree();
+
+    JsonNode expected = Expected.tweetWindow(events, 10);
+    assertThat(Expected.project(json, expected)).isEqualTo(expected);
+    assertThat(json.path("tweetsPerSecond").asDouble()).isEqualTo(600 / 60.0);
+  }
+
   private static Summary summarize(List<Map<String, String>> events) {
     JavaPairRDD<Metric, Tally> totals =
-        Analytics.metrics(Analytics.toRecords(sc.parallelize(events, 4))).cache();
+        Analytics.metrics(sc.parallelize(SampleEvents.records(events), 4), GAP_MS).cache();
     try {
       return Analytics.summarize(totals, Analytics.TOP_N);
     } finally {

@@ -73,6 +73,34 @@ class EventRecordTest {
   }
 
   @Test
+  void readsRequestTimeClientAndServerErrorOfALogLine() {
+    EventRecord r = EventRecord.fromHeaders(Map.of("eventId", "f.log:3", "pipeline", "logs", "status", "503",
+        "path", "/", "bytes", "0", "clientIp", "10.0.0.7", "timestamp", "1431857103000"));
+    EventRecord noTime = EventRecord.fromHeaders(Map.of("eventId", "f.log:4", "pipeline", "logs", "status", "5xx",
+        "timestamp", "17/May/2015:10:05:03 +0000"));
+
+    assertThat(r.timestampMs()).isEqualTo(1431857103000L);
+    assertThat(r.clientIp()).isEqualTo("10.0.0.7");
+    assertThat(r.isServerError()).isTrue();
+    assertThat(noTime.timestampMs()).isEqualTo(EventRecord.NO_TIME);
+    assertThat(noTime.isServerError()).as("not a numeric status").isFalse();
+  }
+
+  @Test
+  void prefersAMentionsHeaderOverTheBodyAndIgnoresBodiesThatAreNotStatuses() {
+    byte[] body = "{\"entities\":{\"user_mentions\":[{\"screen_name\":\"Alice\"},{\"screen_name\":\"alice\"}]}}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Map<String, String> tweet = Map.of("eventId", "t:9", "pipeline", "tweets", "tweetId", "9");
+
+    assertThat(EventRecord.fromEvent(tweet, body).mentions()).containsExactly("alice");
+    Map<String, String> withHeader = new HashMap<>(tweet);
+    withHeader.put("mentions", "Bob carol");
+    assertThat(EventRecord.fromEvent(withHeader, body).mentions()).containsExactly("bob", "carol");
+    assertThat(EventRecord.fromEvent(tweet, "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)).mentions()).isEmpty();
+    assertThat(EventRecord.fromEvent(tweet, null).mentions()).isEmpty();
+  }
+
+  @Test
   void metricHashDoesNotDependOnEnumIdentity() {
     assertThat(Metric.of(Metric.Kind.LOGS_STATUS, "200").hashCode())
         .isEqualTo(31 * Metric.Kind.LOGS_STATUS.ordinal() + "200".hashCode());

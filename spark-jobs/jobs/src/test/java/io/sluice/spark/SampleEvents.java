@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -33,6 +35,12 @@ final class SampleEvents {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Test-only key holding an event's body in these header maps; {@link #record} moves it to the body. */
+  static final String BODY = "__body";
+
+  private static final DateTimeFormatter LOG_TIME =
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
+
   private SampleEvents() {}
 
   static Path samples() {
@@ -51,8 +59,29 @@ final class SampleEvents {
     }
   }
 
-  /** Every line of the real access log, as log events; lines the regex rejects are rejected events. */
-  static List<Map<String, String>> logEvents() {
+  private static List<Map<String, String>> logEvents;
+  private static List<Map<String, String>> tweetEvents;
+
+  /**
+   * Every line of the real access log, as log events; lines the regex rejects are rejected events.
+   * Parsed once per JVM: callers copy before changing an event.
+   */
+  static synchronized List<Map<String, String>> logEvents() {
+    if (logEvents == null) {
+      logEvents = parseLogEvents().stream().map(Map::copyOf).collect(java.util.stream.Collectors.toUnmodifiableList());
+    }
+    return logEvents;
+  }
+
+  /** Every record of the real tweet file, as tweet events; parsed once per JVM. */
+  static synchronized List<Map<String, String>> tweetEvents() {
+    if (tweetEvents == null) {
+      tweetEvents = parseTweetEvents().stream().map(Map::copyOf).collect(java.util.stream.Collectors.toUnmodifiableList());
+    }
+    return tweetEvents;
+  }
+
+  private static List<Map<String, String>> parseLogEvents() {
     List<String> lines = lines(samples().resolve("access_logs").resolve(LOG_FILE));
     List<Map<String, String>> events = new ArrayList<>(lines.size());
     for (int i = 0; i < lines.size(); i++) {
@@ -68,7 +97,7 @@ final class SampleEvents {
       return reject(h, "not in combined log format");
     }
     h.put(EventHeaders.CLIENT_IP, m.group(1));
-    h.put(EventHeaders.TIMESTAMP, m.group(2));
+    h.put(EventHeaders.TIMESTAMP, Long.toString(ZonedDateTime.parse(m.group(2), LOG_TIME).toInstant().toEpochMilli()));
     h.put(EventHeaders.METHOD, m.group(3));
     h.put(EventHeaders.PATH, m.group(4));
     h.put(EventHeaders.PROTOCOL, m.group(5));
@@ -79,8 +108,7 @@ final class SampleEvents {
     return h;
   }
 
-  /** Every record of the real tweet file, as tweet events. */
-  static List<Map<String, String>> tweetEvents() {
+  private static List<Map<String, String>> parseTweetEvents() {
     List<String> lines = lines(samples().resolve("tweets").resolve(TWEET_FILE));
     List<Map<String, String>> events = new ArrayList<>(lines.size());
     for (int i = 0; i < lines.size(); i++) {
@@ -91,6 +119,7 @@ final class SampleEvents {
 
   static Map<String, String> tweetEvent(String eventId, String json) {
     Map<String, String> h = base(eventId, EventHeaders.PIPELINE_TWEETS);
+    h.put(BODY, json);
     JsonNode tweet;
     try {
       tweet = JSON.readTree(json);
@@ -114,6 +143,19 @@ final class SampleEvents {
     h.put(EventHeaders.HASHTAGS, String.join(" ", distinct));
     h.put(EventHeaders.CREATED_AT, tweet.path("created_at").asText());
     return h;
+  }
+
+  /** The record the job makes of one of these events (headers, and the body kept under {@link #BODY}). */
+  static EventRecord record(Map<String, String> event) {
+    Map<String, String> headers = new HashMap<>(event);
+    String body = headers.remove(BODY);
+    return EventRecord.fromEvent(headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static List<EventRecord> records(List<Map<String, String>> events) {
+    List<EventRecord> out = new ArrayList<>(events.size());
+    events.forEach(e -> out.add(record(e)));
+    return out;
   }
 
   /** A copy of {@code event} with another event id: a different record of the same content. */

@@ -1,7 +1,7 @@
 package io.sluice.flume.interceptor;
 
-import java.nio.charset.StandardCharsets;
 import io.sluice.flume.metrics.InterceptorCounter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -171,8 +171,33 @@ public final class AccessLogInterceptor extends CountingInterceptor {
   /** Drop reasons: none, this interceptor never drops. */
   private static final List<String> NO_DROPS = List.of();
 
+  /** Decimal text of each status 100..599, shared by all events. */
+  private static final String[] STATUS_TEXT = new String[600];
+
+  static {
+    for (int status = 100; status < STATUS_TEXT.length; status++) {
+      STATUS_TEXT[status] = Integer.toString(status).intern();
+    }
+  }
+
+  private final AccessLogParser.TimeCache timeCache = new AccessLogParser.TimeCache();
+  /** The last timestamp header value: consecutive lines mostly share it. */
+  private volatile MillisText lastMillis = new MillisText(Long.MIN_VALUE, "");
+
+  private record MillisText(long millis, String text) {
+  }
+
   private AccessLogInterceptor(InterceptorCounter counter) {
     super(counter);
+  }
+
+  private String millisText(long millis) {
+    MillisText last = lastMillis;
+    if (last.millis() != millis) {
+      last = new MillisText(millis, Long.toString(millis));
+      lastMillis = last;
+    }
+    return last.text();
   }
 
   /**
@@ -201,7 +226,7 @@ public final class AccessLogInterceptor extends CountingInterceptor {
     String line = body == null ? "" : new String(body, StandardCharsets.UTF_8);
     AccessLogParser.Result result;
     try {
-      result = AccessLogParser.parse(line);
+      result = AccessLogParser.parse(line, timeCache);
     } catch (RuntimeException e) {
       // The parser is written not to throw; should a bug slip through, one line must not block
       // the whole batch (a source would retry it forever). Closest code: a field ran short.
@@ -213,11 +238,11 @@ public final class AccessLogInterceptor extends CountingInterceptor {
     if (result.isParsed()) {
       AccessLogEntry entry = result.entry();
       headers.put(CLIENT_IP_HEADER, entry.clientIp());
-      headers.put(TIMESTAMP_HEADER, Long.toString(entry.timestampMs()));
+      headers.put(TIMESTAMP_HEADER, millisText(entry.timestampMs()));
       headers.put(METHOD_HEADER, entry.method());
       headers.put(PATH_HEADER, entry.path());
       headers.put(PROTOCOL_HEADER, entry.protocol());
-      headers.put(STATUS_HEADER, Integer.toString(entry.status()));
+      headers.put(STATUS_HEADER, STATUS_TEXT[entry.status()]);
       headers.put(BYTES_HEADER, Long.toString(entry.bytes()));
       if (entry.userAgent() != null) {
         headers.put(REFERRER_HEADER, entry.referrer());

@@ -49,15 +49,31 @@ final class AccessLogParser {
   private static final int MAX_OFFSET_SECONDS = 18 * 3600;
   private static final int MAX_BYTES_DIGITS = 18;
   private static final String HTTP_PREFIX = "HTTP/";
+  private static final String[] METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS"};
+  private static final String[] PROTOCOLS = {"HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/2"};
   /** RFC 9110 "tchar" punctuation; letters and digits are checked separately. */
   private static final String TOKEN_PUNCTUATION = "!#$%&'*+-.^_`|~";
+
+  /**
+   * The last time field parsed and its value: consecutive log lines mostly share the same
+   * second, so most lines skip the date arithmetic. Safe to share between threads (the entry is
+   * immutable; a lost update only costs a recomputation).
+   */
+  static final class TimeCache {
+    private volatile CachedTime last;
+
+    private record CachedTime(String text, long millis) {
+    }
+  }
 
   private final String line;
   /** End of the line, exclusive, without trailing spaces, tabs, CR or LF. */
   private final int end;
+  private final TimeCache timeCache;
   private int pos;
 
-  private AccessLogParser(String line) {
+  private AccessLogParser(String line, TimeCache timeCache) {
+    this.timeCache = timeCache;
     int trimmedEnd = line.length();
     while (trimmedEnd > 0 && isTrailingBlank(line.charAt(trimmedEnd - 1))) {
       trimmedEnd--;
@@ -73,7 +89,18 @@ final class AccessLogParser {
    * @return the parsed entry or the reject reason; never null
    */
   static Result parse(String line) {
-    return new AccessLogParser(line).parse();
+    return parse(line, new TimeCache());
+  }
+
+  /**
+   * Parses one line, reusing the time of the previous line when it is the same.
+   *
+   * @param line the decoded line, without or with its line terminator
+   * @param timeCache the cache of the caller (one per interceptor)
+   * @return the parsed entry or the reject reason; never null
+   */
+  static Result parse(String line, TimeCache timeCache) {
+    return new AccessLogParser(line, timeCache).parse();
   }
 
   private Result parse() {
@@ -81,18 +108,21 @@ final class AccessLogParser {
       return Result.rejected(RejectReason.EMPTY_LINE);
     }
     // [%v] %h %l %u: three fields, or four when vhost_combined puts %v:%p first
-    String[] leading = new String[MAX_LEADING_FIELDS];
+    int[] starts = new int[MAX_LEADING_FIELDS];
+    int[] ends = new int[MAX_LEADING_FIELDS];
     int count = 0;
     RejectReason reason;
     do {
       if (count == MAX_LEADING_FIELDS) {
         return Result.rejected(RejectReason.MISSING_FIELD); // no [%t] where it must be
       }
-      String field = listField();
-      if (field.isEmpty()) {
+      starts[count] = pos;
+      listField();
+      ends[count] = pos;
+      if (ends[count] == starts[count]) {
         return Result.rejected(RejectReason.MISSING_FIELD);
       }
-      leading[count++] = field;
+      count++;
       if ((reason = nextField()) != null) {
         return Result.rejected(reason);
       }
@@ -100,14 +130,17 @@ final class AccessLogParser {
     if (count < MAX_LEADING_FIELDS - 1) {
       return Result.rejected(RejectReason.MISSING_FIELD);
     }
-    String vhost = count == MAX_LEADING_FIELDS ? leading[0] : null;
-    String client = leading[count - 3];
+    String vhost = count == MAX_LEADING_FIELDS ? line.substring(starts[0], ends[0]) : null;
+    int clientStart = starts[count - 3];
+    int clientEnd = ends[count - 3];
     String forwardedFor = null;
-    String clientIp = client;
-    int comma = client.indexOf(',');
-    if (comma >= 0) { // X-Forwarded-For list logged in place of %h: the first entry is the client
-      forwardedFor = client;
-      clientIp = client.substring(0, comma).trim();
+    String clientIp;
+    int comma = indexOf(',', clientStart, clientEnd);
+    if (comma < 0) {
+      clientIp = line.substring(clientStart, clientEnd);
+    } else { // X-Forwarded-For list logged in place of %h: the first entry is the client
+      forwardedFor = line.substring(clientStart, clientEnd);
+      clientIp = forwardedFor.substring(0, comma - clientStart).trim();
       if (clientIp.isEmpty()) {
         return Result.rejected(RejectReason.MISSING_FIELD);
       }
@@ -136,7 +169,7 @@ final class AccessLogParser {
     if (closingQuote < 0) {
       return Result.rejected(RejectReason.UNTERMINATED_QUOTE);
     }
-    String[] request = parseRequest(line.substring(pos + 1, closingQuote));
+    String[] request = parseRequest(pos + 1, closingQuote);
     if (request == null) {
       return Result.rejected(RejectReason.BAD_REQUEST);
     }
@@ -145,7 +178,8 @@ final class AccessLogParser {
       return Result.rejected(reason);
     }
     // %>s
-    int status = parseStatus(token());
+    int status = parseStatus(pos, tokenEnd());
+    pos = tokenEnd();
     if (status < 0) {
       return Result.rejected(RejectReason.BAD_STATUS);
     }
@@ -153,7 +187,8 @@ final class AccessLogParser {
       return Result.rejected(reason);
     }
     // %b
-    long bytes = parseBytes(token());
+    long bytes = parseBytes(pos, tokenEnd());
+    pos = tokenEnd();
     if (bytes < 0) {
       return Result.rejected(RejectReason.BAD_BYTES);
     }
@@ -199,22 +234,29 @@ final class AccessLogParser {
 
   // ---------------------------------------------------------------- scanning
 
-  /** Reads the run of non-space characters at {@code pos} (possibly empty). */
-  private String token() {
-    int start = pos;
-    while (pos < end && line.charAt(pos) != ' ') {
-      pos++;
+  /** End (exclusive) of the run of non-space characters at {@code pos} (possibly empty). */
+  private int tokenEnd() {
+    int space = line.indexOf(' ', pos);
+    return space < 0 || space > end ? end : space;
+  }
+
+  /** Index of {@code c} in {@code line[from, to)}, or -1. */
+  private int indexOf(char c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (line.charAt(i) == c) {
+        return i;
+      }
     }
-    return line.substring(start, pos);
+    return -1;
   }
 
   /**
-   * Reads a token at {@code pos}, continued over spaces while it ends with a comma and the next
+   * Moves {@code pos} over a token, continued over spaces while it ends with a comma and the next
    * token is not a bracketed or quoted field: {@code 203.0.113.7, 10.0.0.1} is one field.
    */
-  private String listField() {
+  private void listField() {
     int start = pos;
-    token();
+    pos = tokenEnd();
     while (pos > start && pos < end && line.charAt(pos - 1) == ',') {
       int next = pos;
       while (next < end && line.charAt(next) == ' ') {
@@ -224,9 +266,8 @@ final class AccessLogParser {
         break;
       }
       pos = next;
-      token();
+      pos = tokenEnd();
     }
-    return line.substring(start, pos);
   }
 
   /**
@@ -273,13 +314,16 @@ final class AccessLogParser {
    * backslash sequences, so a backslash always escapes the next character.
    */
   private int closingQuote(int from) {
-    for (int i = from; i < end; i++) {
-      char c = line.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (c == '"') {
-        return i;
+    int quote = line.indexOf('"', from);
+    while (quote >= 0 && quote < end) {
+      int backslashes = 0;
+      for (int i = quote - 1; i >= from && line.charAt(i) == '\\'; i--) {
+        backslashes++;
       }
+      if ((backslashes & 1) == 0) { // an even run of backslashes escapes itself, not the quote
+        return quote;
+      }
+      quote = line.indexOf('"', quote + 1);
     }
     return -1;
   }
@@ -292,6 +336,19 @@ final class AccessLogParser {
    * @return epoch milliseconds, or {@link #INVALID}
    */
   private long parseTimestamp(int from, int to) {
+    TimeCache.CachedTime cached = timeCache.last;
+    if (cached != null && to - from == TIMESTAMP_LENGTH
+        && line.regionMatches(from, cached.text(), 0, TIMESTAMP_LENGTH)) {
+      return cached.millis();
+    }
+    long millis = computeTimestamp(from, to);
+    if (millis != INVALID) {
+      timeCache.last = new TimeCache.CachedTime(line.substring(from, to), millis);
+    }
+    return millis;
+  }
+
+  private long computeTimestamp(int from, int to) {
     if (to - from != TIMESTAMP_LENGTH
         || line.charAt(from + 2) != '/' || line.charAt(from + 6) != '/'
         || line.charAt(from + 11) != ':' || line.charAt(from + 14) != ':'
@@ -325,6 +382,21 @@ final class AccessLogParser {
 
   /** English three-letter month at {@code from} (any case), 1..12; -1 if none. */
   private int month(int from) {
+    char first = line.charAt(from);
+    int guess = switch (first) { // the usual capitalised spelling first, then any case
+      case 'J' -> line.charAt(from + 1) == 'a' ? 0 : line.charAt(from + 2) == 'n' ? 5 : 6;
+      case 'F' -> 1;
+      case 'M' -> line.charAt(from + 2) == 'r' ? 2 : 4;
+      case 'A' -> line.charAt(from + 1) == 'p' ? 3 : 7;
+      case 'S' -> 8;
+      case 'O' -> 9;
+      case 'N' -> 10;
+      case 'D' -> 11;
+      default -> -1;
+    };
+    if (guess >= 0 && line.startsWith(MONTHS[guess], from)) {
+      return guess + 1;
+    }
     for (int i = 0; i < MONTHS.length; i++) {
       if (line.regionMatches(true, from, MONTHS[i], 0, 3)) {
         return i + 1;
@@ -346,33 +418,26 @@ final class AccessLogParser {
     return value;
   }
 
-  /** Three ASCII digits 100..599, else -1. */
-  private static int parseStatus(String token) {
-    if (token.length() != 3) {
+  /** {@code line[from, to)} as three ASCII digits 100..599, else -1. */
+  private int parseStatus(int from, int to) {
+    if (to - from != 3) {
       return -1;
     }
-    int status = 0;
-    for (int i = 0; i < 3; i++) {
-      char c = token.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      status = status * 10 + (c - '0');
-    }
+    int status = digits(from, to);
     return status >= 100 && status <= 599 ? status : -1;
   }
 
-  /** {@code -} is 0; otherwise 1..18 ASCII digits; -1 when invalid. */
-  private static long parseBytes(String token) {
-    if (token.equals("-")) {
+  /** {@code line[from, to)}: {@code -} is 0; otherwise 1..18 ASCII digits; -1 when invalid. */
+  private long parseBytes(int from, int to) {
+    if (to - from == 1 && line.charAt(from) == '-') {
       return 0;
     }
-    if (token.isEmpty() || token.length() > MAX_BYTES_DIGITS) {
+    if (to == from || to - from > MAX_BYTES_DIGITS) {
       return -1;
     }
     long bytes = 0;
-    for (int i = 0; i < token.length(); i++) {
-      char c = token.charAt(i);
+    for (int i = from; i < to; i++) {
+      char c = line.charAt(i);
       if (c < '0' || c > '9') {
         return -1;
       }
@@ -382,31 +447,35 @@ final class AccessLogParser {
   }
 
   /**
-   * Splits a request line into method, target and protocol.
+   * Splits the request line {@code line[from, to)} into method, target and protocol; common
+   * methods and protocols are shared constants rather than new strings.
    *
    * @return {@code {method, target, protocol}}, or null when it is not a request line
    */
-  private static String[] parseRequest(String request) {
-    if (request.isEmpty() || request.equals(NO_REQUEST)) {
+  private String[] parseRequest(int from, int to) {
+    if (to == from || (to - from == 1 && line.charAt(from) == '-')) {
       return new String[] {NO_REQUEST, NO_REQUEST, NO_REQUEST};
     }
-    int firstSpace = request.indexOf(' ');
-    if (firstSpace <= 0 || !isToken(request, 0, firstSpace)) {
+    int firstSpace = indexOf(' ', from, to);
+    if (firstSpace <= from || !isToken(line, from, firstSpace)) {
       return null;
     }
-    String method = request.substring(0, firstSpace);
-    int lastSpace = request.lastIndexOf(' ');
+    String method = known(METHODS, from, firstSpace);
+    int lastSpace = to - 1;
+    while (line.charAt(lastSpace) != ' ') {
+      lastSpace--;
+    }
     String target;
     String protocol;
     if (lastSpace == firstSpace) { // HTTP/0.9: "GET /path"
-      target = request.substring(firstSpace + 1);
+      target = line.substring(firstSpace + 1, to);
       protocol = "";
     } else {
-      protocol = request.substring(lastSpace + 1);
-      if (!isHttpVersion(protocol)) {
+      if (!isHttpVersion(line, lastSpace + 1, to)) {
         return null;
       }
-      target = request.substring(firstSpace + 1, lastSpace);
+      protocol = known(PROTOCOLS, lastSpace + 1, to);
+      target = line.substring(firstSpace + 1, lastSpace);
     }
     if (target.isBlank()) {
       return null;
@@ -414,30 +483,40 @@ final class AccessLogParser {
     return new String[] {method, target, protocol};
   }
 
-  /** {@code HTTP/} followed by digits, optionally {@code .} and digits. */
-  private static boolean isHttpVersion(String protocol) {
-    if (!protocol.startsWith(HTTP_PREFIX)) {
+  /** The constant equal to {@code line[from, to)}, or a new substring. */
+  private String known(String[] constants, int from, int to) {
+    for (String constant : constants) {
+      if (constant.length() == to - from && line.startsWith(constant, from)) {
+        return constant;
+      }
+    }
+    return line.substring(from, to);
+  }
+
+  /** {@code s[from, to)} is {@code HTTP/} followed by digits, optionally {@code .} and digits. */
+  private static boolean isHttpVersion(String s, int from, int to) {
+    if (to - from < HTTP_PREFIX.length() || !s.startsWith(HTTP_PREFIX, from)) {
       return false;
     }
-    int i = HTTP_PREFIX.length();
+    int i = from + HTTP_PREFIX.length();
     int major = i;
-    while (i < protocol.length() && isDigit(protocol.charAt(i))) {
+    while (i < to && isDigit(s.charAt(i))) {
       i++;
     }
     if (i == major) {
       return false;
     }
-    if (i == protocol.length()) {
+    if (i == to) {
       return true;
     }
-    if (protocol.charAt(i) != '.') {
+    if (s.charAt(i) != '.') {
       return false;
     }
     int minor = ++i;
-    while (i < protocol.length() && isDigit(protocol.charAt(i))) {
+    while (i < to && isDigit(s.charAt(i))) {
       i++;
     }
-    return i > minor && i == protocol.length();
+    return i > minor && i == to;
   }
 
   /** RFC 9110 token: one or more tchar. */

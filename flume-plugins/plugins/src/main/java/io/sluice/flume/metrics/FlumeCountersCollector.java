@@ -23,7 +23,9 @@ final class FlumeCountersCollector extends Collector {
 
   /** Flume attributes that go up and down; every other numeric attribute is a counter. */
   static final Set<String> GAUGES = Set.of("ChannelSize", "ChannelCapacity",
-      "ChannelFillPercentage", "OpenConnectionCount");
+      "ChannelFillPercentage", "OpenConnectionCount",
+      // JetstreamSource: the cursor (time_us) of the newest event the channel accepted.
+      "CursorUs");
   private static final String TYPE_ATTRIBUTE = "Type";
   private static final String START_TIME = "StartTime";
   private static final String STOP_TIME = "StopTime";

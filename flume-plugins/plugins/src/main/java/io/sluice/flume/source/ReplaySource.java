@@ -2,29 +2,28 @@ package io.sluice.flume.source;
 
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.BACKOFF_SLEEP_INCREMENT_MS;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.BATCH_SIZE;
-import static io.sluice.flume.source.ReplaySourceConfigurationConstants.DEFAULT_BACKOFF_SLEEP_INCREMENT_MS;
-import static io.sluice.flume.source.ReplaySourceConfigurationConstants.DEFAULT_BATCH_SIZE;
-import static io.sluice.flume.source.ReplaySourceConfigurationConstants.DEFAULT_EVENTS_PER_SECOND;
-import static io.sluice.flume.source.ReplaySourceConfigurationConstants.DEFAULT_LOOP;
-import static io.sluice.flume.source.ReplaySourceConfigurationConstants.DEFAULT_MAX_BACKOFF_SLEEP_MS;
+import static io.sluice.flume.source.ReplaySourceConfigurationConstants.DEFINITION;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.EVENTS_PER_SECOND;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.EVENT_ID_HEADER;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.FILE;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.LOOP;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.MAX_BACKOFF_SLEEP_MS;
+import static io.sluice.flume.source.ReplaySourceConfigurationConstants.PACE_BY;
+import static io.sluice.flume.source.ReplaySourceConfigurationConstants.PACE_BY_TIMESTAMP;
+import static io.sluice.flume.source.ReplaySourceConfigurationConstants.SPEEDUP;
+import static io.sluice.flume.source.ReplaySourceConfigurationConstants.TIMESTAMP_FORMAT;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.TIMESTAMP_HEADER;
 
+import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.apache.flume.ChannelException;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
@@ -39,24 +38,48 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replays a text file into Flume, one event per line, optionally paced and looped.
+ * Replays text files into Flume, one event per line, optionally paced and looped.
+ *
+ * <h2>Input</h2>
+ * {@code file} is a path, or a glob whose matching regular files are replayed one after the other
+ * in lexicographic order of their paths (name rotated logs so that this order is chronological,
+ * e.g. {@code access-2015-05-17.log.gz}, {@code access-2015-05-18.log}). A file that starts with
+ * the gzip magic bytes is decompressed, whatever its name; multi-member gzip files are read
+ * whole. A gzip file that turns out corrupt or truncated is delivered up to the damage, counted
+ * ({@code EventReadFail}, {@code SkippedFileCount}), logged, and the next file follows. See
+ * {@link ReplayFiles}.
  *
  * <h2>Events</h2>
  * Lines are split on {@code '\n'} and lose at most one trailing {@code '\r'}; the event body is
- * the line's raw bytes, never decoded, so invalid UTF-8 reaches the interceptors byte-exact.
- * Every line is an event, empty lines included: a file yields {@code wc -l} events, plus one when
- * its last line has no terminator (see {@link LineReader}). Each event carries two headers:
+ * the line's raw (decompressed) bytes, never decoded, so invalid UTF-8 reaches the interceptors
+ * byte-exact. Every line is an event, empty lines included: a file yields {@code wc -l} events,
+ * plus one when its last line has no terminator (see {@link LineReader}). Each event carries two
+ * headers:
  * <ul>
  *   <li>{@value ReplaySourceConfigurationConstants#EVENT_ID_HEADER}:
- *       {@code <file name>:<1-based line number>}, for example {@code access.log:8899}. With
- *       {@code loop=true} passes after the first append {@code #<pass>} (1-based), for example
- *       {@code access.log:8899#2}, so ids stay unique across passes. Ids depend only on the file
- *       name and position, so they are stable across restarts (a restart replays from line 1)
- *       and let a downstream stage deduplicate redeliveries.</li>
+ *       {@code <name>:<1-based line number>}, for example {@code access.log:8899}, where the name
+ *       is the file name (for a glob: the path relative to the glob's fixed leading directory,
+ *       e.g. {@code 2015/access.log.gz}). With {@code loop=true} passes after the first append
+ *       {@code #<pass>} (1-based), for example {@code access.log:8899#2}, so ids stay unique across
+ *       passes. Ids depend only on the name and position, so they are stable across restarts (a
+ *       restart replays from the first line) and let a downstream stage deduplicate
+ *       redeliveries.</li>
  *   <li>{@value ReplaySourceConfigurationConstants#TIMESTAMP_HEADER}: the time the line was read,
  *       {@link System#currentTimeMillis()} as a decimal string of epoch milliseconds.
  *       Interceptors may replace it with a time taken from the content.</li>
  * </ul>
+ *
+ * <h2>Pacing</h2>
+ * With {@code paceBy = rate} (default) the replay runs at {@code eventsPerSecond} on average
+ * (see {@link RatePacer}; 0 = as fast as the channel accepts). With {@code paceBy = timestamp}
+ * each line is sent at its original offset from the first timestamped line of the pass divided
+ * by {@code speedup}: the time is read from the line by {@code timestampFormat} ({@code apache}:
+ * the {@code [17/May/2015:10:05:03 +0000]} field of access logs; {@code iso8601}: a leading
+ * {@code 2022-08-27T14:22:01.613Z}). A line whose timestamp cannot be read is sent at once, in
+ * order, and counted in {@code TimestampParseFailCount}; a line stamped earlier than lines
+ * already sent is sent at once. (Sources run before interceptors, so the time is read here, not
+ * from a header.) A batch holds only lines that are due; a wait for the next line happens
+ * inside {@link #process()} and ends early when the runner stops.
  *
  * <h2>Delivery</h2>
  * Up to {@code batchSize} lines are read into a batch, which goes to
@@ -68,30 +91,25 @@ import org.slf4j.LoggerFactory;
  * the batch twice; {@code eventId} identifies such repeats).
  *
  * <h2>End of input</h2>
- * A pass is complete when the last line has been read <em>and accepted by the channel</em>; then
- * {@code EndOfInputCount} is incremented. With {@code loop=false} the source logs
- * {@code Replay of <file> complete: <n> events} once at INFO, closes the file and from then on
- * {@link #process()} returns {@code BACKOFF} without producing anything. With {@code loop=true}
- * the file is reopened and the next pass starts. A launcher polling the JMX/HTTP metrics of
- * {@code SOURCE.<name>} can wait for {@code EndOfInputCount >= 1}; {@code EventAcceptedCount} is
- * final at that moment.
+ * A pass is complete when the last line of the last file has been read <em>and accepted by the
+ * channel</em>; then {@code EndOfInputCount} is incremented. With {@code loop=false} the source
+ * logs {@code Replay of <file> complete: <n> events} once at INFO, closes the file and from then
+ * on {@link #process()} returns {@code BACKOFF} without producing anything. With
+ * {@code loop=true} the glob is resolved again, the files are reopened and the next pass starts.
+ * A launcher polling the JMX/HTTP metrics of {@code SOURCE.<name>} can wait for
+ * {@code EndOfInputCount >= 1}; {@code EventAcceptedCount} is final at that moment.
  *
  * <h2>Configuration</h2>
- * All keys are in {@link ReplaySourceConfigurationConstants}:
- * <ul>
- *   <li>{@code file} (required): path of the file; it must exist and be a readable regular file
- *       when {@link #configure(Context)} runs.</li>
- *   <li>{@code eventsPerSecond} (decimal events per second, default {@code 0} = as fast as the
- *       channel accepts): long-run average replay rate, see {@link RatePacer}.</li>
- *   <li>{@code batchSize} (events, default {@code 100}, &gt; 0): events per channel transaction;
- *       must not exceed the channel's {@code transactionCapacity}.</li>
- *   <li>{@code loop} (boolean, default {@code false}): replay the file again after its end,
- *       forever.</li>
- *   <li>{@code backoffSleepIncrement} / {@code maxBackoffSleep} (milliseconds, defaults 1000 and
- *       5000, &gt; 0): Flume's standard back-off of the polling runner.</li>
- * </ul>
- * Invalid configuration fails fast: {@link #configure(Context)} throws a
- * {@link ConfigurationException} whose message names the offending key.
+ * The keys, with types, defaults, units and documentation, are declared once in
+ * {@link ReplaySourceConfigurationConstants#DEFINITION}: {@code file} (required),
+ * {@code eventsPerSecond} (0), {@code batchSize} (100), {@code loop} (false), {@code paceBy}
+ * ({@code rate} | {@code timestamp}), {@code speedup} (1.0), {@code timestampFormat}
+ * ({@code apache} | {@code iso8601}), {@code backoffSleepIncrement} (1000 ms),
+ * {@code maxBackoffSleep} (5000 ms). Invalid configuration fails fast: {@link #configure(Context)}
+ * throws a {@link ConfigurationException} whose message names the offending key: a bad, missing
+ * or unknown key, a {@code file} that is not a readable regular file or a glob that matches none,
+ * {@code eventsPerSecond > 0} with {@code paceBy = timestamp}, or {@code speedup} /
+ * {@code timestampFormat} set with {@code paceBy = rate}.
  *
  * <h2>Metrics and lifecycle</h2>
  * Counters ({@link ReplaySourceCounter}, JMX {@code org.apache.flume.source:type=<name>}) are
@@ -100,7 +118,8 @@ import org.slf4j.LoggerFactory;
  * formed (each once, whatever the retries); {@code EventAcceptedCount} and
  * {@code AppendBatchAcceptedCount} count what the channel accepted; {@code ChannelWriteFail}
  * counts refused attempts, {@code EventReadFail} read errors, {@code GenericProcessingFail} other
- * delivery errors. {@link #start()} opens the file and starts at line 1, pass 1; {@link #stop()}
+ * delivery errors, {@code TimestampParseFailCount} and {@code SkippedFileCount} as above.
+ * {@link #start()} resolves the input, opens the first file and starts at pass 1; {@link #stop()}
  * closes it and logs {@code <name> stopped. Metrics: <counters>}. Lines read but not yet accepted
  * when the source stops are not delivered in that run.
  *
@@ -114,21 +133,32 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
   private final RatePacer.Clock clock;
 
   // Configuration, set by configure().
-  private Path file;
-  private String fileName;
-  private double eventsPerSecond = DEFAULT_EVENTS_PER_SECOND;
-  private int batchSize = DEFAULT_BATCH_SIZE;
-  private boolean loop = DEFAULT_LOOP;
-  private long backoffSleepIncrementMs = DEFAULT_BACKOFF_SLEEP_INCREMENT_MS;
-  private long maxBackoffSleepMs = DEFAULT_MAX_BACKOFF_SLEEP_MS;
+  private ReplayFiles files;
+  private double eventsPerSecond;
+  private int batchSize;
+  private boolean loop;
+  private boolean paceByTimestamp;
+  private double speedup;
+  private TimestampFormat timestampFormat;
+  private long backoffSleepIncrementMs;
+  private long maxBackoffSleepMs;
   private ReplaySourceCounter counter;
 
   // Replay state, owned by the thread calling process() between start() and stop().
   private RatePacer pacer;
+  private TimestampPacer timestampPacer;
+  private List<ReplayFiles.Input> inputs = List.of();
+  private int inputIndex;
+  private ReplayFiles.Input input;
   private LineReader reader;
+  private boolean readerIsGzip;
   private final List<Event> pending = new ArrayList<>();
+  /** With paceBy = timestamp: the line read but not yet due, and when it is due. */
+  private Event held;
+  private long heldDueNanos;
   private int pass;
   private long lineNumber;
+  private long passEvents;
   private boolean passExhausted;
   private boolean finished;
 
@@ -145,36 +175,61 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
   /**
    * Reads and validates the configuration and creates the counters.
    *
-   * @throws ConfigurationException naming the key when {@code file} is missing, does not exist
-   *     or is not a readable regular file, when {@code eventsPerSecond} is negative or not a
-   *     finite number, when {@code batchSize}, {@code backoffSleepIncrement} or
-   *     {@code maxBackoffSleep} is not a positive integer, or when {@code loop} is not
-   *     {@code true}/{@code false}
+   * @throws ConfigurationException naming the key, see the class documentation
    */
   @Override
   public void configure(Context context) {
-    file = requireReadableFile(context);
-    Path name = file.getFileName();
-    fileName = name == null ? file.toString() : name.toString();
-    eventsPerSecond = parseEventsPerSecond(context);
-    batchSize = (int) parsePositiveLong(context, BATCH_SIZE, DEFAULT_BATCH_SIZE, Integer.MAX_VALUE);
-    loop = parseBoolean(context, LOOP, DEFAULT_LOOP);
-    backoffSleepIncrementMs = parsePositiveLong(
-        context, BACKOFF_SLEEP_INCREMENT_MS, DEFAULT_BACKOFF_SLEEP_INCREMENT_MS, Long.MAX_VALUE);
-    maxBackoffSleepMs = parsePositiveLong(
-        context, MAX_BACKOFF_SLEEP_MS, DEFAULT_MAX_BACKOFF_SLEEP_MS, Long.MAX_VALUE);
+    SourceConfig config = SourceConfig.parse(DEFINITION, context);
+    ReplayFiles input;
+    try {
+      input = ReplayFiles.of(config.getString(FILE));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("Key '" + FILE + "': " + e.getMessage(), e);
+    }
+    try {
+      if (input.resolve().isEmpty()) {
+        throw new ConfigurationException("Key '" + FILE + "': the glob '" + input
+            + "' matches no readable regular file");
+      }
+    } catch (IOException e) {
+      throw new ConfigurationException("Key '" + FILE + "': " + e.getMessage(), e);
+    }
+    boolean byTimestamp = PACE_BY_TIMESTAMP.equals(config.getString(PACE_BY));
+    double rate = config.getDouble(EVENTS_PER_SECOND);
+    if (byTimestamp && rate > 0) {
+      throw new ConfigurationException("Key '" + EVENTS_PER_SECOND + "' must be 0 (or absent) "
+          + "with " + PACE_BY + " = " + PACE_BY_TIMESTAMP + ", got " + rate);
+    }
+    if (!byTimestamp) {
+      for (String key : List.of(SPEEDUP, TIMESTAMP_FORMAT)) {
+        if (context.getString(key) != null) {
+          throw new ConfigurationException("Key '" + key + "' applies only with " + PACE_BY
+              + " = " + PACE_BY_TIMESTAMP);
+        }
+      }
+    }
+    files = input;
+    eventsPerSecond = rate;
+    batchSize = config.getInt(BATCH_SIZE);
+    loop = config.getBoolean(LOOP);
+    paceByTimestamp = byTimestamp;
+    speedup = config.getDouble(SPEEDUP);
+    timestampFormat = TimestampFormat.of(config.getString(TIMESTAMP_FORMAT));
+    backoffSleepIncrementMs = config.getLong(BACKOFF_SLEEP_INCREMENT_MS);
+    maxBackoffSleepMs = config.getLong(MAX_BACKOFF_SLEEP_MS);
     if (counter == null) {
       counter = new ReplaySourceCounter(getName());
     }
-    LOG.info("{} configured: file={}, eventsPerSecond={}, batchSize={}, loop={}",
-        getName(), file, eventsPerSecond, batchSize, loop);
+    LOG.info("{} configured: file={}, paceBy={}, eventsPerSecond={}, speedup={}, batchSize={}, "
+        + "loop={}", getName(), files, config.getString(PACE_BY), eventsPerSecond, speedup,
+        batchSize, loop);
   }
 
   /**
-   * Opens the file at line 1, pass 1 and starts the counters.
+   * Resolves the input, opens the first file and starts the counters.
    *
    * @throws IllegalStateException if the source has not been configured
-   * @throws FlumeException if the file cannot be opened
+   * @throws FlumeException if the input cannot be resolved or opened
    */
   @Override
   public synchronized void start() {
@@ -183,19 +238,21 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     }
     closeReader();
     pending.clear();
+    held = null;
     pass = 1;
-    lineNumber = 0;
     passExhausted = false;
     finished = false;
-    try {
-      reader = open();
-    } catch (IOException e) {
-      throw new FlumeException("Cannot open " + file + " for source " + getName(), e);
-    }
     pacer = new RatePacer(eventsPerSecond, clock);
+    timestampPacer = new TimestampPacer(speedup, clock);
+    try {
+      startPass();
+      openNext();
+    } catch (IOException e) {
+      throw new FlumeException("Cannot open " + files + " for source " + getName(), e);
+    }
     counter.start();
     super.start();
-    LOG.info("{} started: replaying {}", getName(), file);
+    LOG.info("{} started: replaying {} ({} files)", getName(), files, inputs.size());
   }
 
   /** Closes the file, stops the counters and logs them. */
@@ -203,6 +260,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
   public synchronized void stop() {
     closeReader();
     pending.clear();
+    held = null;
     if (counter != null) {
       counter.stop();
     }
@@ -215,9 +273,9 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
    *
    * @return {@link Status#READY} when a batch was accepted and more input may follow;
    *     {@link Status#BACKOFF} when the channel refused the batch (it is retried next call), when
-   *     the replay is complete ({@code loop=false}), when a pass of an empty file ended, or when
+   *     the replay is complete ({@code loop=false}), when a pass of an empty input ended, or when
    *     the calling thread was interrupted
-   * @throws EventDeliveryException when the file cannot be read or reopened (the read is retried
+   * @throws EventDeliveryException when a file cannot be read or reopened (the read is retried
    *     on the next call) or the channel processor fails with anything but a
    *     {@link ChannelException} (the batch is kept and retried on the next call)
    */
@@ -228,7 +286,11 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     }
     try {
       if (pending.isEmpty() && !passExhausted) {
-        readBatch();
+        if (paceByTimestamp) {
+          readBatchByTimestamp();
+        } else {
+          readBatchByRate();
+        }
       }
       if (!pending.isEmpty() && !deliverPending()) {
         return Status.BACKOFF;
@@ -242,7 +304,8 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
       return Status.BACKOFF;
     } catch (IOException e) {
       counter.incrementEventReadFail();
-      throw new EventDeliveryException("Cannot read " + file + " for source " + getName(), e);
+      throw new EventDeliveryException("Cannot read " + (input == null ? files : input)
+          + " for source " + getName(), e);
     }
   }
 
@@ -262,36 +325,124 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
   }
 
   /** Reads up to {@code batchSize} lines (as many as are due) into {@link #pending}. */
-  private void readBatch() throws IOException, InterruptedException {
-    if (reader == null) {
-      reader = open();
-    }
+  private void readBatchByRate() throws IOException, InterruptedException {
     int permits = pacer.acquire(batchSize);
     int read = 0;
     try {
       while (read < permits) {
-        byte[] line = reader.readLine();
+        byte[] line = nextLine();
         if (line == null) {
           passExhausted = true;
           break;
         }
-        lineNumber++;
         pending.add(EventBuilder.withBody(line, headers()));
+        counter.incrementEventReceivedCount();
         read++;
       }
     } finally {
       // Also after a read error: the lines read so far stay pending and are delivered first.
       pacer.refund(permits - read);
-      if (read > 0) {
-        counter.addToEventReceivedCount(read);
+      if (!pending.isEmpty()) {
         counter.incrementAppendBatchReceivedCount();
       }
     }
   }
 
+  /**
+   * Reads up to {@code batchSize} lines that are due into {@link #pending}, waiting for the first
+   * one when it is not due yet; a line read that is not due ends the batch and is held.
+   */
+  private void readBatchByTimestamp() throws IOException, InterruptedException {
+    try {
+      while (pending.size() < batchSize) {
+        if (held == null) {
+          byte[] line = nextLine();
+          if (line == null) {
+            passExhausted = true;
+            break;
+          }
+          held = EventBuilder.withBody(line, headers());
+          counter.incrementEventReceivedCount();
+          long stampMs = timestampFormat.epochMillis(line);
+          if (stampMs == TimestampFormat.NONE) {
+            counter.incrementTimestampParseFailCount();
+            heldDueNanos = clock.nanoTime();
+          } else {
+            heldDueNanos = timestampPacer.dueNanos(stampMs);
+          }
+        }
+        long waitNanos = heldDueNanos - clock.nanoTime();
+        if (waitNanos > 0) {
+          if (!pending.isEmpty()) {
+            break; // deliver what is due now; wait for this one on the next call
+          }
+          clock.sleepNanos(waitNanos);
+        }
+        pending.add(held);
+        held = null;
+      }
+    } finally {
+      if (!pending.isEmpty()) {
+        counter.incrementAppendBatchReceivedCount();
+      }
+    }
+  }
+
+  /**
+   * The next line of the pass, moving to the next file at the end of one; null at the end of the
+   * last file. A gzip file that cannot be decoded is abandoned (counted, logged).
+   */
+  private byte[] nextLine() throws IOException {
+    while (true) {
+      if (reader == null && !openNext()) {
+        return null;
+      }
+      byte[] line;
+      try {
+        line = reader.readLine();
+      } catch (ZipException | EOFException e) {
+        if (!readerIsGzip) {
+          throw e;
+        }
+        counter.incrementEventReadFail();
+        counter.incrementSkippedFileCount();
+        LOG.error("{}: {} is corrupt or truncated after line {} ({}); skipping the rest of it",
+            getName(), input, lineNumber, e.toString());
+        closeReader();
+        inputIndex++;
+        continue;
+      }
+      if (line == null) {
+        LOG.debug("{}: end of {} after {} lines", getName(), input, lineNumber);
+        closeReader();
+        inputIndex++;
+        continue;
+      }
+      lineNumber++;
+      passEvents++;
+      return line;
+    }
+  }
+
+  /** Opens the file at {@link #inputIndex}; false when every file of the pass has been read. */
+  private boolean openNext() throws IOException {
+    if (reader != null) {
+      return true;
+    }
+    if (inputIndex >= inputs.size()) {
+      return false;
+    }
+    input = inputs.get(inputIndex);
+    InputStream in = ReplayFiles.open(input.path);
+    readerIsGzip = in instanceof GZIPInputStream;
+    reader = new LineReader(in);
+    lineNumber = 0;
+    return true;
+  }
+
   private Map<String, String> headers() {
     Map<String, String> headers = new HashMap<>(8);
-    String id = fileName + ':' + lineNumber;
+    String id = input.name + ':' + lineNumber;
     headers.put(EVENT_ID_HEADER, pass == 1 ? id : id + '#' + pass);
     headers.put(TIMESTAMP_HEADER, Long.toString(System.currentTimeMillis()));
     return headers;
@@ -304,13 +455,13 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
       getChannelProcessor().processEventBatch(new ArrayList<>(pending));
     } catch (ChannelException e) {
       counter.incrementChannelWriteFail();
-      LOG.debug("{}: channel refused a batch of {} events ending at line {}, will retry: {}",
-          getName(), pending.size(), lineNumber, e.getMessage());
+      LOG.debug("{}: channel refused a batch of {} events ending at {}:{}, will retry: {}",
+          getName(), pending.size(), input, lineNumber, e.getMessage());
       return false;
     } catch (RuntimeException e) {
       counter.incrementGenericProcessingFail();
       throw new EventDeliveryException(getName() + ": failed to deliver a batch of "
-          + pending.size() + " events ending at line " + lineNumber + "; will retry", e);
+          + pending.size() + " events ending at " + input + ":" + lineNumber + "; will retry", e);
     }
     counter.addToEventAcceptedCount(pending.size());
     counter.incrementAppendBatchAcceptedCount();
@@ -319,26 +470,33 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
   }
 
   /** Called once every line of the current pass has been accepted. */
-  private Status completePass() {
-    long events = lineNumber;
+  private Status completePass() throws IOException {
+    long events = passEvents;
     counter.incrementEndOfInputCount();
     closeReader();
     passExhausted = false;
     if (!loop) {
       finished = true;
-      LOG.info("Replay of {} complete: {} events", file, events);
+      LOG.info("Replay of {} complete: {} events", files, events);
       return Status.BACKOFF;
     }
     LOG.info("Replay of {} pass {} complete: {} events; starting pass {}",
-        file, pass, events, pass + 1);
+        files, pass, events, pass + 1);
     pass++;
-    lineNumber = 0;
-    // An empty file would otherwise make the runner spin through empty passes.
+    startPass();
+    // An empty input would otherwise make the runner spin through empty passes.
     return events == 0 ? Status.BACKOFF : Status.READY;
   }
 
-  private LineReader open() throws IOException {
-    return new LineReader(Files.newInputStream(file));
+  /** Resolves the input (again, for a glob) and rewinds to its first file. */
+  private void startPass() throws IOException {
+    if (files.isGlob() || inputs.isEmpty()) {
+      inputs = files.resolve();
+    }
+    inputIndex = 0;
+    passEvents = 0;
+    lineNumber = 0;
+    timestampPacer.reset();
   }
 
   private void closeReader() {
@@ -348,93 +506,9 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     try {
       reader.close();
     } catch (IOException e) {
-      LOG.warn("{}: cannot close {}", getName(), file, e);
+      LOG.warn("{}: cannot close {}", getName(), input, e);
     } finally {
       reader = null;
     }
-  }
-
-  // ---------------------------------------------------------------- configuration parsing
-
-  private static Path requireReadableFile(Context context) {
-    String value = trimmed(context, FILE);
-    if (value == null) {
-      throw new ConfigurationException(
-          "Missing required key '" + FILE + "': path of the file to replay");
-    }
-    Path path;
-    try {
-      path = Paths.get(value);
-    } catch (InvalidPathException e) {
-      throw new ConfigurationException("Key '" + FILE + "': invalid path '" + value + "'", e);
-    }
-    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-      throw new ConfigurationException("Key '" + FILE + "': '" + value
-          + "' does not exist or is not a readable regular file");
-    }
-    return path;
-  }
-
-  private static double parseEventsPerSecond(Context context) {
-    String value = trimmed(context, EVENTS_PER_SECOND);
-    if (value == null) {
-      return DEFAULT_EVENTS_PER_SECOND;
-    }
-    double rate;
-    try {
-      rate = Double.parseDouble(value);
-    } catch (NumberFormatException e) {
-      rate = Double.NaN;
-    }
-    if (!(rate >= 0) || Double.isInfinite(rate)) {
-      throw new ConfigurationException("Key '" + EVENTS_PER_SECOND
-          + "' must be a number >= 0 (0 = unthrottled), got '" + value + "'");
-    }
-    return rate;
-  }
-
-  private static long parsePositiveLong(Context context, String key, long defaultValue,
-      long max) {
-    String value = trimmed(context, key);
-    if (value == null) {
-      return defaultValue;
-    }
-    long parsed;
-    try {
-      parsed = Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      parsed = -1;
-    }
-    if (parsed <= 0 || parsed > max) {
-      throw new ConfigurationException(
-          "Key '" + key + "' must be an integer between 1 and " + max + ", got '" + value + "'");
-    }
-    return parsed;
-  }
-
-  private static boolean parseBoolean(Context context, String key, boolean defaultValue) {
-    String value = trimmed(context, key);
-    if (value == null) {
-      return defaultValue;
-    }
-    switch (value.toLowerCase(Locale.ROOT)) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      default:
-        throw new ConfigurationException(
-            "Key '" + key + "' must be true or false, got '" + value + "'");
-    }
-  }
-
-  /** The key's value without surrounding blanks; null when absent or blank. */
-  private static String trimmed(Context context, String key) {
-    String value = context.getString(key);
-    if (value == null) {
-      return null;
-    }
-    String trimmed = value.trim();
-    return trimmed.isEmpty() ? null : trimmed;
   }
 }

@@ -1,52 +1,111 @@
 package io.sluice.flume.source;
 
+import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.Range.atLeast;
+
 import org.apache.flume.source.PollableSourceConstants;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Configuration keys, defaults and event headers of {@link ReplaySource}.
  *
- * <p>Each key sits next to its default and a one-line description. Keys are relative to the
- * source's context, e.g. {@code agent.sources.replay.file}.
+ * <p>Each key is declared once, with its type, default, validator and documentation (unit
+ * included), in {@link #DEFINITION}; the constants name the keys and defaults for code. Keys are
+ * relative to the source's context, e.g. {@code agent.sources.replay.file}.
  */
 public final class ReplaySourceConfigurationConstants {
 
   // ---------------------------------------------------------------- configuration keys
 
-  /** Path of the UTF-8 text file to replay, one event per line. Required; no default. */
   public static final String FILE = "file";
 
-  /**
-   * Target replay rate, in events per second (a decimal number). {@code 0} means "as fast as the
-   * channel accepts"; negative, NaN or infinite values are rejected.
-   */
   public static final String EVENTS_PER_SECOND = "eventsPerSecond";
   public static final double DEFAULT_EVENTS_PER_SECOND = 0.0;
 
-  /** Maximum number of events handed to the channel processor in one transaction; must be > 0. */
   public static final String BATCH_SIZE = "batchSize";
   public static final int DEFAULT_BATCH_SIZE = 100;
 
-  /** Whether to start again from the first line after the last one ({@code true}/{@code false}). */
   public static final String LOOP = "loop";
   public static final boolean DEFAULT_LOOP = false;
 
-  /** Runner sleep added per consecutive {@code BACKOFF}, in milliseconds (Flume's key); > 0. */
+  public static final String PACE_BY = "paceBy";
+  /** {@link #PACE_BY} value: pace by {@link #EVENTS_PER_SECOND}. */
+  public static final String PACE_BY_RATE = "rate";
+  /** {@link #PACE_BY} value: pace by the timestamps in the lines. */
+  public static final String PACE_BY_TIMESTAMP = "timestamp";
+  public static final String DEFAULT_PACE_BY = PACE_BY_RATE;
+
+  public static final String SPEEDUP = "speedup";
+  public static final double DEFAULT_SPEEDUP = 1.0;
+
+  public static final String TIMESTAMP_FORMAT = "timestampFormat";
+  /** {@link #TIMESTAMP_FORMAT} value: the first {@code [dd/MMM/yyyy:HH:mm:ss Z]} of the line. */
+  public static final String TIMESTAMP_FORMAT_APACHE = "apache";
+  /** {@link #TIMESTAMP_FORMAT} value: the line's first token, ISO-8601 with an offset. */
+  public static final String TIMESTAMP_FORMAT_ISO8601 = "iso8601";
+  public static final String DEFAULT_TIMESTAMP_FORMAT = TIMESTAMP_FORMAT_APACHE;
+
   public static final String BACKOFF_SLEEP_INCREMENT_MS =
       PollableSourceConstants.BACKOFF_SLEEP_INCREMENT;
   public static final long DEFAULT_BACKOFF_SLEEP_INCREMENT_MS =
       PollableSourceConstants.DEFAULT_BACKOFF_SLEEP_INCREMENT;
 
-  /** Upper bound of the runner's back-off sleep, in milliseconds (Flume's key); > 0. */
   public static final String MAX_BACKOFF_SLEEP_MS = PollableSourceConstants.MAX_BACKOFF_SLEEP;
   public static final long DEFAULT_MAX_BACKOFF_SLEEP_MS =
       PollableSourceConstants.DEFAULT_MAX_BACKOFF_SLEEP;
 
+  /** Every key of the source, with type, default, validator and documentation. */
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(FILE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, HIGH,
+          "The input: the path of a text file, or a glob (a path containing *, ?, [ or {, e.g. "
+              + "/logs/access.log* or /logs/{a,b}.log.gz; ** crosses directories) whose matching "
+              + "regular files are replayed one after the other in lexicographic order of their "
+              + "paths. Files starting with the gzip magic bytes are decompressed (multi-member "
+              + "gzip included), whatever their name. Required.")
+      .define(EVENTS_PER_SECOND, Type.DOUBLE, DEFAULT_EVENTS_PER_SECOND,
+          ConfigDef.LambdaValidator.with(ReplaySourceConfigurationConstants::finiteNonNegative,
+              () -> "finite number >= 0"),
+          MEDIUM, "With paceBy = rate: long-run average replay rate, in events per second "
+              + "(decimal); 0 replays as fast as the channel accepts.")
+      .define(BATCH_SIZE, Type.INT, DEFAULT_BATCH_SIZE, atLeast(1), MEDIUM,
+          "Most events per channel transaction; must not exceed the channel's "
+              + "transactionCapacity.")
+      .define(LOOP, Type.BOOLEAN, DEFAULT_LOOP, LOW,
+          "Replay the input again after its end, forever.")
+      .define(PACE_BY, Type.STRING, DEFAULT_PACE_BY,
+          ConfigDef.ValidString.in(PACE_BY_RATE, PACE_BY_TIMESTAMP), MEDIUM,
+          "rate: pace by eventsPerSecond; timestamp: send each line at its original offset from "
+              + "the first timestamped line of the pass, divided by speedup (timestamps read with "
+              + "timestampFormat; a line without a readable timestamp is sent at once and counted "
+              + "in TimestampParseFailCount).")
+      .define(SPEEDUP, Type.DOUBLE, DEFAULT_SPEEDUP,
+          ConfigDef.LambdaValidator.with(ReplaySourceConfigurationConstants::finitePositive,
+              () -> "finite number > 0"),
+          MEDIUM, "With paceBy = timestamp: how many times faster than real time to replay "
+              + "(a factor; 1.0 = original inter-arrival times, 60 = one hour per minute).")
+      .define(TIMESTAMP_FORMAT, Type.STRING, DEFAULT_TIMESTAMP_FORMAT,
+          ConfigDef.ValidString.in(TIMESTAMP_FORMAT_APACHE, TIMESTAMP_FORMAT_ISO8601), MEDIUM,
+          "With paceBy = timestamp: where the time is. apache: the first [...] field, "
+              + "dd/MMM/yyyy:HH:mm:ss Z with English month names (Apache/nginx access logs); "
+              + "iso8601: the line's first blank-delimited token, an ISO-8601 date-time with an "
+              + "offset such as 2022-08-27T14:22:01.613Z (RFC 5424 syslog, many app logs).")
+      .define(BACKOFF_SLEEP_INCREMENT_MS, Type.LONG, DEFAULT_BACKOFF_SLEEP_INCREMENT_MS,
+          atLeast(1), LOW, "Flume's runner sleep added per consecutive BACKOFF, in "
+              + "milliseconds.")
+      .define(MAX_BACKOFF_SLEEP_MS, Type.LONG, DEFAULT_MAX_BACKOFF_SLEEP_MS, atLeast(1), LOW,
+          "Upper bound of Flume's runner back-off sleep, in milliseconds.");
+
   // ---------------------------------------------------------------- event headers
 
   /**
-   * Header holding the stable id of the event: {@code <file name>:<1-based line number>} on the
-   * first pass, {@code <file name>:<line number>#<pass>} on pass 2, 3, ... when {@link #LOOP} is
-   * set.
+   * Header holding the stable id of the event: {@code <name>:<1-based line number>} on the first
+   * pass, {@code <name>:<line number>#<pass>} on pass 2, 3, ... when {@link #LOOP} is set. The
+   * name is the file name for a plain path, the path relative to the glob's fixed leading
+   * directory for a glob.
    */
   public static final String EVENT_ID_HEADER = "eventId";
 
@@ -54,5 +113,19 @@ public final class ReplaySourceConfigurationConstants {
   public static final String TIMESTAMP_HEADER = "timestamp";
 
   private ReplaySourceConfigurationConstants() {
+  }
+
+  private static void finiteNonNegative(String name, Object value) {
+    double number = (Double) value;
+    if (!(number >= 0) || Double.isInfinite(number)) {
+      throw new ConfigException(name, value, "must be a finite number >= 0");
+    }
+  }
+
+  private static void finitePositive(String name, Object value) {
+    double number = (Double) value;
+    if (!(number > 0) || Double.isInfinite(number)) {
+      throw new ConfigException(name, value, "must be a finite number > 0");
+    }
   }
 }

@@ -4,7 +4,9 @@ import org.apache.flume.instrumentation.SourceCounter;
 
 /**
  * Source counters of {@link ReplaySource}: Flume's {@link SourceCounter} plus the number of
- * completed passes over the input ({@link #getEndOfInputCount()}).
+ * completed passes over the input ({@link #getEndOfInputCount()}), of lines whose timestamp could
+ * not be read ({@link #getTimestampParseFailCount()}) and of files abandoned because they could not
+ * be decoded ({@link #getSkippedFileCount()}).
  *
  * <p>The class name and its {@link ReplaySourceCounterMBean} interface follow the JMX standard
  * MBean naming rule, so {@code EndOfInputCount} appears as an attribute next to the standard ones
@@ -17,6 +19,8 @@ public class ReplaySourceCounter extends SourceCounter implements ReplaySourceCo
 
   /** Counter key; shows up in {@link #toString()} (the "Metrics" line logged on stop). */
   static final String END_OF_INPUT_COUNT = "src.replay.end.of.input";
+  static final String TIMESTAMP_PARSE_FAIL = "src.replay.timestamp.parse.fail";
+  static final String SKIPPED_FILE = "src.replay.skipped.file";
 
   /**
    * Creates the counter group of the source {@code name}.
@@ -25,7 +29,7 @@ public class ReplaySourceCounter extends SourceCounter implements ReplaySourceCo
    *     {@code org.apache.flume.source:type=<name>}
    */
   public ReplaySourceCounter(String name) {
-    super(name, new String[] {END_OF_INPUT_COUNT});
+    super(name, new String[] {END_OF_INPUT_COUNT, TIMESTAMP_PARSE_FAIL, SKIPPED_FILE});
   }
 
   @Override
@@ -40,5 +44,25 @@ public class ReplaySourceCounter extends SourceCounter implements ReplaySourceCo
    */
   public long incrementEndOfInputCount() {
     return increment(END_OF_INPUT_COUNT);
+  }
+
+  @Override
+  public long getTimestampParseFailCount() {
+    return get(TIMESTAMP_PARSE_FAIL);
+  }
+
+  /** Records a line sent unpaced because its timestamp could not be read. */
+  public long incrementTimestampParseFailCount() {
+    return increment(TIMESTAMP_PARSE_FAIL);
+  }
+
+  @Override
+  public long getSkippedFileCount() {
+    return get(SKIPPED_FILE);
+  }
+
+  /** Records a file whose rest was skipped because it could not be decoded. */
+  public long incrementSkippedFileCount() {
+    return increment(SKIPPED_FILE);
   }
 }

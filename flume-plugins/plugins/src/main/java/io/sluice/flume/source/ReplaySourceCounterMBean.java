@@ -21,4 +21,22 @@ public interface ReplaySourceCounterMBean extends SourceCounterMBean {
    * @return the number of completed passes
    */
   long getEndOfInputCount();
+
+  /**
+   * Lines that, with {@code paceBy = timestamp}, had no timestamp readable with the configured
+   * {@code timestampFormat} and were therefore sent at once (unpaced); they are delivered as any
+   * other line.
+   *
+   * @return the number of such lines
+   */
+  long getTimestampParseFailCount();
+
+  /**
+   * Input files whose remaining lines were skipped because the file could not be decoded
+   * (corrupt or truncated gzip); the lines before the damage are delivered. Each such file also
+   * counts one {@code EventReadFail}.
+   *
+   * @return the number of such files
+   */
+  long getSkippedFileCount();
 }

@@ -1,10 +1,10 @@
 package io.sluice.flume.interceptor;
 
 import static io.sluice.flume.interceptor.RejectionHeaders.REJECT_REASON;
-import static io.sluice.flume.interceptor.TweetInterceptor.CREATED_AT_HEADER;
-import static io.sluice.flume.interceptor.TweetInterceptor.HASHTAGS_HEADER;
-import static io.sluice.flume.interceptor.TweetInterceptor.LANG_HEADER;
-import static io.sluice.flume.interceptor.TweetInterceptor.TWEET_ID_HEADER;
+import static io.sluice.flume.interceptor.TweetNormalizerInterceptor.CREATED_AT_HEADER;
+import static io.sluice.flume.interceptor.TweetNormalizerInterceptor.HASHTAGS_HEADER;
+import static io.sluice.flume.interceptor.TweetNormalizerInterceptor.LANG_HEADER;
+import static io.sluice.flume.interceptor.TweetNormalizerInterceptor.TWEET_ID_HEADER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +39,7 @@ class TweetSampleTest {
     for (byte[] line : TestData.lines(file)) {
       trees.add(MAPPER.readTree(line));
     }
-    events = new TweetInterceptor.Builder().build()
+    events = new TweetNormalizerInterceptor.Builder().build()
         .intercept(InterceptorTestSupport.events(file));
   }
 

@@ -1,16 +1,16 @@
 package io.sluice.flume.source.jetstream;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.OptionalLong;
 
@@ -19,7 +19,7 @@ import java.util.OptionalLong;
  * {@code {"time_us": <cursor>, "savedAt": "<ISO-8601 instant>"}} where {@code time_us} is the
  * Jetstream {@code time_us} of the newest event the channel accepted.
  *
- * <p>{@link #save(long)} writes a sibling temporary file, forces it to disk and renames it over
+ * <p>{@link #save(long)} writes a sibling temporary file, syncs it to disk and renames it over
  * the state file atomically, so a crash leaves either the old or the new cursor, never a torn
  * file. Not thread-safe.
  */
@@ -27,7 +27,8 @@ final class CursorStore {
 
   static final String TIME_US = "time_us";
   static final String SAVED_AT = "savedAt";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Path file;
   private final Path temporary;
@@ -56,7 +57,7 @@ final class CursorStore {
     JsonNode node;
     try {
       node = JSON.readTree(bytes);
-    } catch (IOException e) {
+    } catch (JsonProcessingException e) {
       throw new IOException("not JSON: " + e.getOriginalMessage(), e);
     }
     JsonNode cursor = node == null ? null : node.get(TIME_US);
@@ -77,12 +78,12 @@ final class CursorStore {
     ObjectNode node = JSON.createObjectNode();
     node.put(TIME_US, cursorUs);
     node.put(SAVED_AT, Instant.now().toString());
-    try (OutputStream out = Files.newOutputStream(temporary)) {
+    // FileOutputStream, not a FileChannel: an interrupt (the source stopping) must not abort the
+    // write with ClosedByInterruptException.
+    try (FileOutputStream out = new FileOutputStream(temporary.toFile())) {
       out.write(JSON.writeValueAsBytes(node));
       out.write('\n');
-    }
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-      channel.force(true);
+      out.getFD().sync();
     }
     Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);

@@ -65,6 +65,31 @@ public final class Backoff {
     return Math.min(delay, maxMs);
   }
 
+  /** The first delay and the cap of a schedule, in milliseconds, validated at configuration. */
+  public static final class Spec {
+    private final long firstMs;
+    private final long maxMs;
+
+    /**
+     * @param firstMs first delay (or linear step), in milliseconds
+     * @param maxMs upper bound, in milliseconds
+     */
+    public Spec(long firstMs, long maxMs) {
+      this.firstMs = firstMs;
+      this.maxMs = maxMs;
+    }
+
+    /** A new linear schedule. */
+    public Backoff linear() {
+      return Backoff.linear(firstMs, maxMs);
+    }
+
+    /** A new exponential schedule. */
+    public Backoff exponential() {
+      return Backoff.exponential(firstMs, maxMs);
+    }
+  }
+
   /** Forgets the failures: the next delay is the first one again. */
   public void reset() {
     failures = 0;

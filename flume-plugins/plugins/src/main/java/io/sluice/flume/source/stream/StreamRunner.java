@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  *       before trying again.</li>
  *   <li>All back-offs are reset when a connection delivers its first message (not merely when it
  *       opens, so a server that accepts and drops at once cannot cause a reconnect storm).</li>
+ *   <li>An unexpected runtime error (a bug, a client library failing outside its listener) is
+ *       logged, counted in {@code GenericProcessingFail} and handled like a failed attempt of kind
+ *       {@link FailureKind#NETWORK}: reading never stops silently.</li>
  * </ul>
  *
  * <h2>Stopping</h2>
@@ -200,7 +203,9 @@ public final class StreamRunner {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
-      LOG.warn("{}: stream thread did not stop within {} ms", name, JOIN_TIMEOUT_MS);
+      Throwable where = new Throwable("stack of " + thread.getName());
+      where.setStackTrace(thread.getStackTrace());
+      LOG.warn("{}: stream thread did not stop within {} ms", name, JOIN_TIMEOUT_MS, where);
     }
     thread = null;
   }
@@ -209,25 +214,23 @@ public final class StreamRunner {
     long delayMs = 0;
     try {
       while (running) {
-        if (current == null) {
-          if (delayMs > 0) {
-            TimeUnit.MILLISECONDS.sleep(delayMs);
-          }
-          delayMs = connect();
-          continue;
+        try {
+          delayMs = step(delayMs);
+        } catch (RuntimeException e) {
+          // A bug or an unexpected client failure must not silently end reading: count it, drop
+          // the connection and reconnect after a network-class pause.
+          counter.incrementGenericProcessingFail();
+          closeCurrent();
+          delayMs = settings.backoffs.get(FailureKind.NETWORK).nextDelayMs();
+          LOG.error("{}: unexpected error; reconnecting in {} ms", name, delayMs, e);
         }
-        Signal signal = inbox.poll(pollTimeoutMs(), TimeUnit.MILLISECONDS);
-        if (signal == null) {
-          delayMs = onTimeout();
-        } else if (signal.connection == current) {
-          delayMs = onSignal(signal);
-        } // else: left over from a connection given up on; its events are not taken
       }
     } catch (InterruptedException e) {
       // stop() interrupts the thread: fall through to the final delivery
-    } catch (RuntimeException | Error e) {
+    } catch (Error e) {
       LOG.error("{}: stream thread failed; no more events will be read until restart", name, e);
       counter.incrementGenericProcessingFail();
+      throw e;
     } finally {
       Thread.interrupted(); // the final delivery must not be cut short by our own interrupt
       closeCurrent();
@@ -239,6 +242,24 @@ public final class StreamRunner {
             name, batch.size());
       }
     }
+  }
+
+  /** One turn of the loop; returns the delay before the next connection attempt. */
+  private long step(long delayMs) throws InterruptedException {
+    if (current == null) {
+      if (delayMs > 0) {
+        TimeUnit.MILLISECONDS.sleep(delayMs);
+      }
+      return connect();
+    }
+    Signal signal = inbox.poll(pollTimeoutMs(), TimeUnit.MILLISECONDS);
+    if (signal == null) {
+      return onTimeout();
+    }
+    if (signal.connection == current) {
+      return onSignal(signal);
+    }
+    return 0; // left over from a connection given up on; its events are not taken
   }
 
   /** One connection attempt; returns the delay before the next attempt (0 when connected). */

@@ -5,17 +5,17 @@ import static io.sluice.flume.interceptor.InterceptorTestSupport.event;
 import static io.sluice.flume.interceptor.InterceptorTestSupport.events;
 import static io.sluice.flume.interceptor.RejectionHeaders.REJECTED_BY;
 import static io.sluice.flume.interceptor.RejectionHeaders.REJECT_REASON;
-import static io.sluice.flume.interceptor.TweetInterceptor.CREATED_AT_HEADER;
-import static io.sluice.flume.interceptor.TweetInterceptor.HASHTAGS_HEADER;
-import static io.sluice.flume.interceptor.TweetInterceptor.LANG_HEADER;
-import static io.sluice.flume.interceptor.TweetInterceptor.TWEET_ID_HEADER;
+import static io.sluice.flume.interceptor.TweetNormalizerInterceptor.CREATED_AT_HEADER;
+import static io.sluice.flume.interceptor.TweetNormalizerInterceptor.HASHTAGS_HEADER;
+import static io.sluice.flume.interceptor.TweetNormalizerInterceptor.LANG_HEADER;
+import static io.sluice.flume.interceptor.TweetNormalizerInterceptor.TWEET_ID_HEADER;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.flume.interceptor.TweetInterceptor.RejectReason;
+import io.sluice.flume.interceptor.TweetNormalizerInterceptor.RejectReason;
 import io.sluice.flume.testing.TestData;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -31,14 +31,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class TweetInterceptorTest {
+class TweetNormalizerInterceptorTest {
 
   private static final String USER = "\"user\":{\"id_str\":\"1\",\"screen_name\":\"someone\"}";
 
   private final Interceptor interceptor = build();
 
   private static Interceptor build() {
-    TweetInterceptor.Builder builder = new TweetInterceptor.Builder();
+    TweetNormalizerInterceptor.Builder builder = new TweetNormalizerInterceptor.Builder();
     builder.configure(new Context());
     Interceptor interceptor = builder.build();
     interceptor.initialize();
@@ -48,7 +48,8 @@ class TweetInterceptorTest {
   @Test
   void rejectCodesAreExactlyTheDocumentedClosedSet() {
     assertThat(Arrays.stream(RejectReason.values()).map(RejectReason::code))
-        .containsExactly("empty-record", "invalid-json", "not-a-status", "missing-id");
+        .containsExactly("empty-record", "invalid-json", "not-a-status", "missing-id",
+            "multiple-posts");
   }
 
   // ---------------------------------------------------------------- parsed statuses
@@ -172,7 +173,7 @@ class TweetInterceptorTest {
 
     assertThat(event.getHeaders())
         .containsEntry(REJECT_REASON, code)
-        .containsEntry(REJECTED_BY, "tweet-interceptor")
+        .containsEntry(REJECTED_BY, "tweet-normalizer")
         .containsEntry(EVENT_ID, "test:1")
         .doesNotContainKeys(TWEET_ID_HEADER, LANG_HEADER, HASHTAGS_HEADER, CREATED_AT_HEADER);
     assertThat(event.getBody()).isEqualTo(body.getBytes(UTF_8));

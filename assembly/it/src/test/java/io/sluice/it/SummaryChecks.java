@@ -1,0 +1,64 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Checks a summary.json of the AnalyticsJob against {@link IndependentCounts} of the files replayed. */
+final class SummaryChecks {
+
+  private SummaryChecks() {}
+
+  /** Every number of {@code summary} equals the one computed here from {@code logsFile} and {@code tweetsFile}. */
+  static void assertMatchesIndependentCounts(JsonNode summary, Path logsFile, Path tweetsFile) throws IOException {
+    Map<String, Object> logs = IndependentCounts.logs(logsFile);
+    JsonNode l = summary.path("logs");
+    assertThat(l.path("lines").asLong()).isEqualTo(10_000L).isEqualTo(logs.get("lines"));
+    assertThat(l.path("parsed").asLong()).isEqualTo(logs.get("parsed"));
+    assertThat(l.path("rejected").asLong()).isEqualTo(logs.get("rejected"));
+    assertThat(l.path("lines").asLong()).isEqualTo(l.path("parsed").asLong() + l.path("rejected").asLong());
+    assertThat(counts(l.path("statusCounts"))).isEqualTo(logs.get("statusCounts"));
+    assertThat(pairs(l.path("topEndpoints"), "endpoint")).isEqualTo(asPairs(logs.get("topEndpoints")));
+    assertThat(l.path("contentSize").path("min").asLong()).isEqualTo(logs.get("contentSizeMin"));
+    assertThat(l.path("contentSize").path("max").asLong()).isEqualTo(logs.get("contentSizeMax"));
+    assertThat(l.path("contentSize").path("avg").asDouble()).isCloseTo((Double) logs.get("contentSizeAvg"), within(1e-6));
+
+    Map<String, Object> tweets = IndependentCounts.tweets(tweetsFile);
+    JsonNode t = summary.path("tweets");
+    assertThat(t.path("records").asLong()).isEqualTo(tweets.get("records"));
+    assertThat(t.path("tweets").asLong()).isEqualTo(tweets.get("tweets"));
+    assertThat(t.path("rejected").asLong()).isEqualTo(tweets.get("rejected"));
+    assertThat(pairs(t.path("topHashtags"), "hashtag")).isEqualTo(asPairs(tweets.get("topHashtags")));
+    assertThat(counts(t.path("languages"))).isEqualTo(tweets.get("languages"));
+  }
+
+  private static Map<String, Long> counts(JsonNode object) {
+    Map<String, Long> m = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
+      Map.Entry<String, JsonNode> e = it.next();
+      m.put(e.getKey(), e.getValue().asLong());
+    }
+    return m;
+  }
+
+  private static List<String> pairs(JsonNode array, String keyField) {
+    List<String> out = new ArrayList<>();
+    array.forEach(e -> out.add(e.path(keyField).asText() + "=" + e.path("count").asLong()));
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> asPairs(Object entries) {
+    List<String> out = new ArrayList<>();
+    ((List<Map.Entry<String, Long>>) entries).forEach(e -> out.add(e.getKey() + "=" + e.getValue()));
+    return out;
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * {@link io.sluice.flume.source.jetstream.JetstreamSource}: Bluesky Jetstream v1 (WebSocket,
+ * JSON) into Flume, with the cursor persisted in a state file. Keys:
+ * {@link io.sluice.flume.source.jetstream.JetstreamSourceConfig#DEFINITION}; counters:
+ * {@link io.sluice.flume.source.jetstream.JetstreamSourceCounterMBean}. Jetstream:
+ * github.com/bluesky-social/jetstream.
+ */
+package io.sluice.flume.source.jetstream;

@@ -1,0 +1,58 @@
+package io.sluice.flume.source.agents;
+
+import static io.sluice.flume.source.SourceTestSupport.uniqueName;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.flume.source.ReplaySource;
+import io.sluice.flume.testing.TestData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flume.Context;
+import org.apache.flume.conf.FlumeConfiguration;
+import org.apache.flume.lifecycle.LifecycleState;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The demo's agent configurations still configure the (extended, stricter) {@link ReplaySource}:
+ * the source context Flume's {@link FlumeConfiguration} derives from each file is accepted by
+ * {@code configure()} (which refuses unknown keys). Only the replay source is checked: the files'
+ * SparkSink is not on this module's classpath.
+ */
+class ReplayAgentConfigsTest {
+
+  @Test
+  void logsAgentConfiguresItsReplaySource() throws IOException {
+    assertReplaySourceConfigures("logs-agent.properties", "logs",
+        TestData.sample("access_logs/elastic-examples_apache_logs.log").toString());
+  }
+
+  @Test
+  void tweetsAgentConfiguresItsReplaySource() throws IOException {
+    assertReplaySourceConfigures("tweets-agent.properties", "tweets",
+        TestData.sample("tweets/ALL_shared_tweets.jsonl").toString());
+  }
+
+  private static void assertReplaySourceConfigures(String file, String agent, String input)
+      throws IOException {
+    Properties properties = new Properties();
+    try (InputStream in = Files.newInputStream(AgentRun.agentFile(file))) {
+      properties.load(in);
+    }
+    Map<String, String> values = new HashMap<>();
+    properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key)));
+    values.put(agent + ".sources.replay.file", input); // stands for ${env:...}
+    Context context = new FlumeConfiguration(values).getConfigurationFor(agent)
+        .getSourceContext().get("replay");
+    ReplaySource source = new ReplaySource();
+    source.setName(uniqueName(agent + "-replay"));
+
+    source.configure(context);
+
+    assertThat(context.getString("type")).isEqualTo(ReplaySource.class.getName());
+    assertThat(source.getLifecycleState()).isEqualTo(LifecycleState.IDLE);
+  }
+}

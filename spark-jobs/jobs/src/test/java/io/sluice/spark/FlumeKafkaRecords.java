@@ -1,0 +1,64 @@
+package io.sluice.spark;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.flume.source.avro.AvroFlumeEvent;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes test events to Kafka the way Flume's Kafka channel does with {@code parseAsFlumeEvent =
+ * true}: each record's value is one {@link AvroFlumeEvent} in Avro binary encoding
+ * ({@code SpecificDatumWriter}, no container), no key.
+ */
+final class FlumeKafkaRecords {
+
+  private FlumeKafkaRecords() {}
+
+  /** One event as the channel encodes it; the body comes from {@link SampleEvents#BODY} when present. */
+  static byte[] encode(Map<String, String> event) {
+    Map<CharSequence, CharSequence> headers = new HashMap<>(event);
+    CharSequence body = headers.remove(SampleEvents.BODY);
+    AvroFlumeEvent avro = new AvroFlumeEvent(headers,
+        ByteBuffer.wrap((body == null ? "line" : body.toString()).getBytes(StandardCharsets.UTF_8)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    try {
+      new SpecificDatumWriter<>(AvroFlumeEvent.class).write(avro, encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Sends the events, encoded, to {@code topic}, and raw {@code extraValues} after them; waits for all acks. */
+  static void send(String bootstrap, String topic, List<Map<String, String>> events, byte[]... extraValues) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      for (Map<String, String> e : events) {
+        producer.send(new ProducerRecord<>(topic, encode(e)));
+      }
+      for (byte[] value : extraValues) {
+        producer.send(new ProducerRecord<>(topic, value));
+      }
+      producer.flush();
+    }
+  }
+}

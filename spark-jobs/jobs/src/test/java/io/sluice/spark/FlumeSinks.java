@@ -1,0 +1,103 @@
+package io.sluice.spark;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.apache.flume.Context;
+import org.apache.flume.Transaction;
+import org.apache.flume.channel.MemoryChannel;
+import org.apache.flume.conf.Configurables;
+import org.apache.flume.event.EventBuilder;
+import org.apache.spark.streaming.flume.sink.SparkSink;
+
+/**
+ * Real Flume memory channels, each drained by a stock SparkSink bound to an ephemeral port on
+ * loopback, in the test JVM.
+ */
+final class FlumeSinks implements AutoCloseable {
+
+  private final List<MemoryChannel> channels = new ArrayList<>();
+  private final List<SparkSink> sinks = new ArrayList<>();
+
+  FlumeSinks(String... names) {
+    for (String name : names) {
+      MemoryChannel channel = new MemoryChannel();
+      channel.setName(name + "-channel");
+      // keep-alive 0: a take on an empty channel returns at once. With the default 3 s, events
+      // trickling in faster than that keep the SparkSink filling one batch up to max-batch-size.
+      Configurables.configure(channel, new Context(
+          Map.of("capacity", "20000", "transactionCapacity", "1000", "keep-alive", "0")));
+      channel.start();
+      SparkSink sink = new SparkSink();
+      sink.setName(name + "-spark-sink");
+      Configurables.configure(sink, new Context(Map.of("hostname", "127.0.0.1", "port", "0", "threads", "1")));
+      sink.setChannel(channel);
+      sink.start();
+      channels.add(channel);
+      sinks.add(sink);
+    }
+  }
+
+  /** {@code 127.0.0.1:port,...} of all sinks, for {@code --sinks}. */
+  String addresses() {
+    return sinks.stream().map(s -> "127.0.0.1:" + s.getPort()).collect(Collectors.joining(","));
+  }
+
+  /** Puts events into channel {@code i} in transactions: headers as given, the body from {@link SampleEvents#BODY}. */
+  void put(int i, List<Map<String, String>> events) {
+    MemoryChannel channel = channels.get(i);
+    for (int from = 0; from < events.size(); from += 500) {
+      Transaction tx = channel.getTransaction();
+      tx.begin();
+      try {
+        for (Map<String, String> event : events.subList(from, Math.min(events.size(), from + 500))) {
+          Map<String, String> headers = new HashMap<>(event);
+          String body = headers.remove(SampleEvents.BODY);
+          channel.put(EventBuilder.withBody((body == null ? "body" : body).getBytes(StandardCharsets.UTF_8), headers));
+        }
+        tx.commit();
+      } catch (RuntimeException e) {
+        tx.rollback();
+        throw e;
+      } finally {
+        tx.close();
+      }
+    }
+  }
+
+  /**
+   * Stops {@code job} while feeding the channels. With an idle channel a sink holds each poll open
+   * until an event arrives, and the polling receiver's onStop waits up to 60 s for open polls
+   * (reconnecting to a stopped sink also takes 60 s). Events keep flowing, as from a live agent, so
+   * the open polls return.
+   */
+  void stopFeeding(AnalyticsJob job) throws InterruptedException {
+    Thread feeder = new Thread(() -> {
+      for (int n = 0; !Thread.currentThread().isInterrupted(); n++) {
+        for (int i = 0; i < channels.size(); i++) {
+          put(i, List.of(Map.of(EventHeaders.EVENT_ID, "teardown:" + n, EventHeaders.PIPELINE, "logs")));
+        }
+        LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+      }
+    }, "test-feeder");
+    feeder.setDaemon(true);
+    feeder.start();
+    try {
+      job.stop();
+    } finally {
+      feeder.interrupt();
+      feeder.join();
+    }
+  }
+
+  @Override
+  public void close() {
+    sinks.forEach(SparkSink::stop);
+    channels.forEach(MemoryChannel::stop);
+  }
+}
