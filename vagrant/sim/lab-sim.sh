@@ -117,6 +117,12 @@ down() {
     # shellcheck disable=SC2086 # a list of pids
     [ -z "$pids" ] || { log "killing what ignored SIGTERM in $ns: $pids"; kill -KILL $pids 2>/dev/null || true; }
   done
+  # A deleted namespace frees its veth pairs asynchronously: delete the host ends (and with them
+  # their peers) first, so nothing of the lab is left when this returns.
+  local link
+  while read -r link; do
+    [ "$link" = "$prefix-br" ] || ip link delete "$link" 2>/dev/null || true
+  done < <(ip -o link show | awk -F': ' -v p="$prefix-" 'index($2, p) == 1 {sub(/@.*/, "", $2); print $2}')
   for ns in "${namespaces[@]}"; do
     end=$((SECONDS + 10))
     while [ -n "$(ip netns pids "$ns")" ] && [ "$SECONDS" -lt "$end" ]; do
