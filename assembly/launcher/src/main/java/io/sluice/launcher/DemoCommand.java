@@ -89,6 +89,10 @@ public final class DemoCommand implements Callable<Integer> {
           + "Kafka channel topics directly (kafka) (default: ${DEFAULT-VALUE}).")
   SparkSource sparkSource;
 
+  /** This command as picocli parsed it, so usage errors name {@code sluice demo}. */
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private final PrintStream console = System.out;
 
@@ -381,10 +385,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static Path input(Path given, Path sample, String option) {
+  private Path input(Path given, Path sample, String option) {
     Path p = given != null ? given : sample;
     if (!Files.isReadable(p) || Files.isDirectory(p)) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new DemoCommand()),
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           option + ": not a readable file: " + p);
     }
     return p.toAbsolutePath().normalize();
