@@ -93,6 +93,33 @@ public final class Analytics {
   }
 
   /**
+   * The metrics of one batch's distinct events, each event turned into metrics once: those of
+   * {@link #eventMetrics} plus, for parsed log lines with a client address, {@code LOGS_CLIENT}
+   * (what {@link #logWindowMetrics} adds for windows). The running totals take all but
+   * {@code LOGS_CLIENT}; the logs window takes the kinds of {@link #isLogsWindowKind}.
+   */
+  public static JavaPairRDD<Metric, Tally> batchMetrics(JavaRDD<EventRecord> distinctEvents) {
+    return distinctEvents.flatMapToPair(Analytics::logWindowContributions).reduceByKey(Tally::plus);
+  }
+
+  /** Whether metrics of {@code kind} belong to the logs window ({@link #logWindowMetrics} makes only these). */
+  public static boolean isLogsWindowKind(Kind kind) {
+    switch (kind) {
+      case LOGS_PARSED:
+      case LOGS_REJECTED:
+      case LOGS_STATUS:
+      case LOGS_ENDPOINT:
+      case LOGS_CONTENT_SIZE:
+      case LOGS_SERVER_ERRORS:
+      case LOGS_UNSESSIONIZED:
+      case LOGS_CLIENT:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /**
    * Request times of parsed log lines with a client address and a timestamp, per client address,
    * sorted ascending: the input of {@link Sessions}.
    */

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Output</b>, under {@code --out} (local or {@code hdfs://}): {@code summary.json} after
  * every batch (contract in {@link Summary}; all zeros right after a fresh start); one directory per
  * slide, {@code batches/<batch time ms>/}, with the window, alert and totals files of
- * {@link BatchOutputs}; alerts also to {@code --alerts-topic} ({@link AlertPublisher}).
+ * {@link BatchOutputs}; alerts also to {@code --alerts-topic} ({@link AlertPublisher});
+ * {@code latency.json}, the event-to-result latency of events whose source stamped
+ * {@code readTime} ({@link LatencyTracker}).
  *
  * <p><b>Recovery.</b> The context is created with {@code StreamingContext.getOrCreate} on
  * {@code --checkpoint}: a job started on a checkpoint resumes its state (dedup, sessions, totals)
@@ -117,6 +119,7 @@ public final class AnalyticsJob {
     if (!conf.contains("spark.app.name") || conf.get("spark.app.name").equals(AnalyticsJob.class.getName())) {
       conf.setAppName(DEFAULT_APP_NAME);
     }
+    SluiceKryoRegistrator.configure(conf);
     if (config.source() == AnalyticsJobConfig.Source.FLUME && config.receiverWal()) {
       conf.set("spark.streaming.receiver.writeAheadLog.enable", "true");
     }
@@ -140,7 +143,7 @@ public final class AnalyticsJob {
       SummaryWriter summary = new SummaryWriter(store);
       AnalyticsStreams.build(records,
           AnalyticsStreams.Settings.of(config, ssc.sparkContext().defaultParallelism()),
-          new AnalyticsStreams.Outputs(summary, new BatchOutputs(store), alerts));
+          new AnalyticsStreams.Outputs(summary, new BatchOutputs(store), alerts, new LatencyTracker(store)));
       if (kafka != null) {
         kafka.commitOffsetsAfterOutputs();
       }

@@ -74,6 +74,12 @@ public final class AnalyticsJobConfig {
   public static final double DEFAULT_ERROR_RATE_THRESHOLD = 0.05;
   public static final long DEFAULT_ERROR_MIN_REQUESTS = 20;
   public static final int DEFAULT_SESSION_GAP_SECONDS = 1800;
+  /**
+   * How long an {@code eventId} (and a {@code tweetId}) is remembered, in seconds: three times the
+   * SparkSink's default transaction timeout (60 s), after which an unacknowledged batch is
+   * redelivered, so a redelivery or a restart within that horizon is never counted twice.
+   */
+  public static final int DEFAULT_DEDUP_HORIZON_SECONDS = 180;
 
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -89,7 +95,7 @@ public final class AnalyticsJobConfig {
     MAX_BATCH_SIZE("--max-batch-size", "N", String.valueOf(DEFAULT_MAX_BATCH_SIZE),
         "events per SparkSink request"),
     PARALLELISM("--parallelism", "N", String.valueOf(DEFAULT_PARALLELISM),
-        "concurrent requests of each polling receiver"),
+        "concurrent requests of each polling receiver (at most one per sink it polls)"),
     RECEIVER_WAL("--receiver-wal", "true|false", "true",
         "write received Flume events to a write-ahead log in the checkpoint, so a restart loses none"),
     KAFKA_BOOTSTRAP("--kafka-bootstrap", "host:port[,host:port...]", null,
@@ -125,6 +131,9 @@ public final class AnalyticsJobConfig {
         "fewest requests in a window for its error rate to alert"),
     SESSION_GAP_SECONDS("--session-gap-seconds", "N", String.valueOf(DEFAULT_SESSION_GAP_SECONDS),
         "inactivity (by request time) that ends a client's session, in seconds"),
+    DEDUP_HORIZON_SECONDS("--dedup-horizon-seconds", "N", String.valueOf(DEFAULT_DEDUP_HORIZON_SECONDS),
+        "how long an eventId / tweetId is remembered to drop redeliveries, in seconds (above the SparkSink's "
+            + "transaction timeout plus a restart); state for older ids expires"),
     ALERTS_TOPIC("--alerts-topic", "TOPIC", "none", "also send alerts as JSON to this Kafka topic"),
     ALERTS_BOOTSTRAP("--alerts-bootstrap", "host:port[,host:port...]", "--kafka-bootstrap",
         "Kafka brokers for --alerts-topic"),
@@ -181,6 +190,7 @@ public final class AnalyticsJobConfig {
   private final long heavyClientRequests;
   private final ErrorRateRule errorRateRule;
   private final int sessionGapSeconds;
+  private final int dedupHorizonSeconds;
   private final String alertsTopic;
   private final List<InetSocketAddress> alertsBootstrap;
 
@@ -210,6 +220,7 @@ public final class AnalyticsJobConfig {
     heavyClientRequests = DEFAULT_HEAVY_CLIENT_REQUESTS;
     errorRateRule = new ErrorRateRule(DEFAULT_ERROR_RATE_THRESHOLD, DEFAULT_ERROR_MIN_REQUESTS);
     sessionGapSeconds = DEFAULT_SESSION_GAP_SECONDS;
+    dedupHorizonSeconds = DEFAULT_DEDUP_HORIZON_SECONDS;
     alertsTopic = null;
     alertsBootstrap = List.of();
   }
@@ -265,6 +276,7 @@ public final class AnalyticsJobConfig {
     errorRateRule = new ErrorRateRule(ratio(given, Option.ERROR_RATE_THRESHOLD, DEFAULT_ERROR_RATE_THRESHOLD),
         positiveInt(given, Option.ERROR_MIN_REQUESTS, (int) DEFAULT_ERROR_MIN_REQUESTS));
     sessionGapSeconds = positiveInt(given, Option.SESSION_GAP_SECONDS, DEFAULT_SESSION_GAP_SECONDS);
+    dedupHorizonSeconds = positiveInt(given, Option.DEDUP_HORIZON_SECONDS, DEFAULT_DEDUP_HORIZON_SECONDS);
     alertsTopic = given.containsKey(Option.ALERTS_TOPIC) ? topic(given, Option.ALERTS_TOPIC, null) : null;
     if (given.containsKey(Option.ALERTS_BOOTSTRAP)) {
       if (alertsTopic == null) {
@@ -690,6 +702,11 @@ public final class AnalyticsJobConfig {
     return sessionGapSeconds;
   }
 
+  /** Seconds an event id is remembered for deduplication ({@code --dedup-horizon-seconds}). */
+  public int dedupHorizonSeconds() {
+    return dedupHorizonSeconds;
+  }
+
   /** Kafka topic for alerts, or null. */
   public String alertsTopic() {
     return alertsTopic;
@@ -734,6 +751,7 @@ public final class AnalyticsJobConfig {
       s.put(Option.TWEETS_SLIDE_SECONDS.flag, String.valueOf(tweetsSlideSeconds));
     }
     s.put(Option.TOP_N.flag, String.valueOf(topN));
+    s.put(Option.DEDUP_HORIZON_SECONDS.flag, String.valueOf(dedupHorizonSeconds));
     return s;
   }
 

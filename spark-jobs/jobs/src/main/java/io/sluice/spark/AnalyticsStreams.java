@@ -21,26 +21,40 @@ import scala.Tuple2;
  * as keyed Spark Streaming state, windows and alerts, around the pure functions of {@link Analytics}.
  *
  * <pre>
- * records --filter(pipelines)--key by eventId, mapWithState(first time seen)--&gt; distinct events
- *   distinct --transformToPair(eventMetrics)---------------------------------------------+
- *   distinct --transformToPair(parsedTweetsById), mapWithState(first seen)--&gt; distinct tweets
- *            distinct tweets --transformToPair(tweetMetrics)------------------------------+
- *   distinct --transformToPair(requestTimesByClient)--mapWithState(Sessions)--&gt; closed --+
- *                                                                                        |
- *          updateStateByKey(sum) &lt;---------------------------------------------------------+
- *            = running totals (+ open sessions from the state snapshot) --&gt; summary.json, every batch
- *                                                 --window(batch, slide)--&gt; *-totals.json
- *   distinct --window(length, slide)--transformToPair(logWindowMetrics)--&gt; logs-window.json
- *                                    --transform(errorRateAlerts)--&gt; alerts.json (+ Kafka topic)
- *   distinct tweets --window(length, slide)--transformToPair(tweetMetrics)--&gt; tweets-window.json
+ * records --filter(pipelines)--key by eventId, mapWithState(first seen, expires after the dedup horizon)
+ *   = distinct events (cached) --&gt; latency.json
+ *   distinct --transformToPair(batchMetrics)= per-batch metrics (cached) ----------------+-- no LOGS_CLIENT
+ *   distinct --transformToPair(parsedTweetsById), mapWithState(first seen, horizon)        |
+ *            = distinct tweets --transformToPair(tweetMetrics) (cached) ---------------+   |
+ *   distinct --transformToPair(requestTimesByClient)--mapWithState(Sessions)--&gt; closed -+   |
+ *                                                                                    |   |
+ *          updateStateByKey(sum) &lt;---------------------------------------------------+---+
+ *            = running totals (+ open sessions from the state snapshot)
+ *              --&gt; summary.json, every batch; *-totals.json every slide (same collect)
+ *   per-batch metrics, logs kinds --reduceByKeyAndWindow(length, slide)--&gt; logs-window.json, alerts.json
+ *   tweet metrics --reduceByKeyAndWindow(length, slide)--&gt; tweets-window.json
  * </pre>
+ *
+ * <p>Cost per batch: one Spark job (the summary's collect, which computes the deduplication,
+ * the metrics, sessions and totals) plus one small job for the latency; per slide one job per
+ * window. Windows add up the per-batch metrics of their batches instead of recomputing them from
+ * the window's events, so an event is turned into metrics once.
  *
  * <p>Windows are over batch (arrival) time, as Spark Streaming's {@code window} is: a window holds
  * the distinct events first seen in its batches, each counted in every window that covers its
  * batch; a redelivered event is never counted again. Sessions are over request time (see
- * {@link Sessions}). Each {@code mapWithState} keeps one entry per key ever seen ({@code eventId},
- * {@code tweetId}: the dedup state is never expired) or per client with an open session (expired
- * after the session gap without requests). All state is checkpointed to the context's checkpoint
+ * {@link Sessions}).
+ *
+ * <p><b>State and its horizon.</b> The deduplication keeps one entry per {@code eventId} (and per
+ * {@code tweetId}) for the dedup horizon ({@link Settings#withDedupHorizonMs}): an entry expires
+ * once its id has not been seen for that long, so the state holds the ids of the last horizon's
+ * events, whatever the age of the stream. Redeliveries (a SparkSink's nack or transaction
+ * timeout, a restarted job replaying its write-ahead log, a source resuming slightly before
+ * where it stopped) arrive within that horizon and are dropped; an id seen again after it would
+ * be counted again. Spark removes expired entries at the state's checkpoints (every 10 batches).
+ * Sessions expire after the session gap without requests. The running totals hold one entry per
+ * metric (status code, endpoint, language, hashtag, ...), which grows with the number of distinct
+ * values, not with the number of events. All state is checkpointed to the context's checkpoint
  * location, which must be set.
  */
 public final class AnalyticsStreams {
@@ -68,6 +82,7 @@ public final class AnalyticsStreams {
     private ErrorRateRule errorRateRule = new ErrorRateRule(AnalyticsJobConfig.DEFAULT_ERROR_RATE_THRESHOLD,
         AnalyticsJobConfig.DEFAULT_ERROR_MIN_REQUESTS);
     private long sessionGapMs = AnalyticsJobConfig.DEFAULT_SESSION_GAP_SECONDS * 1000L;
+    private long dedupHorizonMs = AnalyticsJobConfig.DEFAULT_DEDUP_HORIZON_SECONDS * 1000L;
     private int partitions;
 
     private Settings(int partitions) {
@@ -89,7 +104,8 @@ public final class AnalyticsStreams {
           .withTopN(config.topN())
           .withHeavyClientRequests(config.heavyClientRequests())
           .withErrorRateRule(config.errorRateRule())
-          .withSessionGapMs(config.sessionGapSeconds() * 1000L);
+          .withSessionGapMs(config.sessionGapSeconds() * 1000L)
+          .withDedupHorizonMs(config.dedupHorizonSeconds() * 1000L);
     }
 
     public Settings withPipelines(boolean logs, boolean tweets) {
@@ -144,6 +160,13 @@ public final class AnalyticsStreams {
       return s;
     }
 
+    /** How long an event id (and a tweet id) is remembered, in ms: its dedup state expires after that without a repeat. */
+    public Settings withDedupHorizonMs(long dedupHorizonMs) {
+      Settings s = copy();
+      s.dedupHorizonMs = dedupHorizonMs;
+      return s;
+    }
+
     private Settings copy() {
       try {
         return (Settings) clone();
@@ -165,25 +188,38 @@ public final class AnalyticsStreams {
     final SummaryWriter summary;
     final BatchOutputs batches;
     final AlertPublisher alerts;
+    final LatencyTracker latency;
 
     public Outputs(SummaryWriter summary, BatchOutputs batches, AlertPublisher alerts) {
+      this(summary, batches, alerts, null);
+    }
+
+    /** As above, with event-to-result latency written by {@code latency} (null: not tracked). */
+    public Outputs(SummaryWriter summary, BatchOutputs batches, AlertPublisher alerts, LatencyTracker latency) {
       this.summary = summary;
       this.batches = batches;
       this.alerts = alerts;
+      this.latency = latency;
     }
   }
 
   /** Builds the analytics over {@code records} and registers their output operations. */
   public static void build(JavaDStream<EventRecord> records, Settings s, Outputs out) {
+    Duration horizon = Durations.milliseconds(s.dedupHorizonMs);
     JavaDStream<EventRecord> distinct =
-        firstSeen(records.filter(s::accepts).mapToPair(e -> new Tuple2<>(e.eventId(), e)), s.partitions);
+        firstSeen(records.filter(s::accepts).mapToPair(e -> new Tuple2<>(e.eventId(), e)), s.partitions, horizon);
     distinct.cache();
-    JavaPairDStream<Metric, Tally> increments = distinct.transformToPair(Analytics::eventMetrics);
-    JavaDStream<EventRecord> distinctTweets = null;
+    // Every event's metrics, once: the logs window's (with LOGS_CLIENT) are a superset of the totals'.
+    JavaPairDStream<Metric, Tally> batchMetrics = distinct.transformToPair(Analytics::batchMetrics);
+    batchMetrics.cache();
+    JavaPairDStream<Metric, Tally> increments = batchMetrics.filter(t -> t._1().kind() != Metric.Kind.LOGS_CLIENT);
+    JavaPairDStream<Metric, Tally> tweetMetrics = null;
     if (s.tweets) {
-      distinctTweets = firstSeen(distinct.transformToPair(Analytics::parsedTweetsById), s.partitions);
-      distinctTweets.cache();
-      increments = increments.union(distinctTweets.transformToPair(Analytics::tweetMetrics));
+      JavaDStream<EventRecord> distinctTweets =
+          firstSeen(distinct.transformToPair(Analytics::parsedTweetsById), s.partitions, horizon);
+      tweetMetrics = distinctTweets.transformToPair(Analytics::tweetMetrics);
+      tweetMetrics.cache();
+      increments = increments.union(tweetMetrics);
     }
     JavaPairDStream<Metric, Tally> openSessions = null;
     if (s.logs) {
@@ -204,64 +240,80 @@ public final class AnalyticsStreams {
     int summaryTopN = Math.max(s.topN, Analytics.TOP_N);
     SummaryWriter summary = out.summary;
     reported.foreachRDD((rdd, time) -> summary.write(time.milliseconds(), Analytics.summarize(rdd, summaryTopN)));
+    LatencyTracker latency = out.latency;
+    if (latency != null) {
+      distinct.foreachRDD(rdd -> latency.record(rdd));
+    }
 
     BatchOutputs batches = out.batches;
     Duration batch = Durations.milliseconds(s.batchMs);
+    int topN = s.topN;
     if (s.logs) {
       Duration length = Durations.milliseconds(s.logsWindowMs);
       Duration slide = Durations.milliseconds(s.logsSlideMs);
       long lengthMs = s.logsWindowMs;
-      int topN = s.topN;
       long heavy = s.heavyClientRequests;
       ErrorRateRule rule = s.errorRateRule;
       AlertPublisher publisher = out.alerts;
-      JavaPairDStream<Metric, Tally> window =
-          distinct.window(length, slide).transformToPair(Analytics::logWindowMetrics);
-      window.cache();
-      window.foreachRDD((rdd, time) -> {
-        long end = time.milliseconds();
-        LogWindow w = LogWindow.of(rdd, end - lengthMs, end, topN, heavy, rule);
-        batches.write(end, BatchOutputs.LOGS_WINDOW, EventHeaders.PIPELINE_LOGS, w.toJsonTree());
-      });
-      window.transform((rdd, time) ->
-              Analytics.errorRateAlerts(rdd, rule, time.milliseconds() - lengthMs, time.milliseconds()))
+      batchMetrics.filter(t -> Analytics.isLogsWindowKind(t._1().kind()))
+          .reduceByKeyAndWindow(Tally::plus, length, slide, s.partitions)
           .foreachRDD((rdd, time) -> {
-            List<Alert> alerts = rdd.collect();
+            long end = time.milliseconds();
+            LogWindow w = LogWindow.of(rdd, end - lengthMs, end, topN, heavy, rule);
+            batches.write(end, BatchOutputs.LOGS_WINDOW, EventHeaders.PIPELINE_LOGS, w.toJsonTree());
+            List<Alert> alerts = w.alerts();
             ObjectNode json = JSON.createObjectNode();
             ArrayNode array = json.putArray("alerts");
             alerts.forEach(a -> array.add(a.toJsonTree()));
-            batches.write(time.milliseconds(), BatchOutputs.ALERTS, EventHeaders.PIPELINE_LOGS, json);
+            batches.write(end, BatchOutputs.ALERTS, EventHeaders.PIPELINE_LOGS, json);
             if (publisher != null) {
               publisher.publish(alerts);
             }
           });
       reported.window(batch, slide).foreachRDD((rdd, time) -> batches.write(time.milliseconds(),
-          BatchOutputs.LOGS_TOTALS, EventHeaders.PIPELINE_LOGS, Analytics.summarize(rdd, topN).logsTotalsJson(topN)));
+          BatchOutputs.LOGS_TOTALS, EventHeaders.PIPELINE_LOGS,
+          summaryOf(summary, rdd, time.milliseconds(), summaryTopN).logsTotalsJson(topN)));
     }
     if (s.tweets) {
       Duration length = Durations.milliseconds(s.tweetsWindowMs);
       Duration slide = Durations.milliseconds(s.tweetsSlideMs);
       long lengthMs = s.tweetsWindowMs;
-      int topN = s.topN;
-      distinctTweets.window(length, slide).transformToPair(Analytics::tweetMetrics).foreachRDD((rdd, time) -> {
+      tweetMetrics.reduceByKeyAndWindow(Tally::plus, length, slide, s.partitions).foreachRDD((rdd, time) -> {
         long end = time.milliseconds();
         TweetWindow w = TweetWindow.of(rdd, end - lengthMs, end, topN);
         batches.write(end, BatchOutputs.TWEETS_WINDOW, EventHeaders.PIPELINE_TWEETS, w.toJsonTree());
       });
       reported.window(batch, slide).foreachRDD((rdd, time) -> batches.write(time.milliseconds(),
-          BatchOutputs.TWEETS_TOTALS, EventHeaders.PIPELINE_TWEETS, Analytics.summarize(rdd, topN).tweetsTotalsJson(topN)));
+          BatchOutputs.TWEETS_TOTALS, EventHeaders.PIPELINE_TWEETS,
+          summaryOf(summary, rdd, time.milliseconds(), summaryTopN).tweetsTotalsJson(topN)));
     }
   }
 
-  /** The values of keys seen for the first time; later values of the same key are dropped. */
-  static JavaDStream<EventRecord> firstSeen(JavaPairDStream<String, EventRecord> keyed, int partitions) {
+  /**
+   * The totals of batch {@code timeMs}: the summary this batch already collected for
+   * {@code summary.json} (top lists of {@code topN} entries or more, cut by the caller), else
+   * collected again (after a recovery the first batches may run without it).
+   */
+  private static Summary summaryOf(SummaryWriter writer, org.apache.spark.api.java.JavaPairRDD<Metric, Tally> rdd,
+      long timeMs, int topN) {
+    Summary s = writer.latest(timeMs);
+    return s != null ? s : Analytics.summarize(rdd, topN);
+  }
+
+  /**
+   * The values of keys seen for the first time; later values of the same key are dropped while
+   * the key is remembered: until it has not been seen for {@code horizon}.
+   */
+  static JavaDStream<EventRecord> firstSeen(JavaPairDStream<String, EventRecord> keyed, int partitions,
+      Duration horizon) {
     return keyed
-        .mapWithState(StateSpec.function(AnalyticsStreams::passFirst).numPartitions(partitions))
+        .mapWithState(StateSpec.function(AnalyticsStreams::passFirst).numPartitions(partitions).timeout(horizon))
         .flatMap(AnalyticsStreams::presentOnes);
   }
 
   private static Optional<EventRecord> passFirst(String key, Optional<EventRecord> value, State<Boolean> seen) {
     if (!value.isPresent() || seen.exists()) {
+      // A repeat within the horizon (its timer restarts), or a timing-out key (no value).
       return Optional.empty();
     }
     seen.update(Boolean.TRUE);

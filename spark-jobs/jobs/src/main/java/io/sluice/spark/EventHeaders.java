@@ -23,6 +23,12 @@ public final class EventHeaders {
   public static final String EVENT_ID = "eventId";
   /** Event time set by the agent, epoch milliseconds; for access logs the request time. */
   public static final String TIMESTAMP = "timestamp";
+  /**
+   * When the source read the event, epoch milliseconds (set by {@code ReplaySource}; interceptors
+   * replace {@link #TIMESTAMP} with the content's time, so the source keeps its own). Optional; the
+   * job's event-to-result latency ({@code latency.json}) is measured from it.
+   */
+  public static final String READ_TIME = "readTime";
   /** Which pipeline the event belongs to: {@link #PIPELINE_LOGS} or {@link #PIPELINE_TWEETS}. */
   public static final String PIPELINE = "pipeline";
   public static final String PIPELINE_LOGS = "logs";

@@ -33,7 +33,7 @@ import java.util.UUID;
  */
 public final class EventRecord implements Serializable {
 
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** Marks a log line without a usable {@code bytes} header; it is left out of contentSize. */
   public static final long NO_BYTES = -1L;
@@ -54,10 +54,11 @@ public final class EventRecord implements Serializable {
   private final String lang;
   private final String[] hashtags;
   private final String[] mentions;
+  private final long readTimeMs;
 
   private EventRecord(String eventId, String pipeline, boolean rejected, long timestampMs,
       String status, String endpoint, long bytes, String clientIp,
-      String tweetId, String lang, String[] hashtags, String[] mentions) {
+      String tweetId, String lang, String[] hashtags, String[] mentions, long readTimeMs) {
     this.eventId = eventId;
     this.pipeline = pipeline;
     this.rejected = rejected;
@@ -70,6 +71,7 @@ public final class EventRecord implements Serializable {
     this.lang = lang;
     this.hashtags = hashtags;
     this.mentions = mentions;
+    this.readTimeMs = readTimeMs;
   }
 
   /** Projects one event's headers (already converted with {@link EventHeaders#toStringMap}); no body. */
@@ -93,6 +95,7 @@ public final class EventRecord implements Serializable {
       eventId = syntheticId(headers);
     }
     long time = parseLong(headers.get(EventHeaders.TIMESTAMP), NO_TIME);
+    long readTime = parseLong(headers.get(EventHeaders.READ_TIME), NO_TIME);
     if (EventHeaders.PIPELINE_LOGS.equals(pipeline)) {
       long bytes = parseLong(headers.get(EventHeaders.BYTES), NO_BYTES);
       return new EventRecord(eventId, pipeline, rejected, time,
@@ -100,7 +103,7 @@ public final class EventRecord implements Serializable {
           endpointOf(headers.get(EventHeaders.PATH)),
           bytes < 0 ? NO_BYTES : bytes,
           trimToNull(headers.get(EventHeaders.CLIENT_IP)),
-          null, null, NONE, NONE);
+          null, null, NONE, NONE, readTime);
     }
     if (EventHeaders.PIPELINE_TWEETS.equals(pipeline)) {
       String lang = trimToNull(headers.get(EventHeaders.LANG));
@@ -109,10 +112,10 @@ public final class EventRecord implements Serializable {
           : TweetBodies.mentions(headers.get(EventHeaders.MENTIONS), body);
       return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
           tweetId, lang == null ? EventHeaders.LANG_UNDEFINED : lang,
-          splitWords(headers.get(EventHeaders.HASHTAGS)), mentions);
+          splitWords(headers.get(EventHeaders.HASHTAGS)), mentions, readTime);
     }
     return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
-        null, null, NONE, NONE);
+        null, null, NONE, NONE, readTime);
   }
 
   /** The request path without its query string: everything before the first {@code '?'}. */
@@ -190,6 +193,14 @@ public final class EventRecord implements Serializable {
   /** Event time in epoch milliseconds, or {@link #NO_TIME}. */
   public long timestampMs() {
     return timestampMs;
+  }
+
+  /**
+   * When the source read the event ({@link EventHeaders#READ_TIME}), epoch milliseconds, or
+   * {@link #NO_TIME} when the event has no such header.
+   */
+  public long readTimeMs() {
+    return readTimeMs;
   }
 
   public String status() {

@@ -29,7 +29,10 @@ import org.apache.spark.streaming.kafka010.OffsetRange;
  * occupies an executor core for the life of the job, so {@code local[2]} runs one receiver and one
  * core of processing; per-sink receivers need {@code local[N]} with N above the number of sinks.
  * A receiver needs one request thread ({@code --parallelism}) per sink it polls, as a SparkSink
- * holds a request open while its channel is empty.
+ * holds a request open while its channel is empty. It gets at most one per sink: Spark 2.4.7's
+ * {@code FlumeBatchFetcher} takes a connection with a non-blocking {@code poll()} and a thread
+ * that finds none ends with a {@code NullPointerException}, so threads beyond the number of
+ * connections are lost at start and never fetch.
  * With the receiver write-ahead log (default), blocks are stored once, serialized, in memory and
  * on disk and logged to the checkpoint; without it, replicated twice.
  *
@@ -60,7 +63,7 @@ public final class EventSources {
     for (List<InetSocketAddress> group : groups) {
       JavaDStream<EventRecord> records = FlumeUtils
           .createPollingStream(ssc, group.toArray(new InetSocketAddress[0]), level,
-              config.maxBatchSize(), config.parallelism())
+              config.maxBatchSize(), Math.min(config.parallelism(), group.size()))
           .map(e -> FlumeEvents.fromAvro(e.event()));
       all = all == null ? records : all.union(records);
     }

@@ -85,6 +85,17 @@ public final class LogWindow {
     return heavyClients;
   }
 
+  /**
+   * The error-rate alert of this window: one {@link Alert} when the rule fires on its parsed
+   * requests and 5xx responses, else none (the same as {@link Analytics#errorRateAlerts} on the
+   * window's metrics, without another Spark job).
+   */
+  public List<Alert> alerts() {
+    long requests = totals.logsParsed();
+    long errors = totals.serverErrors();
+    return rule.fires(requests, errors) ? List.of(new Alert(startMs, endMs, requests, errors, rule)) : List.of();
+  }
+
   public ObjectNode toJsonTree() {
     ObjectNode w = JSON.createObjectNode();
     w.put("windowStart", startMs);

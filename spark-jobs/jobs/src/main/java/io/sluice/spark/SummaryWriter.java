@@ -33,6 +33,9 @@ public final class SummaryWriter implements Serializable {
 
   private final OutputStore store;
   private long lastBatchTimeMs = NOTHING_WRITTEN;
+  /** The summary of the last batch given to {@link #write}, so a later output of the same batch need not collect it again. */
+  private transient Summary latest;
+  private transient long latestBatchTimeMs = NOTHING_WRITTEN;
   private SortedMap<String, Long> lastUnrouted = new TreeMap<>();
 
   public SummaryWriter(OutputStore store) {
@@ -55,6 +58,14 @@ public final class SummaryWriter implements Serializable {
   }
 
   /** Writes the all-zero summary unless a batch has already been written. */
+  /**
+   * The summary last given to {@link #write} if it was for batch {@code batchTimeMs}, else null
+   * (another batch, or none since this writer was created or recovered from a checkpoint).
+   */
+  synchronized Summary latest(long batchTimeMs) {
+    return latest != null && latestBatchTimeMs == batchTimeMs ? latest : null;
+  }
+
   public synchronized boolean writeInitial() {
     return write(NOTHING_WRITTEN, Summary.empty());
   }
@@ -65,6 +76,8 @@ public final class SummaryWriter implements Serializable {
    * @return whether the file was written
    */
   public synchronized boolean write(long batchTimeMs, Summary summary) {
+    latest = summary;
+    latestBatchTimeMs = batchTimeMs;
     if (batchTimeMs < lastBatchTimeMs) {
       LOG.debug("Skipping summary of batch {}: batch {} already written", batchTimeMs, lastBatchTimeMs);
       return false;
