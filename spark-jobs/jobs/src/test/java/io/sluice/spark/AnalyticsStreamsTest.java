@@ -165,6 +165,36 @@ class AnalyticsStreamsTest {
   }
 
   @Test
+  void dedupStateExpiresAfterTheHorizonSoCostDoesNotGrowWithTheStream() {
+    Map<String, String> a = SampleEvents.logEvents().get(0);
+    Map<String, String> b = SampleEvents.logEvents().get(1);
+    // A 1 s horizon (2 batches). Spark drops expired ids at the state's checkpoints, every 10
+    // batches (5 s): an id seen again within the horizon is a duplicate; after the horizon and a
+    // checkpoint it is forgotten, so it counts again.
+    List<List<Map<String, String>>> inputs = new ArrayList<>();
+    inputs.add(List.of(a, b));
+    inputs.add(List.of(a));
+    for (int i = 0; i < 12; i++) {
+      inputs.add(List.of());
+    }
+    inputs.add(List.of(a));
+    inputs.add(List.of());
+    inputs.forEach(this::offer);
+    start(AnalyticsStreams.Settings.defaults(2).withPipelines(true, false).withBatchMs(BATCH_MS)
+        .withLogsWindowMs(BATCH_MS, BATCH_MS).withDedupHorizonMs(2 * BATCH_MS), new SummaryWriter(tmp));
+
+    assertThat(BatchFiles.await(() -> BatchFiles.batchDirs(tmp).size() >= inputs.size()
+        && Files.exists(BatchFiles.batchDirs(tmp).get(inputs.size() - 1).resolve(BatchOutputs.LOGS_TOTALS)), TIMEOUT))
+        .as("%d batch directories", inputs.size()).isTrue();
+    List<Path> dirs = BatchFiles.batchDirs(tmp);
+    assertThat(BatchFiles.read(dirs.get(1).resolve(BatchOutputs.LOGS_TOTALS)).path("lines").asLong())
+        .as("redelivery within the horizon").isEqualTo(2);
+    assertThat(BatchFiles.read(dirs.get(13).resolve(BatchOutputs.LOGS_TOTALS)).path("lines").asLong()).isEqualTo(2);
+    assertThat(BatchFiles.read(dirs.get(14).resolve(BatchOutputs.LOGS_TOTALS)).path("lines").asLong())
+        .as("the id was forgotten after the horizon").isEqualTo(3);
+  }
+
+  @Test
   void writesCompleteZeroSummaryWhileNothingArrives() {
     SummaryWriter writer = new SummaryWriter(tmp);
     start(AnalyticsStreams.Settings.defaults(2).withBatchMs(BATCH_MS).withLogsWindowMs(BATCH_MS, BATCH_MS)
