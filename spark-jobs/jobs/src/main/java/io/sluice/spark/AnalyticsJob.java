@@ -120,6 +120,13 @@ public final class AnalyticsJob {
       conf.setAppName(DEFAULT_APP_NAME);
     }
     SluiceKryoRegistrator.configure(conf);
+    // A streaming job runs thousands of jobs and tasks: keep the status store (which runs without
+    // the UI too) small, or its bookkeeping and memory grow until it trims them.
+    for (String[] kv : new String[][] {{"spark.ui.retainedJobs", "100"}, {"spark.ui.retainedStages", "100"},
+        {"spark.ui.retainedTasks", "2000"}, {"spark.streaming.ui.retainedBatches", "100"},
+        {"spark.sql.ui.retainedExecutions", "100"}}) {
+      conf.setIfMissing(kv[0], kv[1]);
+    }
     if (config.source() == AnalyticsJobConfig.Source.FLUME && config.receiverWal()) {
       conf.set("spark.streaming.receiver.writeAheadLog.enable", "true");
     }

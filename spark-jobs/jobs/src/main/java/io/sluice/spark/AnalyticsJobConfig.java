@@ -58,8 +58,18 @@ public final class AnalyticsJobConfig {
     PER_SINK
   }
 
-  public static final int DEFAULT_BATCH_SECONDS = 1;
-  public static final int DEFAULT_MAX_BATCH_SIZE = 1000;
+  /**
+   * Micro-batch interval: 2 s. Each batch has a fixed cost (jobs, stages, checkpoints) of a few
+   * hundred milliseconds of one core in {@code local[2]}; with 1 s batches that was a third of the
+   * job's CPU (see README, "Performance").
+   */
+  public static final int DEFAULT_BATCH_SECONDS = 2;
+  /**
+   * Events per SparkSink request: 5,000. Each request is one Flume channel transaction (a Kafka
+   * offset commit on a Kafka channel), one Avro round trip and one receiver block (a write-ahead
+   * log record); 1,000 made those per-request costs a large share of the pipeline.
+   */
+  public static final int DEFAULT_MAX_BATCH_SIZE = 5000;
   public static final int DEFAULT_PARALLELISM = 5;
   public static final String DEFAULT_CHECKPOINT_SUBDIR = "checkpoint";
   public static final String DEFAULT_LOGS_TOPIC = "sluice-logs";
@@ -93,7 +103,7 @@ public final class AnalyticsJobConfig {
     POLLING_STREAMS("--polling-streams", "auto|one|per-sink", "auto",
         "receivers for the sinks: one for all, or one per sink (each pins a core); auto = one on local masters"),
     MAX_BATCH_SIZE("--max-batch-size", "N", String.valueOf(DEFAULT_MAX_BATCH_SIZE),
-        "events per SparkSink request"),
+        "events per SparkSink request (one channel transaction: at most the channel's transactionCapacity)"),
     PARALLELISM("--parallelism", "N", String.valueOf(DEFAULT_PARALLELISM),
         "concurrent requests of each polling receiver (at most one per sink it polls)"),
     RECEIVER_WAL("--receiver-wal", "true|false", "true",

@@ -52,12 +52,15 @@ public final class SluiceKryoRegistrator implements KryoRegistrator {
   /**
    * Sets {@code spark.serializer} to Kryo and {@code spark.kryo.registrator} to this class, unless
    * {@code conf} already names a serializer; an existing registrator list is kept and extended.
+   * On a {@code local} master the serializer is {@link ReusingKryoSerializer} (one Kryo per thread),
+   * elsewhere Spark's {@code KryoSerializer}, which every executor has before it fetches the jobs jar.
    */
   public static void configure(SparkConf conf) {
     if (conf.contains("spark.serializer")) {
       return;
     }
-    conf.set("spark.serializer", KRYO);
+    conf.set("spark.serializer", conf.get("spark.master", "").startsWith("local")
+        ? ReusingKryoSerializer.class.getName() : KRYO);
     String registrators = conf.get("spark.kryo.registrator", "").trim();
     conf.set("spark.kryo.registrator", registrators.isEmpty()
         ? SluiceKryoRegistrator.class.getName() : registrators + "," + SluiceKryoRegistrator.class.getName());

@@ -34,8 +34,9 @@ class AnalyticsJobConfigTest {
     assertThat(config.sinks()).containsExactly(InetSocketAddress.createUnresolved("agent1", 9999));
     assertThat(config.out()).isEqualTo("file:/data/out");
     assertThat(config.checkpoint()).isEqualTo("file:/data/out/checkpoint");
-    assertThat(config.batchSeconds()).isEqualTo(1);
-    assertThat(config.maxBatchSize()).isEqualTo(1000);
+    assertThat(config.batchSeconds()).isEqualTo(2);
+    assertThat(config.maxBatchSize()).isEqualTo(5000);
+    assertThat(config.dedupHorizonSeconds()).isEqualTo(180);
     assertThat(config.parallelism()).isEqualTo(5);
     assertThat(config.receiverWal()).isTrue();
     assertThat(config.logsWindowSeconds()).isEqualTo(30);

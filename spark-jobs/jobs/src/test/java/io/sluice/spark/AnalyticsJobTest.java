@@ -77,7 +77,7 @@ class AnalyticsJobTest {
         "--out", out.toString(),
         // One request thread per sink: each sink serves one request at a time, in channel order.
         "--parallelism", "2", "--max-batch-size", "300",
-        "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
+        "--batch-seconds", "1", "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
         "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1"));
     args.addAll(List.of(more));
     return AnalyticsJobConfig.parse(args.toArray(new String[0]));

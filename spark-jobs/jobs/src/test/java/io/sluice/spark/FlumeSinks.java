@@ -31,7 +31,7 @@ final class FlumeSinks implements AutoCloseable {
       // keep-alive 0: a take on an empty channel returns at once. With the default 3 s, events
       // trickling in faster than that keep the SparkSink filling one batch up to max-batch-size.
       Configurables.configure(channel, new Context(
-          Map.of("capacity", "20000", "transactionCapacity", "1000", "keep-alive", "0")));
+          Map.of("capacity", "50000", "transactionCapacity", "5000", "keep-alive", "0")));
       channel.start();
       SparkSink sink = new SparkSink();
       sink.setName(name + "-spark-sink");

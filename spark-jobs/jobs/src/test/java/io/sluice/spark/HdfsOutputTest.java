@@ -74,7 +74,7 @@ class HdfsOutputTest {
     List<Map<String, String>> tweets = SampleEvents.tweetEvents().subList(0, 300);
     try (FlumeSinks flume = new FlumeSinks("logs", "tweets")) {
       AnalyticsJob job = AnalyticsJob.getOrCreate(AnalyticsJobConfig.parse("--sinks", flume.addresses(),
-          "--out", out, "--checkpoint", checkpoint, "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
+          "--out", out, "--checkpoint", checkpoint, "--batch-seconds", "1", "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
           "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1"), SparkTestContexts.conf("HdfsOutputTest"));
       job.start();
       try {

@@ -81,7 +81,7 @@ class KafkaJobTest {
     job = AnalyticsJob.getOrCreate(AnalyticsJobConfig.parse("--source", "kafka",
         "--kafka-bootstrap", broker.bootstrap(), "--logs-topic", "k1-logs", "--tweets-topic", "k1-tweets",
         "--kafka-group-id", "k1", "--out", out.toString(), "--kafka-max-rate", "1000",
-        "--logs-window-seconds", "2", "--logs-slide-seconds", "1", "--tweets-window-seconds", "2",
+        "--batch-seconds", "1", "--logs-window-seconds", "2", "--logs-slide-seconds", "1", "--tweets-window-seconds", "2",
         "--tweets-slide-seconds", "1", "--error-rate-threshold", "0", "--error-min-requests", "1",
         "--alerts-topic", "k1-alerts"), SparkTestContexts.conf("KafkaJobTest"));
     job.start();
@@ -174,7 +174,7 @@ class KafkaJobTest {
   private static AnalyticsJobConfig recoveryConfig(Path out, String group, String... more) {
     List<String> args = new ArrayList<>(List.of("--source", "kafka", "--kafka-bootstrap", broker.bootstrap(),
         "--logs-topic", "r-logs", "--tweets-topic", "r-tweets", "--kafka-group-id", group,
-        "--out", out.toString(), "--kafka-max-rate", "1000", "--logs-window-seconds", "2",
+        "--out", out.toString(), "--kafka-max-rate", "1000", "--batch-seconds", "1", "--logs-window-seconds", "2",
         "--logs-slide-seconds", "1", "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1"));
     args.addAll(List.of(more));
     return AnalyticsJobConfig.parse(args.toArray(new String[0]));

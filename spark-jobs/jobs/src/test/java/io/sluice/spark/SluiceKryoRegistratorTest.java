@@ -23,10 +23,15 @@ class SluiceKryoRegistratorTest {
 
   @Test
   void configuresKryoUnlessTheJobChoseASerializer() {
-    SparkConf conf = new SparkConf(false);
-    SluiceKryoRegistrator.configure(conf);
-    assertThat(conf.get("spark.serializer")).isEqualTo(KryoSerializer.class.getName());
-    assertThat(conf.get("spark.kryo.registrator")).isEqualTo(SluiceKryoRegistrator.class.getName());
+    SparkConf cluster = new SparkConf(false).set("spark.master", "spark://10.0.0.1:7077");
+    SluiceKryoRegistrator.configure(cluster);
+    assertThat(cluster.get("spark.serializer")).isEqualTo(KryoSerializer.class.getName());
+    assertThat(cluster.get("spark.kryo.registrator")).isEqualTo(SluiceKryoRegistrator.class.getName());
+
+    SparkConf local = new SparkConf(false).set("spark.master", "local[2]").set("spark.kryo.registrator", "a.B");
+    SluiceKryoRegistrator.configure(local);
+    assertThat(local.get("spark.serializer")).isEqualTo(ReusingKryoSerializer.class.getName());
+    assertThat(local.get("spark.kryo.registrator")).isEqualTo("a.B," + SluiceKryoRegistrator.class.getName());
 
     SparkConf chosen = new SparkConf(false).set("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
     SluiceKryoRegistrator.configure(chosen);
@@ -95,6 +100,55 @@ class SluiceKryoRegistratorTest {
     assertThat(back.closed()).hasSize(1);
     assertThat(back.closed().get(0).requests()).isEqualTo(2);
     assertThat(back.open().firstMs()).isEqualTo(5_000_000);
+  }
+
+  @Test
+  void reusingSerializerKeepsOneInstancePerThreadAndStillServesNestedStreams() throws Exception {
+    SparkConf conf = new SparkConf(false);
+    SluiceKryoRegistrator.configure(conf);
+    ReusingKryoSerializer serializer = new ReusingKryoSerializer(conf);
+    SerializerInstance mine = serializer.newInstance();
+    assertThat(serializer.newInstance()).isSameAs(mine);
+    SerializerInstance[] other = new SerializerInstance[1];
+    Thread t = new Thread(() -> other[0] = serializer.newInstance());
+    t.start();
+    t.join();
+    assertThat(other[0]).isNotNull().isNotSameAs(mine);
+
+    // Two streams open at once on one thread, each with its own Kryo, interleaved with serialize().
+    java.io.ByteArrayOutputStream a = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    org.apache.spark.serializer.SerializationStream sa = serializer.newInstance().serializeStream(a);
+    org.apache.spark.serializer.SerializationStream sb = serializer.newInstance().serializeStream(b);
+    List<EventRecord> records = SampleEvents.records(SampleEvents.logEvents().subList(0, 20));
+    for (EventRecord r : records) {
+      sa.writeObject(r, ANY);
+      sb.writeObject(Metric.of(Metric.Kind.LOGS_ENDPOINT, r.endpoint()), ANY);
+      assertThat(mine.deserialize(mine.serialize(r, ANY), ANY)).isEqualTo(r);
+    }
+    sa.close();
+    sb.close();
+    scala.collection.Iterator<Object> ra = serializer.newInstance()
+        .deserializeStream(new java.io.ByteArrayInputStream(a.toByteArray())).asIterator();
+    scala.collection.Iterator<Object> rb = serializer.newInstance()
+        .deserializeStream(new java.io.ByteArrayInputStream(b.toByteArray())).asIterator();
+    for (EventRecord r : records) {
+      assertThat(ra.next()).isEqualTo(r);
+      assertThat(rb.next()).isEqualTo(Metric.of(Metric.Kind.LOGS_ENDPOINT, r.endpoint()));
+    }
+
+    // A copy that travelled (Java-serialized, as in a shuffle dependency) works on its own.
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(serializer);
+    }
+    ReusingKryoSerializer copy;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (ReusingKryoSerializer) in.readObject();
+    }
+    SerializerInstance fromCopy = copy.newInstance();
+    assertThat(fromCopy).isNotSameAs(mine).isSameAs(copy.newInstance());
+    assertThat(fromCopy.deserialize(fromCopy.serialize(records.get(0), ANY), ANY)).isEqualTo(records.get(0));
   }
 
   private static SerializerInstance kryo() {
