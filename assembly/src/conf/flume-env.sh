@@ -28,6 +28,9 @@ SLUICE_LOGS_FILE="${SLUICE_LOGS_FILE:-$SLUICE_HOME/samples/access_logs/elastic-e
 SLUICE_LOGS_SINK_PORT="${SLUICE_LOGS_SINK_PORT:-4141}"
 SLUICE_TWEETS_FILE="${SLUICE_TWEETS_FILE:-$SLUICE_HOME/samples/tweets/ALL_shared_tweets.jsonl}"
 SLUICE_TWEETS_SINK_PORT="${SLUICE_TWEETS_SINK_PORT:-4142}"
+# Replay rate of the logs agent's source in events per second (decimal); 0 = as fast as the channel
+# accepts (`sluice bench pipeline` paces its latency run with it).
+SLUICE_LOGS_EVENTS_PER_SECOND="${SLUICE_LOGS_EVENTS_PER_SECOND:-0}"
 # Dead-letter directory of this agent (file_roll sink); created here if missing.
 SLUICE_REJECTS_DIR="${SLUICE_REJECTS_DIR:-$PWD/rejects/${SLUICE_AGENT_NAME:-agent}}"
 mkdir -p "$SLUICE_REJECTS_DIR"

@@ -39,8 +39,17 @@ public final class FlumeAgent implements AutoCloseable {
    */
   public static FlumeAgent launch(SluiceHome home, String name, Map<String, String> env, Path workDir, Path logDir)
       throws IOException {
+    return launch(home, name, home.agentConfig(name), env, workDir, logDir);
+  }
+
+  /**
+   * Starts agent {@code name} (the prefix of its keys) from {@code configFile} with {@code env};
+   * does not wait for it: see {@link #awaitReady}.
+   */
+  public static FlumeAgent launch(SluiceHome home, String name, Path configFile, Map<String, String> env, Path workDir,
+      Path logDir) throws IOException {
     int metricsPort = Net.freePort();
-    AgentSpec spec = new AgentSpec(name, home.agentConfig(name), home.conf(), List.of(home.pluginsDir()),
+    AgentSpec spec = new AgentSpec(name, configFile, home.conf(), List.of(home.pluginsDir()),
         Map.of("flume.monitoring.type", "http", "flume.monitoring.port", Integer.toString(metricsPort)),
         List.of(), "", false);
     List<String> cmd = command(home, spec);

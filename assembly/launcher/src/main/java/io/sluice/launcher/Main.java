@@ -10,12 +10,13 @@ import picocli.CommandLine.Command;
  * <p>Every sub-command that starts a part of the pipeline ({@code agent}, {@code kafka},
  * {@code spark}, {@code hdfs}, {@code submit}) runs it in the foreground from the distribution's
  * own jars, with its output on stdout, until it exits or is stopped: one command line per systemd
- * unit. {@code demo} starts all of them on one machine.
+ * unit. {@code demo} starts all of them on one machine; {@code bench pipeline} measures them
+ * stage by stage.
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Sluice: log and social-stream ingestion on Flume, Kafka and Spark.",
     subcommands = {DemoCommand.class, AgentCommand.class, KafkaCommand.class, SubmitCommand.class,
-        SparkCommand.class, HdfsCommand.class})
+        SparkCommand.class, HdfsCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
   @Override

@@ -80,6 +80,11 @@ public final class ManagedProcess implements AutoCloseable {
     return process.waitFor();
   }
 
+  /** The operating system's id of the process (for {@code /proc/PID}). */
+  public long pid() {
+    return process.pid();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

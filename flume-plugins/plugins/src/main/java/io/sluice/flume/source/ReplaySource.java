@@ -10,6 +10,7 @@ import static io.sluice.flume.source.ReplaySourceConfigurationConstants.LOOP;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.MAX_BACKOFF_SLEEP_MS;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.PACE_BY;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.PACE_BY_TIMESTAMP;
+import static io.sluice.flume.source.ReplaySourceConfigurationConstants.READ_TIME_HEADER;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.SPEEDUP;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.TIMESTAMP_FORMAT;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.TIMESTAMP_HEADER;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * Lines are split on {@code '\n'} and lose at most one trailing {@code '\r'}; the event body is
  * the line's raw (decompressed) bytes, never decoded, so invalid UTF-8 reaches the interceptors
  * byte-exact. Every line is an event, empty lines included: a file yields {@code wc -l} events,
- * plus one when its last line has no terminator (see {@link LineReader}). Each event carries two
+ * plus one when its last line has no terminator (see {@link LineReader}). Each event carries three
  * headers:
  * <ul>
  *   <li>{@value ReplaySourceConfigurationConstants#EVENT_ID_HEADER}:
@@ -67,6 +68,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value ReplaySourceConfigurationConstants#TIMESTAMP_HEADER}: the time the line was read,
  *       {@link System#currentTimeMillis()} as a decimal string of epoch milliseconds.
  *       Interceptors may replace it with a time taken from the content.</li>
+ *   <li>{@value ReplaySourceConfigurationConstants#READ_TIME_HEADER}: the same read time, which
+ *       no interceptor replaces: the source's own clock reading, from which a downstream stage
+ *       measures the latency from read to processing.</li>
  * </ul>
  *
  * <h2>Pacing</h2>
@@ -444,7 +448,9 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     Map<String, String> headers = new HashMap<>(8);
     String id = input.name + ':' + lineNumber;
     headers.put(EVENT_ID_HEADER, pass == 1 ? id : id + '#' + pass);
-    headers.put(TIMESTAMP_HEADER, Long.toString(System.currentTimeMillis()));
+    String readTime = Long.toString(System.currentTimeMillis());
+    headers.put(TIMESTAMP_HEADER, readTime);
+    headers.put(READ_TIME_HEADER, readTime);
     return headers;
   }
 

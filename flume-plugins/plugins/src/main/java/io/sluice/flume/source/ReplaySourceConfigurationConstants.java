@@ -112,6 +112,14 @@ public final class ReplaySourceConfigurationConstants {
   /** Header holding the time the line was read, in epoch milliseconds (decimal string). */
   public static final String TIMESTAMP_HEADER = "timestamp";
 
+  /**
+   * Header holding the time the line was read, in epoch milliseconds (decimal string). Unlike
+   * {@link #TIMESTAMP_HEADER}, which interceptors replace with a time taken from the content, this
+   * one stays the source's own: downstream stages measure the latency from read to processing by
+   * it.
+   */
+  public static final String READ_TIME_HEADER = "readTime";
+
   private ReplaySourceConfigurationConstants() {
   }
 

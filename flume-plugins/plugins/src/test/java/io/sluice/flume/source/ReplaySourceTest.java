@@ -116,9 +116,46 @@ class ReplaySourceTest {
     List<Event> events = replayToEnd(source, channel, 100);
 
     long after = System.currentTimeMillis();
-    assertThat(events).allSatisfy(event -> assertThat(Long.parseLong(
-        event.getHeaders().get(ReplaySourceConfigurationConstants.TIMESTAMP_HEADER)))
-        .isBetween(before, after));
+    assertThat(events).hasSize(2).allSatisfy(event -> {
+      Map<String, String> headers = event.getHeaders();
+      assertThat(Long.parseLong(headers.get(ReplaySourceConfigurationConstants.TIMESTAMP_HEADER)))
+          .isBetween(before, after);
+      assertThat(headers.get(ReplaySourceConfigurationConstants.READ_TIME_HEADER))
+          .as("readTime: the same read time, as decimal epoch ms")
+          .matches("[0-9]+")
+          .isEqualTo(headers.get(ReplaySourceConfigurationConstants.TIMESTAMP_HEADER));
+    });
+  }
+
+  @Test
+  void keepsReadTimeWhenTheAccessLogInterceptorReplacesTheTimestamp() throws Exception {
+    Path file = write("access.log",
+        "83.149.9.216 - - [17/May/2015:10:05:03 +0000] \"GET /index.html HTTP/1.1\" 200 203023 "
+            + "\"-\" \"Mozilla/5.0\"\nnot an access log line\n");
+    MemoryChannel channel = channel(100, 100);
+    ReplaySource source = new ReplaySource();
+    source.setName("replay-" + SEQUENCE.incrementAndGet());
+    Configurables.configure(source, config(file));
+    ChannelProcessor processor = processor(channel);
+    Context interceptors = new Context(Map.of("interceptors", "accessLog",
+        "interceptors.accessLog.type",
+        io.sluice.flume.interceptor.AccessLogInterceptor.Builder.class.getName()));
+    processor.configure(interceptors);
+    source.setChannelProcessor(processor);
+    source.start();
+    sources.add(source);
+    long before = System.currentTimeMillis();
+
+    List<Event> events = replayToEnd(source, channel, 100);
+
+    long after = System.currentTimeMillis();
+    assertThat(events).hasSize(2).allSatisfy(event -> assertThat(Long.parseLong(
+        event.getHeaders().get(ReplaySourceConfigurationConstants.READ_TIME_HEADER)))
+        .as("readTime of %s", event.getHeaders()).isBetween(before, after));
+    assertThat(events.get(0).getHeaders())
+        .as("the parsed line's timestamp is the request time, its readTime the source's")
+        .containsEntry(ReplaySourceConfigurationConstants.TIMESTAMP_HEADER, "1431857103000");
+    assertThat(events.get(1).getHeaders()).containsKey("rejectReason");
   }
 
   // ---------------------------------------------------------------- end of input

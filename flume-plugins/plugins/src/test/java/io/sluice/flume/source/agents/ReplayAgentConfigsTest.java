@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.commons.text.StringSubstitutor;
 import org.apache.flume.Context;
 import org.apache.flume.conf.FlumeConfiguration;
 import org.apache.flume.lifecycle.LifecycleState;
@@ -31,19 +32,46 @@ class ReplayAgentConfigsTest {
   }
 
   @Test
+  void logsAgentPacesItsReplayAtSluiceLogsEventsPerSecond() throws IOException {
+    String input = TestData.sample("access_logs/elastic-examples_apache_logs.log").toString();
+
+    Context unset = assertReplaySourceConfigures("logs-agent.properties", "logs", input, Map.of());
+    Context paced = assertReplaySourceConfigures("logs-agent.properties", "logs", input,
+        Map.of("SLUICE_LOGS_EVENTS_PER_SECOND", "2500.5"));
+
+    assertThat(unset.getString("eventsPerSecond")).as("unset: as fast as the channel accepts")
+        .isEqualTo("0");
+    assertThat(paced.getString("eventsPerSecond")).isEqualTo("2500.5");
+  }
+
+  @Test
   void tweetsAgentConfiguresItsReplaySource() throws IOException {
     assertReplaySourceConfigures("tweets-agent.properties", "tweets",
         TestData.sample("tweets/ALL_shared_tweets.jsonl").toString());
   }
 
-  private static void assertReplaySourceConfigures(String file, String agent, String input)
+  private static Context assertReplaySourceConfigures(String file, String agent, String input)
       throws IOException {
+    return assertReplaySourceConfigures(file, agent, input, Map.of());
+  }
+
+  /**
+   * Configures the replay source of {@code agents/<file>} with {@code ${env:NAME}} (and its
+   * {@code :-default}) resolved from {@code environment}, the file from {@code input}; returns
+   * the source's context.
+   */
+  private static Context assertReplaySourceConfigures(String file, String agent, String input,
+      Map<String, String> environment) throws IOException {
     Properties properties = new Properties();
     try (InputStream in = Files.newInputStream(AgentRun.agentFile(file))) {
       properties.load(in);
     }
+    // As Flume's env lookup, but from the test's map only: a variable not in it takes its default.
+    StringSubstitutor env = new StringSubstitutor(
+        key -> key.startsWith("env:") ? environment.get(key.substring(4)) : null);
     Map<String, String> values = new HashMap<>();
-    properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key)));
+    properties.stringPropertyNames()
+        .forEach(key -> values.put(key, env.replace(properties.getProperty(key))));
     values.put(agent + ".sources.replay.file", input); // stands for ${env:...}
     Context context = new FlumeConfiguration(values).getConfigurationFor(agent)
         .getSourceContext().get("replay");
@@ -54,5 +82,6 @@ class ReplayAgentConfigsTest {
 
     assertThat(context.getString("type")).isEqualTo(ReplaySource.class.getName());
     assertThat(source.getLifecycleState()).isEqualTo(LifecycleState.IDLE);
+    return context;
   }
 }

@@ -1,0 +1,25 @@
+package io.sluice.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code sluice bench}: benchmarks of the distribution. {@code sluice bench pipeline} measures the
+ * pipeline stage by stage ({@link PipelineBench}). The parser's JMH benchmark,
+ * {@code ./sluice bench parse}, runs from a source checkout (it needs the {@code flume-plugins/bench}
+ * jar, which the distribution does not ship).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Benchmarks: 'pipeline' measures the pipeline stage by stage on this machine.",
+        "(From a source checkout, ./sluice bench parse runs the parser's JMH benchmark.)"},
+    subcommands = PipelineBench.class)
+public final class BenchCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}
