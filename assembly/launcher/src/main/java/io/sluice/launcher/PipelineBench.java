@@ -148,6 +148,16 @@ public final class PipelineBench implements Callable<Integer> {
           + "required when the latency stage runs without it).")
   Double latencyRate;
 
+  @Option(names = "--latency-seconds", paramLabel = "SECONDS", defaultValue = "60",
+      description = "Length of the latency stage's paced replay: it replays the first min(N, pace x SECONDS) lines "
+          + "of the input, so the run stays short at the default N (default: ${DEFAULT-VALUE}).")
+  long latencySeconds;
+
+  @Option(names = "--checkpoint-settle-seconds", paramLabel = "SECONDS", defaultValue = "30",
+      description = "After the pipeline stage has counted every event, let the job idle this long and measure its "
+          + "checkpoint directory then, at rest (processed write-ahead logs deleted); 0 = skip (default: ${DEFAULT-VALUE}).")
+  long checkpointSettleSeconds;
+
   @Option(names = "--job-arg", paramLabel = "ARG",
       description = "An extra argument for the AnalyticsJob of the pipeline stages, repeatable, e.g. "
           + "--job-arg=--dedup-horizon-seconds=30 (after the demo's window and alert arguments, so it wins).")
@@ -184,7 +194,8 @@ public final class PipelineBench implements Callable<Integer> {
       int i = 0;
       for (Stage stage : stages) {
         console.printf(Locale.ROOT, "%n[%d/%d] %s: %s%n", ++i, stages.size(), stage.id, stage.what);
-        StageResult r = runStage(stage, home, input, outDir, byName);
+        BenchInput stageInput = stage == Stage.LATENCY ? latencyInput(sample, input, outDir, byName) : input;
+        StageResult r = runStage(stage, home, stageInput, outDir, byName);
         results.add(r);
         byName.put(stage.id, r);
         console.println(r.ok()
@@ -223,6 +234,9 @@ public final class PipelineBench implements Callable<Integer> {
     if (stages.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--stages: no stage given");
     }
+    if (latencySeconds < 1) {
+      throw new ParameterException(spec.commandLine(), "--latency-seconds must be at least 1, got " + latencySeconds);
+    }
     if (latencyRate != null && !(latencyRate > 0 && latencyRate < Double.POSITIVE_INFINITY)) {
       throw new ParameterException(spec.commandLine(), "--latency-events-per-second must be > 0, got " + latencyRate);
     }
@@ -241,12 +255,32 @@ public final class PipelineBench implements Callable<Integer> {
     long endMs;
     final Map<String, ProcStats> jvms = new LinkedHashMap<>();
     Latency latency;
+    /** Bytes of the job's checkpoint after it idled (--checkpoint-settle-seconds), or -1. */
+    long checkpointAtRest = -1;
     Path jobOut;
 
     double seconds() {
       long start = Math.max(sourceStartMs, sparkUpMs);
       return endMs > 0 && start > 0 ? Math.max(endMs - start, 1) / 1000.0 : Double.NaN;
     }
+  }
+
+  /**
+   * The latency stage's input: the first {@code min(N, pace x --latency-seconds)} lines of the same
+   * synthetic load, so its paced replay lasts about {@code --latency-seconds}.
+   */
+  private BenchInput latencyInput(Path sample, BenchInput input, Path outDir, Map<String, StageResult> done)
+      throws IOException {
+    StageResult pipeline = done.get(Stage.PIPELINE.id);
+    double rate = latencyRate != null ? latencyRate
+        : pipeline != null && pipeline.ok() ? pipeline.eventsPerSecond() / 2 : 0;
+    long lines = rate > 0 ? Math.min(input.lines(), Math.max(1, (long) Math.ceil(rate * latencySeconds))) : input.lines();
+    if (lines == input.lines()) {
+      return input;
+    }
+    BenchInput shorter = BenchInput.create(sample, lines, outDir.resolve("input").resolve("bench-input-latency.log"));
+    console.printf(Locale.ROOT, "  replaying the first %,d lines (about %d s at the pace)%n", lines, latencySeconds);
+    return shorter;
   }
 
   private StageResult runStage(Stage stage, SluiceHome home, BenchInput input, Path outDir,
@@ -267,7 +301,8 @@ public final class PipelineBench implements Callable<Integer> {
     }
     long checkpoint = -1;
     if (run.jobOut != null) {
-      checkpoint = BenchReport.directorySize(run.jobOut.resolve("checkpoint"));
+      checkpoint = run.checkpointAtRest >= 0 ? run.checkpointAtRest
+          : BenchReport.directorySize(run.jobOut.resolve("checkpoint"));
       if (run.latency == null) {
         run.latency = Latency.read(run.jobOut.resolve("latency.json"));
       }
@@ -512,6 +547,18 @@ public final class PipelineBench implements Callable<Integer> {
     readStats(run, "agent", agent.process());
     readStats(run, "broker", kafka.process());
     readStats(run, "driver", job.process());
+    if (stage == Stage.PIPELINE && checkpointSettleSeconds > 0) {
+      // The checkpoint at rest: once the backlog is processed Spark deletes the write-ahead logs of
+      // processed blocks (10 s files) and state checkpoints older than the last two.
+      console.printf(Locale.ROOT, "  letting the job idle %d s before measuring its checkpoint (--checkpoint-settle-seconds)%n",
+          checkpointSettleSeconds);
+      long idleEnd = System.nanoTime() + Duration.ofSeconds(checkpointSettleSeconds).toNanos();
+      while (System.nanoTime() < idleEnd) {
+        Thread.sleep(POLL_MS);
+        requireAlive(processes, stage);
+      }
+      run.checkpointAtRest = BenchReport.directorySize(jobOut.resolve("checkpoint"));
+    }
   }
 
   private FlumeAgent startLogsAgent(SluiceHome home, Map<String, String> env, Path dir, Path logDir, int sinkPort,
@@ -607,8 +654,10 @@ public final class PipelineBench implements Callable<Integer> {
     BenchReport.table(results).forEach(console::println);
     for (StageResult r : results) {
       if (r.checkpointBytes() >= 0) {
-        console.printf(Locale.ROOT, "Checkpoint of the %s job: %,.1f MiB (%,d bytes) in %s%n", r.stage(),
+        console.printf(Locale.ROOT, "Checkpoint of the %s job: %,.1f MiB (%,d bytes)%s in %s%n", r.stage(),
             r.checkpointBytes() / MIB, r.checkpointBytes(),
+            r.stage().equals(Stage.PIPELINE.id) && checkpointSettleSeconds > 0
+                ? ", at rest " + checkpointSettleSeconds + " s after the last event was counted" : ", at the end",
             outDir.resolve(r.stage()).resolve("analytics/logs/checkpoint"));
       }
     }

@@ -74,4 +74,14 @@ class AnalyticsJobMainTest {
       this.stderr = stderr;
     }
   }
+
+  @Test
+  void localCoresOfAMasterDecideTheDefaultParallelism() {
+    assertThat(AnalyticsJob.localCores("local")).isEqualTo(1);
+    assertThat(AnalyticsJob.localCores("local[2]")).isEqualTo(2);
+    assertThat(AnalyticsJob.localCores("local[4,3]")).isEqualTo(4);
+    assertThat(AnalyticsJob.localCores("local[*]")).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(AnalyticsJob.localCores("spark://10.0.0.1:7077")).isZero();
+    assertThat(AnalyticsJob.localCores("local-cluster[2,1,1024]")).isZero();
+  }
 }
