@@ -30,8 +30,8 @@ final class BenchAgentConfig {
 
   /** Name of the derived agent ({@code -n}), the prefix of its keys. */
   static final String AGENT = "bench";
-  /** Events the null sink takes per transaction. */
-  static final int SINK_BATCH_SIZE = 1000;
+  /** Events the null sink takes per transaction: the AnalyticsJob's default --max-batch-size, what a SparkSink hands Spark. */
+  static final int SINK_BATCH_SIZE = 5000;
   /** Capacity of the memory channel, in events. */
   static final int MEMORY_CAPACITY = 100_000;
 

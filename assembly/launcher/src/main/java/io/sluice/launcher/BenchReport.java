@@ -45,6 +45,49 @@ final class BenchReport {
    */
   record Latency(long events, double p50Ms, double p99Ms, double maxMs) {
 
+    /** The file's exact counts per millisecond of latency ({@code histogram}), empty when absent. */
+    static java.util.TreeMap<Long, Long> histogram(Path file) {
+      java.util.TreeMap<Long, Long> counts = new java.util.TreeMap<>();
+      try {
+        JSON.readTree(file.toFile()).path("histogram").fields()
+            .forEachRemaining(f -> counts.put(Long.parseLong(f.getKey()), f.getValue().asLong()));
+      } catch (IOException | RuntimeException e) {
+        counts.clear();
+      }
+      return counts;
+    }
+
+    /**
+     * Nearest-rank p50, p99 and max of the events in {@code after} but not in {@code before} (two
+     * readings of one histogram), or null when none.
+     */
+    static Latency between(java.util.TreeMap<Long, Long> before, java.util.TreeMap<Long, Long> after) {
+      java.util.TreeMap<Long, Long> window = new java.util.TreeMap<>();
+      after.forEach((ms, n) -> {
+        long d = n - before.getOrDefault(ms, 0L);
+        if (d > 0) {
+          window.put(ms, d);
+        }
+      });
+      long events = window.values().stream().mapToLong(Long::longValue).sum();
+      if (events == 0) {
+        return null;
+      }
+      return new Latency(events, rank(window, events, 0.50), rank(window, events, 0.99), window.lastKey());
+    }
+
+    private static long rank(java.util.TreeMap<Long, Long> counts, long events, double q) {
+      long rank = Math.max(1, (long) Math.ceil(q * events));
+      long seen = 0;
+      for (java.util.Map.Entry<Long, Long> e : counts.entrySet()) {
+        seen += e.getValue();
+        if (seen >= rank) {
+          return e.getKey();
+        }
+      }
+      return counts.lastKey();
+    }
+
     /** The file's figures, or null when it does not exist (yet) or is not that object. */
     static Latency read(Path file) {
       try {

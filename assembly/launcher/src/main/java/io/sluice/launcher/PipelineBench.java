@@ -153,6 +153,12 @@ public final class PipelineBench implements Callable<Integer> {
           + "of the input, so the run stays short at the default N (default: ${DEFAULT-VALUE}).")
   long latencySeconds;
 
+  @Option(names = "--latency-warmup-seconds", paramLabel = "SECONDS", defaultValue = "30",
+      description = "The latency stage's warm-up: events counted in its first SECONDS after the source started (JIT "
+          + "compilation, the first batches) are left out of the percentiles; its replay lasts this much longer "
+          + "(default: ${DEFAULT-VALUE}).")
+  long latencyWarmupSeconds;
+
   @Option(names = "--checkpoint-settle-seconds", paramLabel = "SECONDS", defaultValue = "30",
       description = "After the pipeline stage has counted every event, let the job idle this long and measure its "
           + "checkpoint directory then, at rest (processed write-ahead logs deleted); 0 = skip (default: ${DEFAULT-VALUE}).")
@@ -257,6 +263,8 @@ public final class PipelineBench implements Callable<Integer> {
     Latency latency;
     /** Bytes of the job's checkpoint after it idled (--checkpoint-settle-seconds), or -1. */
     long checkpointAtRest = -1;
+    /** The latency histogram at the end of the warm-up (latency stage), null before. */
+    java.util.TreeMap<Long, Long> latencyAtWarmup;
     Path jobOut;
 
     double seconds() {
@@ -274,12 +282,15 @@ public final class PipelineBench implements Callable<Integer> {
     StageResult pipeline = done.get(Stage.PIPELINE.id);
     double rate = latencyRate != null ? latencyRate
         : pipeline != null && pipeline.ok() ? pipeline.eventsPerSecond() / 2 : 0;
-    long lines = rate > 0 ? Math.min(input.lines(), Math.max(1, (long) Math.ceil(rate * latencySeconds))) : input.lines();
+    long lines = rate > 0
+        ? Math.min(input.lines(), Math.max(1, (long) Math.ceil(rate * (latencyWarmupSeconds + latencySeconds))))
+        : input.lines();
     if (lines == input.lines()) {
       return input;
     }
     BenchInput shorter = BenchInput.create(sample, lines, outDir.resolve("input").resolve("bench-input-latency.log"));
-    console.printf(Locale.ROOT, "  replaying the first %,d lines (about %d s at the pace)%n", lines, latencySeconds);
+    console.printf(Locale.ROOT, "  replaying the first %,d lines (about %d s of warm-up + %d s at the pace)%n", lines,
+        latencyWarmupSeconds, latencySeconds);
     return shorter;
   }
 
@@ -304,7 +315,7 @@ public final class PipelineBench implements Callable<Integer> {
       checkpoint = run.checkpointAtRest >= 0 ? run.checkpointAtRest
           : BenchReport.directorySize(run.jobOut.resolve("checkpoint"));
       if (run.latency == null) {
-        run.latency = Latency.read(run.jobOut.resolve("latency.json"));
+        run.latency = stage == Stage.LATENCY ? null : Latency.read(run.jobOut.resolve("latency.json"));
       }
     }
     deleteTree(dir.resolve("kafka").resolve("data")); // the stage's topics: up to several GB at the default N
@@ -495,6 +506,10 @@ public final class PipelineBench implements Callable<Integer> {
       long now = System.currentTimeMillis();
       long accepted = FlumeAgent.counter(m, "SOURCE.replay", "EventAcceptedCount");
       noteSourceStart(run, m, accepted, now);
+      if (stage == Stage.LATENCY && run.latencyAtWarmup == null && run.sourceStartMs > 0
+          && now - run.sourceStartMs >= latencyWarmupSeconds * 1000) {
+        run.latencyAtWarmup = Latency.histogram(jobOut.resolve("latency.json"));
+      }
       logs = summary == null ? logs : summary.path("logs");
       long lines = logs == null ? 0 : logs.path("lines").asLong();
       if (lines > n) {
@@ -539,7 +554,13 @@ public final class PipelineBench implements Callable<Integer> {
     JsonNode m = agent.metrics();
     checkSparkCounts(stage, n, logs, m);
     if (stage == Stage.LATENCY) {
-      run.latency = Latency.read(jobOut.resolve("latency.json"));
+      java.util.TreeMap<Long, Long> all = Latency.histogram(jobOut.resolve("latency.json"));
+      run.latency = run.latencyAtWarmup == null ? Latency.read(jobOut.resolve("latency.json"))
+          : Latency.between(run.latencyAtWarmup, all);
+      if (run.latencyAtWarmup != null && run.latency != null) {
+        console.printf(Locale.ROOT, "  latency over the %,d events counted after the %d s warm-up (of %,d)%n",
+            run.latency.events(), latencyWarmupSeconds, all.values().stream().mapToLong(Long::longValue).sum());
+      }
       console.printf(Locale.ROOT, "  the source started %.1f s after the job was up; Spark counted its first events "
           + "%.1f s after the source started%n", (run.sourceStartMs - run.sparkUpMs) / 1000.0,
           (run.firstCountedMs - run.sourceStartMs) / 1000.0);
@@ -667,8 +688,9 @@ public final class PipelineBench implements Callable<Integer> {
       console.println(l == null
           ? "Latency (read -> end of the batch that counted it): n/a, the job wrote no "
               + outDir.resolve(Stage.LATENCY.id).resolve("analytics/logs/latency.json")
-          : String.format(Locale.ROOT, "Latency (read -> end of the batch that counted it, %,d events): p50 %.0f ms, "
-              + "p99 %.0f ms, max %.0f ms", l.events(), l.p50Ms(), l.p99Ms(), l.maxMs()));
+          : String.format(Locale.ROOT, "Latency (read -> end of the batch that counted it, %,d events counted after "
+              + "the %d s warm-up): p50 %.0f ms, p99 %.0f ms, max %.0f ms", l.events(), latencyWarmupSeconds, l.p50Ms(),
+              l.p99Ms(), l.maxMs()));
     }
     for (StageResult r : results) {
       if (!r.ok()) {

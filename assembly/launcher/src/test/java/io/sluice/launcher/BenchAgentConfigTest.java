@@ -52,9 +52,9 @@ class BenchAgentConfigTest {
         .containsEntry("bench.sources.replay.channels", "events")
         .containsEntry("bench.channels.events.type", "memory")
         .containsEntry("bench.channels.events.capacity", "100000")
-        .containsEntry("bench.channels.events.transactionCapacity", "1000")
+        .containsEntry("bench.channels.events.transactionCapacity", "5000")
         .containsEntry("bench.sinks.drain.type", "null")
-        .containsEntry("bench.sinks.drain.batchSize", "1000")
+        .containsEntry("bench.sinks.drain.batchSize", "5000")
         .containsEntry("bench.sinks.drain.channel", "events");
   }
 
@@ -75,12 +75,12 @@ class BenchAgentConfigTest {
   @Test
   void transactionCapacityCoversALargerSourceBatch() throws IOException {
     Properties agent = parse("a.sources.replay.type = io.sluice.flume.source.ReplaySource\n"
-        + "a.sources.replay.batchSize = 5000\n"
+        + "a.sources.replay.batchSize = 8000\n"
         + "a.sources.replay.file = C:\\\\logs\\\\access.log\n");
 
     Properties bench = parse(BenchAgentConfig.render(agent, "a", BenchAgentConfig.Channel.memory, "t", "a.properties"));
 
-    assertThat(bench).containsEntry("bench.channels.events.transactionCapacity", "5000")
+    assertThat(bench).containsEntry("bench.channels.events.transactionCapacity", "8000")
         .containsEntry("bench.sources.replay.file", "C:\\logs\\access.log");
   }
 

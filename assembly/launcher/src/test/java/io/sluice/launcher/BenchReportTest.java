@@ -108,4 +108,18 @@ class BenchReportTest {
     assertThat(json.path("lastLines").path("bare-flume-events-per-second").asText()).isEqualTo("100000");
     assertThat(json.path("lastLines").path("pipeline-vs-bare-flume").asText()).isEqualTo("n/a");
   }
+
+  @Test
+  void latencyBetweenTwoReadingsLeavesOutTheWarmUp() throws IOException {
+    Path file = tmp.resolve("latency.json");
+    Files.writeString(file, "{\"events\": 3, \"p50Ms\": 9000, \"p99Ms\": 9000, \"maxMs\": 9000,"
+        + " \"histogram\": {\"9000\": 3}}");
+    java.util.TreeMap<Long, Long> warm = Latency.histogram(file);
+    Files.writeString(file, "{\"events\": 103, \"p50Ms\": 40, \"p99Ms\": 9000, \"maxMs\": 9000,"
+        + " \"histogram\": {\"40\": 99, \"9000\": 3, \"700\": 1}}");
+    Latency window = Latency.between(warm, Latency.histogram(file));
+    assertThat(window).isEqualTo(new Latency(100, 40, 40, 700));
+    assertThat(Latency.between(Latency.histogram(file), Latency.histogram(file))).isNull();
+    assertThat(Latency.histogram(tmp.resolve("missing.json"))).isEmpty();
+  }
 }

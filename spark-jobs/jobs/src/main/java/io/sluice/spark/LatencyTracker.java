@@ -22,10 +22,12 @@ import scala.Tuple2;
  * batch that had such events to {@value #FILE_NAME} under the output location:
  *
  * <pre>
- * {"events": n, "p50Ms": a, "p99Ms": b, "maxMs": c}
+ * {"events": n, "p50Ms": a, "p99Ms": b, "maxMs": c, "histogram": {"<latency ms>": events, ...}}
  * </pre>
  *
- * <p>Percentiles are nearest-rank over all events so far. Clocks: the source's and the driver's
+ * <p>Percentiles are nearest-rank over all events so far; {@code histogram} holds the exact counts
+ * per millisecond, so a reader can take the difference of two readings (a benchmark leaving out its
+ * warm-up). Clocks: the source's and the driver's
  * wall clocks; on one machine (the benchmark, the demo) they are the same clock. Memory is one
  * entry per distinct latency in milliseconds seen, bounded by the largest latency.
  */
@@ -79,6 +81,8 @@ public final class LatencyTracker implements Serializable {
       json.put("p50Ms", percentile(0.50));
       json.put("p99Ms", percentile(0.99));
       json.put("maxMs", counts.lastKey());
+      ObjectNode histogram = json.putObject("histogram");
+      counts.forEach((ms, n) -> histogram.put(Long.toString(ms), n));
     }
     return json;
   }

@@ -31,6 +31,10 @@ class LatencyTrackerTest {
     assertThat(json.path("p50Ms").asLong()).isEqualTo(10);
     assertThat(json.path("p99Ms").asLong()).isEqualTo(1_000); // rank 99 of 100
     assertThat(json.path("maxMs").asLong()).isEqualTo(5_000);
+    assertThat(json.path("histogram").path("10").asLong()).isEqualTo(98);
+    assertThat(json.path("histogram").path("1000").asLong()).isEqualTo(1);
+    assertThat(json.path("histogram").path("5000").asLong()).isEqualTo(1);
+    assertThat(json.path("histogram").size()).isEqualTo(3);
   }
 
   @Test
