@@ -54,6 +54,7 @@ public final class SluiceKryoRegistrator implements KryoRegistrator {
    * {@code conf} already names a serializer; an existing registrator list is kept and extended.
    * On a {@code local} master the serializer is {@link ReusingKryoSerializer} (one Kryo per thread),
    * elsewhere Spark's {@code KryoSerializer}, which every executor has before it fetches the jobs jar.
+   * Reference tracking is off ({@code spark.kryo.referenceTracking=false}) unless set.
    */
   public static void configure(SparkConf conf) {
     if (conf.contains("spark.serializer")) {
@@ -61,6 +62,9 @@ public final class SluiceKryoRegistrator implements KryoRegistrator {
     }
     conf.set("spark.serializer", conf.get("spark.master", "").startsWith("local")
         ? ReusingKryoSerializer.class.getName() : KRYO);
+    // No object graph the job serializes has cycles or shared objects worth keeping shared (records,
+    // metrics, tallies, state maps, Flume events): skip Kryo's per-object identity lookups.
+    conf.setIfMissing("spark.kryo.referenceTracking", "false");
     String registrators = conf.get("spark.kryo.registrator", "").trim();
     conf.set("spark.kryo.registrator", registrators.isEmpty()
         ? SluiceKryoRegistrator.class.getName() : registrators + "," + SluiceKryoRegistrator.class.getName());
