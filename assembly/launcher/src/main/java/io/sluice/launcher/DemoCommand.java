@@ -9,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,7 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private final RunningParts running = new RunningParts();
   private final PrintStream console = System.out;
 
   @Override
@@ -114,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
 
       console.println("[1/4] starting Kafka broker (KRaft) ...");
       LocalKafka kafka = LocalKafka.start(home, outDir.resolve("kafka"), logDir, startup);
-      running.push(kafka);
+      running.add(kafka);
       kafka.createTopics(List.of("sluice-logs", "sluice-logs-rejects", "sluice-tweets", "sluice-tweets-rejects"));
       long tKafka = System.nanoTime();
 
@@ -145,10 +143,10 @@ public final class DemoCommand implements Callable<Integer> {
       tweetsArgs.addAll(DEMO_TWEET_WINDOWS);
       SparkJob logsJob = SparkJob.submit("spark logs job", home, "local[2]", JOB_CLASS, logsArgs, outDir,
           logDir.resolve("spark-logs.log"));
-      running.push(logsJob);
+      running.add(logsJob);
       SparkJob tweetsJob = SparkJob.submit("spark tweets job", home, "local[2]", JOB_CLASS, tweetsArgs, outDir,
           logDir.resolve("spark-tweets.log"));
-      running.push(tweetsJob);
+      running.add(tweetsJob);
       for (SparkJob spark : List.of(logsJob, tweetsJob)) {
         Path jobSummary = (spark == logsJob ? logsOut : tweetsOut).resolve("summary.json");
         Deadline.await(() -> Summary.read(jobSummary) != null, () -> spark.process().isAlive(), startup,
@@ -202,7 +200,7 @@ public final class DemoCommand implements Callable<Integer> {
     all.put("SLUICE_SINK_HOST", Net.LOOPBACK);
     all.put("SLUICE_REJECTS_DIR", rejects.toString());
     FlumeAgent agent = FlumeAgent.launch(home, name, all, outDir, outDir.resolve("logs"));
-    running.push(agent);
+    running.add(agent);
     return agent;
   }
 
@@ -399,25 +397,12 @@ public final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(dir);
     for (String child : List.of("kafka", "checkpoint", "rejects", "logs", "summary.json", "analytics", "report.html",
         "report.png")) {
-      Path p = dir.resolve(child);
-      if (Files.exists(p)) {
-        try (Stream<Path> walk = Files.walk(p)) {
-          for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(q);
-          }
-        }
-      }
+      RunningParts.deleteTree(dir.resolve(child));
     }
   }
 
-  private synchronized void stopAll() {
-    while (!running.isEmpty()) {
-      try {
-        running.pop().close();
-      } catch (Exception e) {
-        System.err.println("while stopping: " + e);
-      }
-    }
+  private void stopAll() {
+    running.stopAll();
   }
 
   private static double seconds(long nanos) {

@@ -9,10 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -172,7 +169,7 @@ public final class PipelineBench implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private final RunningParts running = new RunningParts();
   private final PrintStream console = System.out;
 
   @Override
@@ -318,7 +315,7 @@ public final class PipelineBench implements Callable<Integer> {
         run.latency = stage == Stage.LATENCY ? null : Latency.read(run.jobOut.resolve("latency.json"));
       }
     }
-    deleteTree(dir.resolve("kafka").resolve("data")); // the stage's topics: up to several GB at the default N
+    RunningParts.deleteTree(dir.resolve("kafka").resolve("data")); // the stage's topics: up to several GB at the default N
     return new StageResult(stage.id, input.lines(), input.bytes(), run.seconds(), run.jvms, checkpoint,
         stage == Stage.LATENCY ? run.latency : null, failure);
   }
@@ -336,7 +333,7 @@ public final class PipelineBench implements Callable<Integer> {
     if (stage == Stage.KAFKA_CHANNEL) {
       console.println("  starting Kafka broker (KRaft) ...");
       kafka = LocalKafka.start(home, dir.resolve("kafka"), logDir, startup);
-      running.push(kafka);
+      running.add(kafka);
       kafka.createTopics(List.of(topic));
       env.put("SLUICE_KAFKA_BOOTSTRAP", kafka.bootstrap());
     }
@@ -352,7 +349,7 @@ public final class PipelineBench implements Callable<Integer> {
     Files.writeString(config, text);
     console.println("  starting Flume agent '" + BenchAgentConfig.AGENT + "' (" + config + ") ...");
     FlumeAgent agent = FlumeAgent.launch(home, BenchAgentConfig.AGENT, config, env, dir, logDir);
-    running.push(agent);
+    running.add(agent);
     agent.awaitReady(List.of(), startup);
 
     long n = input.lines();
@@ -450,7 +447,7 @@ public final class PipelineBench implements Callable<Integer> {
 
     console.println("  starting Kafka broker (KRaft) ...");
     LocalKafka kafka = LocalKafka.start(home, dir.resolve("kafka"), logDir, startup);
-    running.push(kafka);
+    running.add(kafka);
     kafka.createTopics(BenchAgentConfig.kafkaTopics(logsAgent, "logs"));
 
     int sinkPort = Net.freePort();
@@ -482,7 +479,7 @@ public final class PipelineBench implements Callable<Integer> {
         + (stage == Stage.PIPELINE_KAFKA_DIRECT ? "--source kafka" : "--sinks " + Net.LOOPBACK + ":" + sinkPort) + ") ...");
     SparkJob job = SparkJob.submit("spark logs job", home, "local[2]", DemoCommand.JOB_CLASS, args, dir,
         logDir.resolve("spark-logs.log"));
-    running.push(job);
+    running.add(job);
     Path summaryFile = jobOut.resolve("summary.json");
     Deadline.await(() -> Summary.read(summaryFile) != null, () -> job.process().isAlive(), startup,
         Duration.ofMillis(100), () -> "the Spark job did not start"
@@ -586,7 +583,7 @@ public final class PipelineBench implements Callable<Integer> {
       Duration startup) throws IOException, InterruptedException {
     console.println("  starting Flume agent 'logs' (" + home.agentConfig("logs") + ") ...");
     FlumeAgent agent = FlumeAgent.launch(home, "logs", env, dir, logDir);
-    running.push(agent);
+    running.add(agent);
     agent.awaitReady(List.of(sinkPort), startup);
     return agent;
   }
@@ -710,27 +707,11 @@ public final class PipelineBench implements Callable<Integer> {
     List<String> own = new ArrayList<>(List.of("input", "results.json"));
     Stream.of(Stage.values()).forEach(s -> own.add(s.id));
     for (String child : own) {
-      deleteTree(dir.resolve(child));
+      RunningParts.deleteTree(dir.resolve(child));
     }
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    if (Files.exists(p)) {
-      try (Stream<Path> walk = Files.walk(p)) {
-        for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(q);
-        }
-      }
-    }
-  }
-
-  private synchronized void stopAll() {
-    while (!running.isEmpty()) {
-      try {
-        running.pop().close();
-      } catch (Exception e) {
-        System.err.println("while stopping: " + e);
-      }
-    }
+  private void stopAll() {
+    running.stopAll();
   }
 }
