@@ -276,9 +276,7 @@ public final class PipelineBench implements Callable<Integer> {
    */
   private BenchInput latencyInput(Path sample, BenchInput input, Path outDir, Map<String, StageResult> done)
       throws IOException {
-    StageResult pipeline = done.get(Stage.PIPELINE.id);
-    double rate = latencyRate != null ? latencyRate
-        : pipeline != null && pipeline.ok() ? pipeline.eventsPerSecond() / 2 : 0;
+    double rate = latencyPace(done);
     long lines = rate > 0
         ? Math.min(input.lines(), Math.max(1, (long) Math.ceil(rate * (latencyWarmupSeconds + latencySeconds))))
         : input.lines();
@@ -289,6 +287,13 @@ public final class PipelineBench implements Callable<Integer> {
     console.printf(Locale.ROOT, "  replaying the first %,d lines (about %d s of warm-up + %d s at the pace)%n", lines,
         latencyWarmupSeconds, latencySeconds);
     return shorter;
+  }
+
+  /** The latency stage's pace: --latency-events-per-second, else half the pipeline stage's events/s; 0 without either. */
+  private double latencyPace(Map<String, StageResult> done) {
+    StageResult pipeline = done.get(Stage.PIPELINE.id);
+    return latencyRate != null ? latencyRate
+        : pipeline != null && pipeline.ok() ? pipeline.eventsPerSecond() / 2 : 0;
   }
 
   private StageResult runStage(Stage stage, SluiceHome home, BenchInput input, Path outDir,
@@ -430,12 +435,8 @@ public final class PipelineBench implements Callable<Integer> {
     long n = input.lines();
     double rate = 0;
     if (stage == Stage.LATENCY) {
-      StageResult pipeline = done.get(Stage.PIPELINE.id);
-      if (latencyRate != null) {
-        rate = latencyRate;
-      } else if (pipeline != null && pipeline.ok()) {
-        rate = pipeline.eventsPerSecond() / 2;
-      } else {
+      rate = latencyPace(done);
+      if (rate <= 0) {
         throw new LaunchException("latency: no pace: the pipeline stage failed (give --latency-events-per-second)");
       }
       console.printf(Locale.ROOT, "  source paced at %,.1f events/s (%s)%n", rate,
