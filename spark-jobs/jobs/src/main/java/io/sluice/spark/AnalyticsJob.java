@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * slide, {@code batches/<batch time ms>/}, with the window, alert and totals files of
  * {@link BatchOutputs}; alerts also to {@code --alerts-topic} ({@link AlertPublisher});
  * {@code latency.json}, the event-to-result latency of events whose source stamped
- * {@code readTime} ({@link LatencyTracker}).
+ * {@code readTime} ({@link LatencyTracker}); with {@code --source flume}, {@code receivers.json},
+ * the receivers' state and last error, such as a SparkSink they cannot reach
+ * ({@link ReceiverStatusFile}).
  *
  * <p><b>Recovery.</b> The context is created with {@code StreamingContext.getOrCreate} on
  * {@code --checkpoint}: a job started on a checkpoint resumes its state (dedup, sessions, totals)
@@ -193,6 +195,9 @@ public final class AnalyticsJob {
    * batch beat it). A recovered job leaves the previous summary until its first batch.
    */
   public void start() {
+    if (config.source() == AnalyticsJobConfig.Source.FLUME) {
+      context.addStreamingListener(ReceiverStatusFile.listener(new OutputStore(config.out())));
+    }
     context.start();
     if (initialWriter != null) {
       initialWriter.writeInitial();

@@ -1,5 +1,6 @@
 package io.sluice.spark;
 
+import io.sluice.spark.flume.SluiceFlumeUtils;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +13,6 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
-import org.apache.spark.streaming.flume.FlumeUtils;
 import org.apache.spark.streaming.kafka010.CanCommitOffsets;
 import org.apache.spark.streaming.kafka010.ConsumerStrategies;
 import org.apache.spark.streaming.kafka010.HasOffsetRanges;
@@ -24,15 +24,15 @@ import org.apache.spark.streaming.kafka010.OffsetRange;
  * The job's input: a stream of {@link EventRecord}s from Flume SparkSinks or from the Flume Kafka
  * channel topics.
  *
- * <p><b>Flume</b> ({@code FlumeUtils.createPollingStream}, at-least-once): one polling receiver for
- * all sinks, or one per sink unioned ({@link AnalyticsJobConfig#receiverPerSink}). Each receiver
- * occupies an executor core for the life of the job, so {@code local[2]} runs one receiver and one
- * core of processing; per-sink receivers need {@code local[N]} with N above the number of sinks.
- * A receiver needs one request thread ({@code --parallelism}) per sink it polls, as a SparkSink
- * holds a request open while its channel is empty. It gets at most one per sink: Spark 2.4.7's
- * {@code FlumeBatchFetcher} takes a connection with a non-blocking {@code poll()} and a thread
- * that finds none ends with a {@code NullPointerException}, so threads beyond the number of
- * connections are lost at start and never fetch.
+ * <p><b>Flume</b> ({@link SluiceFlumeUtils#createPollingStream}, Sluice's
+ * {@link io.sluice.spark.flume.ReliablePollingReceiver}, at-least-once; Spark 2.4.7's own receiver
+ * can stop fetching for good after an agent restart): one polling receiver for all sinks, or one
+ * per sink unioned ({@link AnalyticsJobConfig#receiverPerSink}). Each receiver occupies an
+ * executor core for the life of the job, so {@code local[2]} runs one receiver and one core of
+ * processing; per-sink receivers need {@code local[N]} with N above the number of sinks. A
+ * receiver needs one request thread ({@code --parallelism}) per sink it polls, as a SparkSink
+ * holds a request open while its channel is empty; it gets exactly one per sink, as a SparkSink on
+ * a Kafka channel runs one transaction at a time ({@code threads = 1}).
  * With the receiver write-ahead log (default), blocks are stored once, serialized, in memory and
  * on disk and logged to the checkpoint; without it, replicated twice.
  *
@@ -61,7 +61,7 @@ public final class EventSources {
     }
     JavaDStream<EventRecord> all = null;
     for (List<InetSocketAddress> group : groups) {
-      JavaDStream<EventRecord> records = FlumeUtils
+      JavaDStream<EventRecord> records = SluiceFlumeUtils
           .createPollingStream(ssc, group.toArray(new InetSocketAddress[0]), level,
               config.maxBatchSize(), Math.min(config.parallelism(), group.size()))
           .map(e -> FlumeEvents.fromAvro(e.event()));

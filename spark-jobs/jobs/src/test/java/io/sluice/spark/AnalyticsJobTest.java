@@ -42,7 +42,7 @@ class AnalyticsJobTest {
   void stopAll() throws InterruptedException {
     try {
       if (job != null) {
-        flume.stopFeeding(job);
+        job.stop();
       }
     } finally {
       flume.close();
@@ -58,6 +58,12 @@ class AnalyticsJobTest {
     assertThat(SummaryFiles.read(out.resolve("summary.json"))).as("zeros at start").isEqualTo(ExpectedSummary.of(List.of()));
     assertThat(receivers()).as("auto: one receiver on local[2]").isEqualTo(1);
     feedAndCheck(out);
+
+    JsonNode status = SummaryFiles.read(out.resolve("receivers.json"));
+    assertThat(status.get("receivers")).hasSize(1);
+    assertThat(status.at("/receivers/0/name").asText()).isEqualTo("ReliablePollingReceiver-0");
+    assertThat(status.at("/receivers/0/active").asBoolean()).isTrue();
+    assertThat(status.at("/receivers/0/lastError").asText()).isEmpty();
   }
 
   @Test

@@ -1,12 +1,10 @@
 package io.sluice.spark;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.apache.flume.Context;
 import org.apache.flume.Transaction;
@@ -67,31 +65,6 @@ final class FlumeSinks implements AutoCloseable {
       } finally {
         tx.close();
       }
-    }
-  }
-
-  /**
-   * Stops {@code job} while feeding the channels. With an idle channel a sink holds each poll open
-   * until an event arrives, and the polling receiver's onStop waits up to 60 s for open polls
-   * (reconnecting to a stopped sink also takes 60 s). Events keep flowing, as from a live agent, so
-   * the open polls return.
-   */
-  void stopFeeding(AnalyticsJob job) throws InterruptedException {
-    Thread feeder = new Thread(() -> {
-      for (int n = 0; !Thread.currentThread().isInterrupted(); n++) {
-        for (int i = 0; i < channels.size(); i++) {
-          put(i, List.of(Map.of(EventHeaders.EVENT_ID, "teardown:" + n, EventHeaders.PIPELINE, "logs")));
-        }
-        LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-      }
-    }, "test-feeder");
-    feeder.setDaemon(true);
-    feeder.start();
-    try {
-      job.stop();
-    } finally {
-      feeder.interrupt();
-      feeder.join();
     }
   }
 

@@ -88,7 +88,7 @@ class HdfsOutputTest {
             .as("summary.json on HDFS: %s", hdfsJson(out + "/summary.json")).isTrue();
         assertThat(BatchFiles.await(() -> latestTotals(out) == 2000, TIMEOUT)).as("batch totals on HDFS").isTrue();
       } finally {
-        flume.stopFeeding(job);
+        job.stop();
       }
     }
     FileStatus[] batches = fs.listStatus(new org.apache.hadoop.fs.Path(out + "/batches"));

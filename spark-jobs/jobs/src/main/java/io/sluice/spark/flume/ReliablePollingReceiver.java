@@ -1,0 +1,208 @@
+package io.sluice.spark.flume;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.streaming.flume.SparkFlumeEvent;
+import org.apache.spark.streaming.flume.sink.SparkSinkEvent;
+import org.apache.spark.streaming.receiver.Receiver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sluice's reliable polling receiver for Spark 2.4.7: pulls from one or more SparkSinks over
+ * {@code SparkFlumeProtocol}, in place of Spark's {@code FlumePollingReceiver}, whose fetch task
+ * can end on one exception after an agent restart and never run again (see {@link SinkPoller}).
+ *
+ * <p>It runs {@code parallelism} request threads, assigned to the sinks in turn (so at least one
+ * per sink), each a {@link SinkPoller}: store the batch with {@link #store(java.util.Iterator)}
+ * (blocking; with {@code spark.streaming.receiver.writeAheadLog.enable} the block is in the
+ * write-ahead log before the call returns), then ack; nack when Spark refused the batch. A sink
+ * that went away is reconnected with a connect timeout of {@code connectTimeout} and capped
+ * back-off, without restarting Spark; a restarted agent flows again within the back-off (at most
+ * {@code maxBackoff}). Anything unexpected restarts the receiver through
+ * {@link #restart(String, Throwable)} ({@code spark.streaming.receiverRestartDelay}, 2 s).
+ *
+ * <p>A sink that cannot be reached or answers with errors is logged (WARN, then every 30 s while it
+ * lasts) and reported to the driver with {@link #reportError(String, Throwable)}, where it shows
+ * as the receiver's last error (Spark UI, {@code /api/v1/.../streaming/receivers}, and
+ * {@code StreamingListener.onReceiverError}).
+ */
+public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(ReliablePollingReceiver.class);
+
+  /** Default time to open a connection before a sink counts as unreachable. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** Default time an ack or nack may take before the connection counts as failed. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  /** Default longest wait between reconnects to a sink. */
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(2);
+
+  private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private final List<InetSocketAddress> sinks;
+  private final int maxBatchSize;
+  private final int parallelism;
+  private final long connectTimeoutMillis;
+  private final long requestTimeoutMillis;
+  private final long maxBackoffMillis;
+
+  /** The running generation: its stop flag and threads; replaced by each start. */
+  private transient volatile Running running;
+
+  /**
+   * @param sinks SparkSink addresses (host and port; resolved when connecting)
+   * @param maxBatchSize events per request; at most the sink channel's {@code transactionCapacity}
+   * @param parallelism request threads, at least one per sink
+   */
+  public ReliablePollingReceiver(List<InetSocketAddress> sinks, StorageLevel storageLevel, int maxBatchSize,
+      int parallelism, Duration connectTimeout, Duration requestTimeout, Duration maxBackoff) {
+    super(storageLevel);
+    if (sinks.isEmpty()) {
+      throw new IllegalArgumentException("no SparkSink addresses");
+    }
+    if (parallelism < sinks.size()) {
+      throw new IllegalArgumentException("parallelism " + parallelism + " is below the " + sinks.size()
+          + " sinks: each sink needs a request thread, as a sink holds a request open while its channel is empty");
+    }
+    this.sinks = new ArrayList<>(sinks);
+    this.maxBatchSize = maxBatchSize;
+    this.parallelism = parallelism;
+    this.connectTimeoutMillis = connectTimeout.toMillis();
+    this.requestTimeoutMillis = requestTimeout.toMillis();
+    this.maxBackoffMillis = maxBackoff.toMillis();
+  }
+
+  @Override
+  public void onStart() {
+    Running run = new Running();
+    running = run;
+    SinkConnection.Factory<SparkFlumeEvent> factory = AvroSinkConnection.factory("Sluice SparkSink client", connectTimeoutMillis,
+        requestTimeoutMillis, ReliablePollingReceiver::toSparkFlumeEvent);
+    for (int i = 0; i < parallelism; i++) {
+      InetSocketAddress sink = sinks.get(i % sinks.size());
+      SinkPoller<SparkFlumeEvent> poller = new SinkPoller<>(sink.getHostString(), sink.getPort(), factory,
+          maxBatchSize, events -> store(events.iterator()), new Status(), run.stopped::get,
+          Duration.ofMillis(maxBackoffMillis));
+      run.threads.execute(() -> {
+        try {
+          poller.run();
+          if (!run.stopped.get()) {
+            restart("request thread for SparkSink " + sink + " ended unexpectedly");
+          }
+        } catch (Throwable t) {
+          if (!run.stopped.get()) {
+            restart("request thread for SparkSink " + sink + " failed: " + t.getMessage(), t);
+          }
+        }
+      });
+    }
+    LOG.info("Polling {} SparkSink(s) {} with {} request thread(s), up to {} events per request",
+        sinks.size(), sinks, parallelism, maxBatchSize);
+  }
+
+  @Override
+  public void onStop() {
+    Running run = running;
+    if (run != null) {
+      run.stop();
+    }
+  }
+
+  /** Spark's event type for a received {@link SparkSinkEvent}, as {@code FlumeBatchFetcher} builds it. */
+  static SparkFlumeEvent toSparkFlumeEvent(SparkSinkEvent received) {
+    SparkFlumeEvent event = new SparkFlumeEvent();
+    event.event().setBody(received.getBody());
+    event.event().setHeaders(received.getHeaders());
+    return event;
+  }
+
+  /** One start of the receiver: its threads stop together and never outlive the next start. */
+  private final class Running {
+    final AtomicBoolean stopped = new AtomicBoolean();
+    final ExecutorService threads = Executors.newFixedThreadPool(parallelism, daemon("Sluice Flume receiver"));
+
+    void stop() {
+      stopped.set(true);
+      threads.shutdown();
+      try {
+        // open requests are abandoned within a second (AvroSinkConnection's wait step)
+        if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+          threads.shutdownNow();
+          LOG.warn("Request threads did not end within 10 s of the receiver's stop");
+        }
+      } catch (InterruptedException e) {
+        threads.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Logs a sink's trouble and recovery, reports it to the driver at most every 30 s per sink. */
+  private final class Status implements SinkPoller.Listener {
+    private long troubleSince;
+    private long lastReport;
+
+    @Override
+    public void connected(String sink) {
+      LOG.info("Connected to SparkSink {}", sink);
+    }
+
+    @Override
+    public void failed(String sink, IOException cause, int failures) {
+      trouble("SparkSink " + sink + " unreachable (" + failures + " attempt(s) in a row): " + cause.getMessage(), cause);
+    }
+
+    @Override
+    public void errorAnswer(String sink, String message) {
+      trouble("SparkSink " + sink + " answered with an error instead of events: " + message, null);
+    }
+
+    @Override
+    public void stored(String sink, int events, boolean acked) {
+      if (troubleSince != 0) {
+        LOG.info("SparkSink {} delivers again after {} s", sink,
+            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - troubleSince));
+        troubleSince = 0;
+        lastReport = 0;
+      }
+      if (!acked) {
+        LOG.warn("Stored {} events from SparkSink {} but the ack failed: the sink rolls the batch back after its "
+            + "transactionTimeout and delivers it again (removed by the job's dedup)", events, sink);
+      }
+    }
+
+    private void trouble(String message, Throwable cause) {
+      long now = System.nanoTime();
+      if (troubleSince == 0) {
+        troubleSince = now;
+      }
+      if (lastReport == 0 || now - lastReport >= REPORT_EVERY_NANOS) {
+        lastReport = now;
+        String since = " (for " + TimeUnit.NANOSECONDS.toSeconds(now - troubleSince) + " s)";
+        LOG.warn(message + since);
+        reportError(message + since, cause);
+      }
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + " " + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
