@@ -166,7 +166,8 @@ public final class AnalyticsJob {
       SummaryWriter summary = new SummaryWriter(store);
       AnalyticsStreams.build(records,
           AnalyticsStreams.Settings.of(config, ssc.sparkContext().defaultParallelism()),
-          new AnalyticsStreams.Outputs(summary, new BatchOutputs(store), alerts, new LatencyTracker(store)));
+          new AnalyticsStreams.Outputs(summary, new BatchOutputs(store), alerts, new LatencyTracker(store),
+              config.auditIds() ? new IdAudit(store) : null));
       if (kafka != null) {
         kafka.commitOffsetsAfterOutputs();
       }

@@ -144,6 +144,9 @@ public final class AnalyticsJobConfig {
     DEDUP_HORIZON_SECONDS("--dedup-horizon-seconds", "N", String.valueOf(DEFAULT_DEDUP_HORIZON_SECONDS),
         "how long an eventId / tweetId is remembered to drop redeliveries, in seconds (above the SparkSink's "
             + "transaction timeout plus a restart); state for older ids expires"),
+    AUDIT_IDS("--audit-ids", "true|false", "false",
+        "also write the eventIds each batch received and counted to OUT/audit/ (for sluice bench faults; "
+            + "collects every id to the driver)"),
     ALERTS_TOPIC("--alerts-topic", "TOPIC", "none", "also send alerts as JSON to this Kafka topic"),
     ALERTS_BOOTSTRAP("--alerts-bootstrap", "host:port[,host:port...]", "--kafka-bootstrap",
         "Kafka brokers for --alerts-topic"),
@@ -201,6 +204,7 @@ public final class AnalyticsJobConfig {
   private final ErrorRateRule errorRateRule;
   private final int sessionGapSeconds;
   private final int dedupHorizonSeconds;
+  private final boolean auditIds;
   private final String alertsTopic;
   private final List<InetSocketAddress> alertsBootstrap;
 
@@ -231,6 +235,7 @@ public final class AnalyticsJobConfig {
     errorRateRule = new ErrorRateRule(DEFAULT_ERROR_RATE_THRESHOLD, DEFAULT_ERROR_MIN_REQUESTS);
     sessionGapSeconds = DEFAULT_SESSION_GAP_SECONDS;
     dedupHorizonSeconds = DEFAULT_DEDUP_HORIZON_SECONDS;
+    auditIds = false;
     alertsTopic = null;
     alertsBootstrap = List.of();
   }
@@ -287,6 +292,7 @@ public final class AnalyticsJobConfig {
         positiveInt(given, Option.ERROR_MIN_REQUESTS, (int) DEFAULT_ERROR_MIN_REQUESTS));
     sessionGapSeconds = positiveInt(given, Option.SESSION_GAP_SECONDS, DEFAULT_SESSION_GAP_SECONDS);
     dedupHorizonSeconds = positiveInt(given, Option.DEDUP_HORIZON_SECONDS, DEFAULT_DEDUP_HORIZON_SECONDS);
+    auditIds = bool(given, Option.AUDIT_IDS, false);
     alertsTopic = given.containsKey(Option.ALERTS_TOPIC) ? topic(given, Option.ALERTS_TOPIC, null) : null;
     if (given.containsKey(Option.ALERTS_BOOTSTRAP)) {
       if (alertsTopic == null) {
@@ -717,6 +723,11 @@ public final class AnalyticsJobConfig {
     return dedupHorizonSeconds;
   }
 
+  /** Whether each batch's received and counted eventIds are written to {@code OUT/audit/} ({@code --audit-ids}). */
+  public boolean auditIds() {
+    return auditIds;
+  }
+
   /** Kafka topic for alerts, or null. */
   public String alertsTopic() {
     return alertsTopic;
@@ -762,6 +773,7 @@ public final class AnalyticsJobConfig {
     }
     s.put(Option.TOP_N.flag, String.valueOf(topN));
     s.put(Option.DEDUP_HORIZON_SECONDS.flag, String.valueOf(dedupHorizonSeconds));
+    s.put(Option.AUDIT_IDS.flag, String.valueOf(auditIds));
     return s;
   }
 

@@ -189,26 +189,40 @@ public final class AnalyticsStreams {
     final BatchOutputs batches;
     final AlertPublisher alerts;
     final LatencyTracker latency;
+    final IdAudit audit;
 
     public Outputs(SummaryWriter summary, BatchOutputs batches, AlertPublisher alerts) {
-      this(summary, batches, alerts, null);
+      this(summary, batches, alerts, null, null);
     }
 
-    /** As above, with event-to-result latency written by {@code latency} (null: not tracked). */
-    public Outputs(SummaryWriter summary, BatchOutputs batches, AlertPublisher alerts, LatencyTracker latency) {
+    /**
+     * As above, with event-to-result latency written by {@code latency} and the ids of each batch by
+     * {@code audit} (null: not written).
+     */
+    public Outputs(SummaryWriter summary, BatchOutputs batches, AlertPublisher alerts, LatencyTracker latency,
+        IdAudit audit) {
       this.summary = summary;
       this.batches = batches;
       this.alerts = alerts;
       this.latency = latency;
+      this.audit = audit;
     }
   }
 
   /** Builds the analytics over {@code records} and registers their output operations. */
   public static void build(JavaDStream<EventRecord> records, Settings s, Outputs out) {
     Duration horizon = Durations.milliseconds(s.dedupHorizonMs);
+    JavaDStream<EventRecord> accepted = records.filter(s::accepts);
     JavaDStream<EventRecord> distinct =
-        firstSeen(records.filter(s::accepts).mapToPair(e -> new Tuple2<>(e.eventId(), e)), s.partitions, horizon);
+        firstSeen(accepted.mapToPair(e -> new Tuple2<>(e.eventId(), e)), s.partitions, horizon);
     distinct.cache();
+    IdAudit audit = out.audit;
+    if (audit != null) {
+      accepted.foreachRDD((rdd, time) -> audit.write(time.milliseconds(), IdAudit.RECEIVED,
+          rdd.map(EventRecord::eventId).collect()));
+      distinct.foreachRDD((rdd, time) -> audit.write(time.milliseconds(), IdAudit.COUNTED,
+          rdd.map(EventRecord::eventId).collect()));
+    }
     // Every event's metrics, once: the logs window's (with LOGS_CLIENT) are a superset of the totals'.
     JavaPairDStream<Metric, Tally> batchMetrics = distinct.transformToPair(Analytics::batchMetrics);
     batchMetrics.cache();

@@ -69,12 +69,33 @@ class AnalyticsJobTest {
   @Test
   void onePollingStreamPerSinkWhenAsked() {
     Path out = tmp.resolve("out");
-    job = AnalyticsJob.getOrCreate(config(out, "--polling-streams", "per-sink"),
+    job = AnalyticsJob.getOrCreate(config(out, "--polling-streams", "per-sink", "--audit-ids", "true"),
         SparkTestContexts.conf("AnalyticsJobTest").setMaster("local[3]"));
     job.start();
 
     assertThat(receivers()).isEqualTo(2);
     feedAndCheck(out);
+
+    // --audit-ids: 800 + 801 log events and 300 + 350 tweet events received (600 of them
+    // redeliveries); 1,201 + 450 distinct ids, each counted in exactly one batch.
+    assertThat(BatchFiles.await(() -> auditIds(out, "received").size() == 2251, TIMEOUT))
+        .as("received ids: %d", auditIds(out, "received").size()).isTrue();
+    List<String> counted = auditIds(out, "counted");
+    assertThat(counted).hasSize(1651).doesNotHaveDuplicates();
+    assertThat(counted).containsAll(auditIds(out, "received"));
+  }
+
+  /** Every id in the {@code audit/*.<kind>} files, with repeats across files. */
+  private static List<String> auditIds(Path out, String kind) {
+    try (Stream<Path> files = Files.list(out.resolve("audit"))) {
+      List<String> ids = new ArrayList<>();
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith("." + kind)).toList()) {
+        ids.addAll(Files.readAllLines(f));
+      }
+      return ids;
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   private AnalyticsJobConfig config(Path out, String... more) {
