@@ -57,7 +57,16 @@ public final class ManagedProcess implements AutoCloseable {
   /** Runs {@code command} to completion; returns its exit code, or throws when it outlives {@code timeout}. */
   public static int run(String name, List<String> command, Path workDir, Path log, Duration timeout)
       throws IOException, InterruptedException {
-    try (ManagedProcess p = start(name, command, Map.of(), workDir, log)) {
+    return run(name, command, Map.of(), workDir, log, timeout);
+  }
+
+  /**
+   * Runs {@code command} with {@code extraEnv} added to this process's environment to completion;
+   * returns its exit code, or throws when it outlives {@code timeout}.
+   */
+  public static int run(String name, List<String> command, Map<String, String> extraEnv, Path workDir, Path log,
+      Duration timeout) throws IOException, InterruptedException {
+    try (ManagedProcess p = start(name, command, extraEnv, workDir, log)) {
       if (!p.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new LaunchException(name + " did not finish within " + timeout.toSeconds() + " s"
             + (log == null ? "" : "; see " + log));
@@ -128,6 +137,20 @@ public final class ManagedProcess implements AutoCloseable {
         // Already sent SIGKILL; nothing more a launcher can do.
       }
     }
+  }
+
+  /**
+   * Kills the process and its descendants at once (SIGKILL, what a crash looks like: no shutdown
+   * hook runs) and waits up to {@code timeout} for them to be gone.
+   *
+   * @return whether the process is gone
+   */
+  public boolean kill(Duration timeout) throws InterruptedException {
+    List<ProcessHandle> family = new ArrayList<>();
+    process.descendants().forEach(family::add);
+    family.add(process.toHandle());
+    family.forEach(ProcessHandle::destroyForcibly);
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
