@@ -34,3 +34,49 @@ SLUICE_LOGS_EVENTS_PER_SECOND="${SLUICE_LOGS_EVENTS_PER_SECOND:-0}"
 # Dead-letter directory of this agent (file_roll sink); created here if missing.
 SLUICE_REJECTS_DIR="${SLUICE_REJECTS_DIR:-$PWD/rejects/${SLUICE_AGENT_NAME:-agent}}"
 mkdir -p "$SLUICE_REJECTS_DIR"
+
+# --- Kafka security of the Kafka channels (off by default) ---
+# Against `sluice kafka --tls --scram-user NAME --scram-password-file FILE` (docs/running.md, "The
+# Kafka broker: restarts, TLS and SCRAM"), set for instance:
+#   SLUICE_KAFKA_BOOTSTRAP=kafka.lab:9092
+#   SLUICE_KAFKA_SECURITY_PROTOCOL=SASL_SSL
+#   SLUICE_KAFKA_TRUSTSTORE=/etc/sluice/kafka-ca.pem      (a copy of the broker's DATA/tls/ca.pem)
+#   SLUICE_KAFKA_USER=NAME
+#   SLUICE_KAFKA_PASSWORD_FILE=/etc/sluice/kafka-password  (mode 0600, readable by the agent's user)
+# The password is read from that file here, into the agent's environment only: it is never written
+# in an agent configuration. conf/agents/*.properties pass these values to the producer and the
+# consumer of every Kafka channel (kafka.producer.* / kafka.consumer.*); unset, they fall back to
+# Kafka's own defaults (PLAINTEXT, the JDK's trusted CAs, no credentials).
+#
+# Security protocol: PLAINTEXT (default), SSL (`sluice kafka --tls`) or SASL_SSL (`--tls --scram-user`).
+SLUICE_KAFKA_SECURITY_PROTOCOL="${SLUICE_KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}"
+# Certificates trusted for SSL / SASL_SSL (default: the JDK's CAs): a PEM file such as the broker's
+# DATA/tls/ca.pem (type PEM, chosen for *.pem, *.crt, *.cer), or a PKCS12/JKS truststore read
+# without a password (type PKCS12 otherwise; SLUICE_KAFKA_TRUSTSTORE_TYPE overrides).
+if [ -n "${SLUICE_KAFKA_TRUSTSTORE:-}" ] && [ -z "${SLUICE_KAFKA_TRUSTSTORE_TYPE:-}" ]; then
+  case "$SLUICE_KAFKA_TRUSTSTORE" in
+    *.pem|*.crt|*.cer) SLUICE_KAFKA_TRUSTSTORE_TYPE=PEM ;;
+    *) SLUICE_KAFKA_TRUSTSTORE_TYPE=PKCS12 ;;
+  esac
+fi
+# SASL mechanism (default SCRAM-SHA-512) and user for SASL_SSL, and the file holding the user's
+# password (trailing line breaks ignored).
+SLUICE_KAFKA_SASL_MECHANISM="${SLUICE_KAFKA_SASL_MECHANISM:-SCRAM-SHA-512}"
+SLUICE_KAFKA_USER="${SLUICE_KAFKA_USER:-}"
+SLUICE_KAFKA_PASSWORD_FILE="${SLUICE_KAFKA_PASSWORD_FILE:-}"
+# The channels' sasl.jaas.config, built from the two above (\ and " quoted for JAAS).
+if [ -n "$SLUICE_KAFKA_USER" ] || [ -n "$SLUICE_KAFKA_PASSWORD_FILE" ]; then
+  if [ -z "$SLUICE_KAFKA_USER" ] || [ ! -r "$SLUICE_KAFKA_PASSWORD_FILE" ]; then
+    echo "flume-env.sh: SLUICE_KAFKA_USER and a readable SLUICE_KAFKA_PASSWORD_FILE go together" \
+      "(user '$SLUICE_KAFKA_USER', file '$SLUICE_KAFKA_PASSWORD_FILE')" >&2
+    exit 1
+  fi
+  sluice_kafka_password="$(cat "$SLUICE_KAFKA_PASSWORD_FILE")"
+  sluice_kafka_password="${sluice_kafka_password//\\/\\\\}"
+  sluice_kafka_password="${sluice_kafka_password//\"/\\\"}"
+  SLUICE_KAFKA_SASL_JAAS_CONFIG="org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$SLUICE_KAFKA_USER\" password=\"$sluice_kafka_password\";"
+  unset sluice_kafka_password
+elif [ "$SLUICE_KAFKA_SECURITY_PROTOCOL" = SASL_SSL ] && [ -z "${SLUICE_KAFKA_SASL_JAAS_CONFIG:-}" ]; then
+  echo "flume-env.sh: SLUICE_KAFKA_SECURITY_PROTOCOL=SASL_SSL needs SLUICE_KAFKA_USER and SLUICE_KAFKA_PASSWORD_FILE" >&2
+  exit 1
+fi
