@@ -15,6 +15,9 @@ import java.util.Arrays;
  * empty line. The line count therefore equals {@code wc -l}, plus one when the last line has no
  * terminator. Bytes are never decoded: invalid UTF-8 passes through unchanged.
  *
+ * <p>{@link #offset()} tells how many bytes of the stream the lines returned so far took, their
+ * terminators included: the position to resume at after the last of them.
+ *
  * <p>A line is held in memory whole, however long it is. If the underlying stream throws, the
  * reader's state is unchanged and {@link #readLine()} may be called again. Not thread-safe.
  */
@@ -30,6 +33,10 @@ final class LineReader implements Closeable {
   private int position;
   private int limit;
   private boolean endOfStream;
+  /** Offset in the stream of {@code buffer[0]}. */
+  private long bufferStart;
+  /** Offset in the stream just after the last line returned (and its terminator). */
+  private long offset;
   /** Bytes of a line that spans buffer refills; {@code partialLength} of them are valid. */
   private byte[] partial = EMPTY;
   private int partialLength;
@@ -56,13 +63,18 @@ final class LineReader implements Closeable {
     while (true) {
       if (position == limit) {
         if (endOfStream || !fill()) {
-          return partialLength > 0 ? takePartial(EMPTY, 0, 0) : null;
+          if (partialLength == 0) {
+            return null;
+          }
+          offset = bufferStart + limit;
+          return takePartial(EMPTY, 0, 0);
         }
       }
       int newline = indexOfLf(position, limit);
       if (newline >= 0) {
         int start = position;
         position = newline + 1;
+        offset = bufferStart + position;
         return partialLength == 0
             ? copyWithoutCr(buffer, start, newline)
             : takePartial(buffer, start, newline);
@@ -70,6 +82,15 @@ final class LineReader implements Closeable {
       appendToPartial(position, limit);
       position = limit;
     }
+  }
+
+  /**
+   * The number of bytes of the stream that the lines returned so far occupy, terminators
+   * included (for a last line without a terminator: up to the end of the stream); 0 before the
+   * first line. Reading the stream from this offset yields the lines not returned yet.
+   */
+  long offset() {
+    return offset;
   }
 
   /** Reads the next chunk; returns false (and remembers it) at the end of the stream. */
@@ -82,6 +103,7 @@ final class LineReader implements Closeable {
       endOfStream = true;
       return false;
     }
+    bufferStart += limit;
     position = 0;
     limit = read;
     return true;

@@ -137,6 +137,19 @@ final class ReplayFiles {
    * @throws IOException if it cannot be opened or its gzip header is invalid
    */
   static InputStream open(Path path) throws IOException {
+    return open(path, 0);
+  }
+
+  /**
+   * Opens a file as {@link #open(Path)} does, positioned {@code offset} bytes into a plain
+   * (not gzip) file. A gzip file is always opened at its start ({@code offset} is ignored): its
+   * compressed bytes cannot be entered in the middle; skip lines instead.
+   *
+   * @param offset bytes to skip in a plain file; past its end, the stream is at the end
+   * @return the (decompressed) content, a {@link GZIPInputStream} for a gzip file
+   * @throws IOException if it cannot be opened or read, or its gzip header is invalid
+   */
+  static InputStream open(Path path, long offset) throws IOException {
     InputStream in = new BufferedInputStream(Files.newInputStream(path), BUFFER_SIZE);
     try {
       in.mark(2);
@@ -146,11 +159,32 @@ final class ReplayFiles {
       if (first == GZIP_MAGIC_1 && second == GZIP_MAGIC_2) {
         return new GZIPInputStream(in, BUFFER_SIZE);
       }
+      skipFully(in, offset);
       return in;
     } catch (IOException e) {
       in.close();
       throw e;
     }
+  }
+
+  /** Skips {@code count} bytes, or to the end of the stream if it is shorter. */
+  private static void skipFully(InputStream in, long count) throws IOException {
+    long remaining = count;
+    while (remaining > 0) {
+      long skipped = in.skip(remaining);
+      if (skipped > 0) {
+        remaining -= skipped;
+      } else if (in.read() < 0) {
+        return;
+      } else {
+        remaining--;
+      }
+    }
+  }
+
+  /** The absolute, normalised path of an input: its key in a position file. */
+  static String key(Path path) {
+    return path.toAbsolutePath().normalize().toString();
   }
 
   @Override

@@ -10,16 +10,23 @@ import static io.sluice.flume.source.ReplaySourceConfigurationConstants.LOOP;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.MAX_BACKOFF_SLEEP_MS;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.PACE_BY;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.PACE_BY_TIMESTAMP;
+import static io.sluice.flume.source.ReplaySourceConfigurationConstants.POSITION_FILE;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.READ_TIME_HEADER;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.SPEEDUP;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.TIMESTAMP_FORMAT;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.TIMESTAMP_HEADER;
 
+import io.sluice.flume.source.ReplayPositionFile.FileProgress;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,9 +69,9 @@ import org.slf4j.LoggerFactory;
  *       is the file name (for a glob: the path relative to the glob's fixed leading directory,
  *       e.g. {@code 2015/access.log.gz}). With {@code loop=true} passes after the first append
  *       {@code #<pass>} (1-based), for example {@code access.log:8899#2}, so ids stay unique across
- *       passes. Ids depend only on the name and position, so they are stable across restarts (a
- *       restart replays from the first line) and let a downstream stage deduplicate
- *       redeliveries.</li>
+ *       passes. Ids depend only on the name, the line's position and the pass, so a line has the
+ *       same id in every run (a restarted source numbers lines from its position file and keeps
+ *       its pass, see "Resuming") and a downstream stage can deduplicate redeliveries.</li>
  *   <li>{@value ReplaySourceConfigurationConstants#TIMESTAMP_HEADER}: the time the line was read,
  *       {@link System#currentTimeMillis()} as a decimal string of epoch milliseconds.
  *       Interceptors may replace it with a time taken from the content.</li>
@@ -94,12 +101,44 @@ import org.slf4j.LoggerFactory;
  * in-order and at-least-once within a run (a channel that commits but reports failure would see
  * the batch twice; {@code eventId} identifies such repeats).
  *
+ * <h2>Resuming</h2>
+ * After each batch the channel committed (that is, once
+ * {@link org.apache.flume.channel.ChannelProcessor#processEventBatch(List)} returned), the source
+ * rewrites its position file ({@code positionFile}, default
+ * {@code <user.home>/.flume/replay-<source name>.json}) atomically (temporary file,
+ * {@code fsync}, rename, directory {@code fsync}: see {@link ReplayPositionFile}) with, per file
+ * of the current pass, the number of lines committed, the byte offset after the last of them and
+ * whether the file is finished (read to its end, or abandoned as corrupt, with every line
+ * committed), plus the pass. {@link #start()} reads it and resumes: a finished file is skipped,
+ * a plain file is reopened at the saved offset and numbering continues from the saved line, a
+ * gzip file is decompressed again and its saved number of lines skipped. Nothing committed is
+ * read again and nothing committed is skipped. A file whose inode changed, or that is now shorter
+ * or whose first bytes differ (see {@link ReplayPositionFile.FileProgress#mismatch}), is another
+ * file under the same path: it is replayed from its first line (logged at WARN). A source whose
+ * replay was complete ({@code loop=false}) finds every file finished, delivers nothing and
+ * reports the end of input at once. A position file that cannot be read fails {@link #start()}
+ * rather than silently replaying or skipping: fix it, or delete it to replay from the first
+ * line. A failed write is logged and counted ({@code PositionSaveFailCount}); the next committed
+ * batch writes again.
+ *
+ * <p>What a crash costs: the batch in flight when the process died (read, perhaps committed to
+ * the channel, but not yet recorded in the position file) is read and delivered again after the
+ * restart, with the same {@code eventId}s: delivery across a crash is at-least-once, with at most
+ * one batch ({@code batchSize} lines) redelivered, plus whatever was committed while writes of the
+ * position file were failing. The Spark jobs deduplicate by {@code eventId}. The dead-letter path
+ * (events with a {@code rejectReason} routed to a second channel and a {@code file_roll} sink)
+ * has no deduplication: a reject is written to it exactly once unless its batch was the one in
+ * flight at the crash, in which case it can be written twice (same {@code eventId}).
+ *
  * <h2>End of input</h2>
  * A pass is complete when the last line of the last file has been read <em>and accepted by the
  * channel</em>; then {@code EndOfInputCount} is incremented. With {@code loop=false} the source
  * logs {@code Replay of <file> complete: <n> events} once at INFO, closes the file and from then
- * on {@link #process()} returns {@code BACKOFF} without producing anything. With
- * {@code loop=true} the glob is resolved again, the files are reopened and the next pass starts.
+ * on {@link #process()} returns {@code BACKOFF} without producing anything; the position file
+ * then records every file as finished. With {@code loop=true} the glob is resolved again, the
+ * files are reopened and the next pass starts (the position file then records the new pass and
+ * no file). With a glob, a file that appears after the replay completed is read when the source
+ * next starts.
  * A launcher polling the JMX/HTTP metrics of {@code SOURCE.<name>} can wait for
  * {@code EndOfInputCount >= 1}; {@code EventAcceptedCount} is final at that moment.
  *
@@ -108,12 +147,14 @@ import org.slf4j.LoggerFactory;
  * {@link ReplaySourceConfigurationConstants#DEFINITION}: {@code file} (required),
  * {@code eventsPerSecond} (0), {@code batchSize} (100), {@code loop} (false), {@code paceBy}
  * ({@code rate} | {@code timestamp}), {@code speedup} (1.0), {@code timestampFormat}
- * ({@code apache} | {@code iso8601}), {@code backoffSleepIncrement} (1000 ms),
+ * ({@code apache} | {@code iso8601}), {@code positionFile}
+ * ({@code <user.home>/.flume/replay-<source name>.json}), {@code backoffSleepIncrement} (1000 ms),
  * {@code maxBackoffSleep} (5000 ms). Invalid configuration fails fast: {@link #configure(Context)}
  * throws a {@link ConfigurationException} whose message names the offending key: a bad, missing
  * or unknown key, a {@code file} that is not a readable regular file or a glob that matches none,
- * {@code eventsPerSecond > 0} with {@code paceBy = timestamp}, or {@code speedup} /
- * {@code timestampFormat} set with {@code paceBy = rate}.
+ * {@code eventsPerSecond > 0} with {@code paceBy = timestamp}, {@code speedup} /
+ * {@code timestampFormat} set with {@code paceBy = rate}, or a {@code positionFile} that is not a
+ * valid path, is not a regular file or whose directory cannot be created.
  *
  * <h2>Metrics and lifecycle</h2>
  * Counters ({@link ReplaySourceCounter}, JMX {@code org.apache.flume.source:type=<name>}) are
@@ -122,10 +163,17 @@ import org.slf4j.LoggerFactory;
  * formed (each once, whatever the retries); {@code EventAcceptedCount} and
  * {@code AppendBatchAcceptedCount} count what the channel accepted; {@code ChannelWriteFail}
  * counts refused attempts, {@code EventReadFail} read errors, {@code GenericProcessingFail} other
- * delivery errors, {@code TimestampParseFailCount} and {@code SkippedFileCount} as above.
- * {@link #start()} resolves the input, opens the first file and starts at pass 1; {@link #stop()}
- * closes it and logs {@code <name> stopped. Metrics: <counters>}. Lines read but not yet accepted
- * when the source stops are not delivered in that run.
+ * delivery errors, {@code TimestampParseFailCount} and {@code SkippedFileCount} as above,
+ * {@code PositionSaveFailCount} failed writes of the position file. Counters count this run only:
+ * after a restart they start at 0, the lines an earlier run committed are not read again and are
+ * not in {@code EventReceivedCount} / {@code EventAcceptedCount} but in
+ * {@code ResumedEventCount} (lines of the current pass skipped thanks to the position file), so
+ * on the first pass {@code ResumedEventCount + EventAcceptedCount} is the number of lines
+ * delivered so far (the batch redelivered after a crash counted twice).
+ * {@link #start()} reads the position file, resolves the input and opens the first file that is
+ * not finished where its committed lines end; {@link #stop()} closes it and logs
+ * {@code <name> stopped. Metrics: <counters>}. Lines read but not yet accepted when the source
+ * stops are not delivered in that run, and not recorded: the next run reads them again.
  *
  * <p>{@link #process()} is meant to be called by a single thread (Flume's
  * {@code PollableSourceRunner}).
@@ -146,6 +194,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
   private TimestampFormat timestampFormat;
   private long backoffSleepIncrementMs;
   private long maxBackoffSleepMs;
+  private ReplayPositionFile positionFile;
   private ReplaySourceCounter counter;
 
   // Replay state, owned by the thread calling process() between start() and stop().
@@ -163,8 +212,23 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
   private int pass;
   private long lineNumber;
   private long passEvents;
+  private long passResumed;
   private boolean passExhausted;
   private boolean finished;
+
+  // Resume state. committed: the progress of the pass's files as last written to the position
+  // file (initially as read from it). opened: the identity of the open file, whose reader started
+  // openedOffset bytes into it (plain files) and must still skip skipLines lines (gzip files).
+  // finishedUncommitted: files read to their end since the last commit. pendingEnd*: where the
+  // last line in `pending` ends.
+  private Map<String, FileProgress> committed = new LinkedHashMap<>();
+  private FileProgress opened;
+  private long openedOffset;
+  private long skipLines;
+  private final List<FileProgress> finishedUncommitted = new ArrayList<>();
+  private FileProgress pendingEndFile;
+  private long pendingEndLines;
+  private long pendingEndOffset;
 
   /** Creates a source paced by the system clock (the constructor Flume uses). */
   public ReplaySource() {
@@ -212,6 +276,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
         }
       }
     }
+    positionFile = new ReplayPositionFile(positionFile(config.getString(POSITION_FILE)));
     files = input;
     eventsPerSecond = rate;
     batchSize = config.getInt(BATCH_SIZE);
@@ -225,15 +290,45 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
       counter = new ReplaySourceCounter(getName());
     }
     LOG.info("{} configured: file={}, paceBy={}, eventsPerSecond={}, speedup={}, batchSize={}, "
-        + "loop={}", getName(), files, config.getString(PACE_BY), eventsPerSecond, speedup,
-        batchSize, loop);
+        + "loop={}, positionFile={}", getName(), files, config.getString(PACE_BY),
+        eventsPerSecond, speedup, batchSize, loop, positionFile.file());
+  }
+
+  /** The position file of a {@link #POSITION_FILE} setting, its directory created. */
+  private Path positionFile(String setting) {
+    Path path;
+    try {
+      path = (setting.isEmpty()
+          ? Paths.get(System.getProperty("user.home"), ".flume", "replay-" + getName() + ".json")
+          : Paths.get(setting)).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw new ConfigurationException("Key '" + POSITION_FILE + "': invalid path '" + setting
+          + "'", e);
+    }
+    if (setting.contains("${")) {
+      LOG.warn("{}: key '{}' = '{}' looks like an unresolved ${...} lookup; the position file "
+          + "is {}", getName(), POSITION_FILE, setting, path);
+    }
+    try {
+      Files.createDirectories(path.getParent());
+    } catch (IOException e) {
+      throw new ConfigurationException("Key '" + POSITION_FILE + "': cannot create the directory "
+          + "of " + path + ": " + e, e);
+    }
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      throw new ConfigurationException("Key '" + POSITION_FILE + "': " + path
+          + " exists and is not a regular file");
+    }
+    return path;
   }
 
   /**
-   * Resolves the input, opens the first file and starts the counters.
+   * Starts the counters, reads the position file, resolves the input and opens the first file
+   * that is not finished, where its committed lines end.
    *
    * @throws IllegalStateException if the source has not been configured
-   * @throws FlumeException if the input cannot be resolved or opened
+   * @throws FlumeException if the position file cannot be read, or the input cannot be resolved
+   *     or opened
    */
   @Override
   public synchronized void start() {
@@ -243,20 +338,38 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     closeReader();
     pending.clear();
     held = null;
-    pass = 1;
+    ReplayPositionFile.State saved;
+    try {
+      saved = positionFile.load();
+    } catch (IOException e) {
+      throw new FlumeException(getName() + ": cannot read the position file "
+          + positionFile.file() + " (key '" + POSITION_FILE + "'): " + e.getMessage()
+          + "; fix it, or delete it to replay " + files + " from its first line", e);
+    }
+    pass = saved.pass;
+    committed = new LinkedHashMap<>(saved.files);
+    finishedUncommitted.clear();
+    pendingEndFile = null;
     passExhausted = false;
     finished = false;
     pacer = new RatePacer(eventsPerSecond, clock);
     timestampPacer = new TimestampPacer(speedup, clock);
+    counter.start(); // before the first file is opened: resuming past files counts
     try {
       startPass();
       openNext();
     } catch (IOException e) {
       throw new FlumeException("Cannot open " + files + " for source " + getName(), e);
     }
-    counter.start();
     super.start();
-    LOG.info("{} started: replaying {} ({} files)", getName(), files, inputs.size());
+    if (committed.isEmpty()) {
+      LOG.info("{} started: replaying {} ({} files), pass {}, from the first line (no progress "
+          + "in position file {})", getName(), files, inputs.size(), pass, positionFile.file());
+    } else {
+      LOG.info("{} started: replaying {} ({} files), pass {}, resuming after the lines position "
+          + "file {} records: {}", getName(), files, inputs.size(), pass, positionFile.file(),
+          committed.values());
+    }
   }
 
   /** Closes the file, stops the counters and logs them. */
@@ -328,6 +441,11 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     return counter;
   }
 
+  /** The position file; {@code null} before {@link #configure(Context)}. */
+  Path positionFile() {
+    return positionFile == null ? null : positionFile.file();
+  }
+
   /** Reads up to {@code batchSize} lines (as many as are due) into {@link #pending}. */
   private void readBatchByRate() throws IOException, InterruptedException {
     int permits = pacer.acquire(batchSize);
@@ -339,7 +457,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
           passExhausted = true;
           break;
         }
-        pending.add(EventBuilder.withBody(line, headers()));
+        addPending(EventBuilder.withBody(line, headers()));
         counter.incrementEventReceivedCount();
         read++;
       }
@@ -382,7 +500,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
           }
           clock.sleepNanos(waitNanos);
         }
-        pending.add(held);
+        addPending(held); // nothing was read since held: the reader is still at its end
         held = null;
       }
     } finally {
@@ -412,36 +530,98 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
         counter.incrementSkippedFileCount();
         LOG.error("{}: {} is corrupt or truncated after line {} ({}); skipping the rest of it",
             getName(), input, lineNumber, e.toString());
-        closeReader();
-        inputIndex++;
+        finishFile();
         continue;
       }
       if (line == null) {
+        if (skipLines > 0) {
+          LOG.warn("{}: {} has {} lines, fewer than the {} its position file records as "
+              + "delivered", getName(), input, lineNumber, lineNumber + skipLines);
+          skipLines = 0;
+        }
         LOG.debug("{}: end of {} after {} lines", getName(), input, lineNumber);
-        closeReader();
-        inputIndex++;
+        finishFile();
         continue;
       }
       lineNumber++;
+      if (skipLines > 0) {
+        skipLines--; // resuming a gzip file: this line was committed by an earlier run
+        continue;
+      }
       passEvents++;
       return line;
     }
   }
 
-  /** Opens the file at {@link #inputIndex}; false when every file of the pass has been read. */
+  /**
+   * Opens the file at {@link #inputIndex}, or the first after it that the position file does not
+   * record as finished, where its committed lines end; false when every file of the pass has
+   * been read.
+   */
   private boolean openNext() throws IOException {
-    if (reader != null) {
-      return true;
+    while (reader == null) {
+      if (inputIndex >= inputs.size()) {
+        return false;
+      }
+      input = inputs.get(inputIndex);
+      FileProgress saved = committed.get(ReplayFiles.key(input.path));
+      if (saved != null) {
+        String mismatch = saved.mismatch(input.path);
+        if (mismatch != null) {
+          LOG.warn("{}: {} is not the file position file {} records ({}); replaying it from its "
+              + "first line", getName(), input, positionFile.file(), mismatch);
+          committed.remove(saved.path);
+          saved = null;
+        } else if (saved.done) {
+          LOG.info("{}: {} was replayed to its end ({} lines) before the restart; skipping it",
+              getName(), input, saved.lines);
+          counter.addToResumedEventCount(saved.lines);
+          passResumed += saved.lines;
+          inputIndex++;
+          continue;
+        }
+      }
+      long offset = saved == null || saved.gzip ? 0 : saved.offset;
+      InputStream in = ReplayFiles.open(input.path, offset);
+      boolean gzip = in instanceof GZIPInputStream;
+      FileProgress identity = saved;
+      if (identity == null) {
+        try {
+          identity = FileProgress.identify(input.path, input.name, gzip);
+        } catch (IOException e) {
+          in.close();
+          throw e;
+        }
+      }
+      readerIsGzip = gzip;
+      reader = new LineReader(in);
+      opened = identity;
+      openedOffset = readerIsGzip ? 0 : offset;
+      lineNumber = saved == null || readerIsGzip ? 0 : saved.lines;
+      skipLines = saved != null && readerIsGzip ? saved.lines : 0;
+      if (saved != null) {
+        counter.addToResumedEventCount(saved.lines);
+        passResumed += saved.lines;
+        LOG.info("{}: resuming {} after line {} ({})", getName(), input, saved.lines,
+            readerIsGzip ? "gzip: skipping the lines again" : "byte offset " + offset);
+      }
     }
-    if (inputIndex >= inputs.size()) {
-      return false;
-    }
-    input = inputs.get(inputIndex);
-    InputStream in = ReplayFiles.open(input.path);
-    readerIsGzip = in instanceof GZIPInputStream;
-    reader = new LineReader(in);
-    lineNumber = 0;
     return true;
+  }
+
+  /** Records the open file as read to its end (or abandoned) and moves to the next one. */
+  private void finishFile() {
+    finishedUncommitted.add(opened.at(lineNumber, openedOffset + reader.offset(), true));
+    closeReader();
+    inputIndex++;
+  }
+
+  /** Adds an event read from the open file (its last line read) to {@link #pending}. */
+  private void addPending(Event event) {
+    pending.add(event);
+    pendingEndFile = opened;
+    pendingEndLines = lineNumber;
+    pendingEndOffset = openedOffset + reader.offset();
   }
 
   private Map<String, String> headers() {
@@ -472,23 +652,66 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     counter.addToEventAcceptedCount(pending.size());
     counter.incrementAppendBatchAcceptedCount();
     pending.clear();
+    recordCommit();
     return true;
+  }
+
+  /**
+   * Writes the progress of the batch just committed: the files finished before its last line
+   * was read (or after: all their lines are in it or before it), and where its last line ends.
+   */
+  private void recordCommit() {
+    commitFinishedFiles();
+    if (pendingEndFile != null) {
+      FileProgress known = committed.get(pendingEndFile.path);
+      if (known == null || !known.done) {
+        committed.put(pendingEndFile.path,
+            pendingEndFile.at(pendingEndLines, pendingEndOffset, false));
+      }
+      pendingEndFile = null;
+    }
+    savePositions();
+  }
+
+  private void commitFinishedFiles() {
+    for (FileProgress file : finishedUncommitted) {
+      committed.put(file.path, file);
+    }
+    finishedUncommitted.clear();
+  }
+
+  /** Rewrites the position file; a failure is counted and logged, the next commit retries. */
+  private void savePositions() {
+    try {
+      positionFile.save(files.toString(), pass, committed.values());
+    } catch (IOException e) {
+      counter.incrementPositionSaveFailCount();
+      LOG.warn("{}: cannot write position file {}: {}; a restart before the next successful "
+          + "write redelivers the lines committed since the last one", getName(),
+          positionFile.file(), e.toString());
+    }
   }
 
   /** Called once every line of the current pass has been accepted. */
   private Status completePass() throws IOException {
     long events = passEvents;
+    long resumed = passResumed;
     counter.incrementEndOfInputCount();
     closeReader();
     passExhausted = false;
+    commitFinishedFiles();
     if (!loop) {
+      savePositions();
       finished = true;
-      LOG.info("Replay of {} complete: {} events", files, events);
+      LOG.info("Replay of {} complete: {} events ({} more delivered before a restart)", files,
+          events, resumed);
       return Status.BACKOFF;
     }
-    LOG.info("Replay of {} pass {} complete: {} events; starting pass {}",
-        files, pass, events, pass + 1);
+    LOG.info("Replay of {} pass {} complete: {} events ({} more delivered before a restart); "
+        + "starting pass {}", files, pass, events, resumed, pass + 1);
     pass++;
+    committed.clear();
+    savePositions();
     startPass();
     // An empty input would otherwise make the runner spin through empty passes.
     return events == 0 ? Status.BACKOFF : Status.READY;
@@ -501,6 +724,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     }
     inputIndex = 0;
     passEvents = 0;
+    passResumed = 0;
     lineNumber = 0;
     timestampPacer.reset();
   }

@@ -49,6 +49,13 @@ public final class ReplaySourceConfigurationConstants {
   public static final String TIMESTAMP_FORMAT_ISO8601 = "iso8601";
   public static final String DEFAULT_TIMESTAMP_FORMAT = TIMESTAMP_FORMAT_APACHE;
 
+  /**
+   * The position file (see {@link ReplaySource}, "Resuming"); empty for
+   * {@code <user.home>/.flume/replay-<source name>.json}.
+   */
+  public static final String POSITION_FILE = "positionFile";
+  public static final String DEFAULT_POSITION_FILE = "";
+
   public static final String BACKOFF_SLEEP_INCREMENT_MS =
       PollableSourceConstants.BACKOFF_SLEEP_INCREMENT;
   public static final long DEFAULT_BACKOFF_SLEEP_INCREMENT_MS =
@@ -93,6 +100,14 @@ public final class ReplaySourceConfigurationConstants {
               + "dd/MMM/yyyy:HH:mm:ss Z with English month names (Apache/nginx access logs); "
               + "iso8601: the line's first blank-delimited token, an ISO-8601 date-time with an "
               + "offset such as 2022-08-27T14:22:01.613Z (RFC 5424 syslog, many app logs).")
+      .define(POSITION_FILE, Type.STRING, DEFAULT_POSITION_FILE, HIGH,
+          "File recording how far each input file has been committed to the channel (its path, "
+              + "inode and a fingerprint of its first bytes, the lines committed and the byte "
+              + "offset after the last of them, whether it is finished), rewritten atomically "
+              + "after each batch the channel committed; a restarted source resumes after the "
+              + "last committed line. Empty for <user.home>/.flume/replay-<source name>.json "
+              + "(Flume's TAILDIR source keeps ~/.flume/taildir_position.json). Its directory "
+              + "is created if needed. Delete the file to replay the input from its first line.")
       .define(BACKOFF_SLEEP_INCREMENT_MS, Type.LONG, DEFAULT_BACKOFF_SLEEP_INCREMENT_MS,
           atLeast(1), LOW, "Flume's runner sleep added per consecutive BACKOFF, in "
               + "milliseconds.")
@@ -105,7 +120,8 @@ public final class ReplaySourceConfigurationConstants {
    * Header holding the stable id of the event: {@code <name>:<1-based line number>} on the first
    * pass, {@code <name>:<line number>#<pass>} on pass 2, 3, ... when {@link #LOOP} is set. The
    * name is the file name for a plain path, the path relative to the glob's fixed leading
-   * directory for a glob.
+   * directory for a glob. A line gets the same id in every run: a restarted source numbers lines
+   * from its position file and keeps the pass it was in.
    */
   public static final String EVENT_ID_HEADER = "eventId";
 

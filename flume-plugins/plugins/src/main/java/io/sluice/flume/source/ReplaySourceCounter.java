@@ -5,8 +5,10 @@ import org.apache.flume.instrumentation.SourceCounter;
 /**
  * Source counters of {@link ReplaySource}: Flume's {@link SourceCounter} plus the number of
  * completed passes over the input ({@link #getEndOfInputCount()}), of lines whose timestamp could
- * not be read ({@link #getTimestampParseFailCount()}) and of files abandoned because they could not
- * be decoded ({@link #getSkippedFileCount()}).
+ * not be read ({@link #getTimestampParseFailCount()}), of files abandoned because they could not
+ * be decoded ({@link #getSkippedFileCount()}), of lines an earlier run committed and this one
+ * skipped ({@link #getResumedEventCount()}) and of failed position file writes
+ * ({@link #getPositionSaveFailCount()}).
  *
  * <p>The class name and its {@link ReplaySourceCounterMBean} interface follow the JMX standard
  * MBean naming rule, so {@code EndOfInputCount} appears as an attribute next to the standard ones
@@ -21,6 +23,8 @@ public class ReplaySourceCounter extends SourceCounter implements ReplaySourceCo
   static final String END_OF_INPUT_COUNT = "src.replay.end.of.input";
   static final String TIMESTAMP_PARSE_FAIL = "src.replay.timestamp.parse.fail";
   static final String SKIPPED_FILE = "src.replay.skipped.file";
+  static final String RESUMED_EVENT = "src.replay.resumed.event";
+  static final String POSITION_SAVE_FAIL = "src.replay.position.save.fail";
 
   /**
    * Creates the counter group of the source {@code name}.
@@ -29,7 +33,8 @@ public class ReplaySourceCounter extends SourceCounter implements ReplaySourceCo
    *     {@code org.apache.flume.source:type=<name>}
    */
   public ReplaySourceCounter(String name) {
-    super(name, new String[] {END_OF_INPUT_COUNT, TIMESTAMP_PARSE_FAIL, SKIPPED_FILE});
+    super(name, new String[] {END_OF_INPUT_COUNT, TIMESTAMP_PARSE_FAIL, SKIPPED_FILE,
+        RESUMED_EVENT, POSITION_SAVE_FAIL});
   }
 
   @Override
@@ -64,5 +69,25 @@ public class ReplaySourceCounter extends SourceCounter implements ReplaySourceCo
   /** Records a file whose rest was skipped because it could not be decoded. */
   public long incrementSkippedFileCount() {
     return increment(SKIPPED_FILE);
+  }
+
+  @Override
+  public long getResumedEventCount() {
+    return get(RESUMED_EVENT);
+  }
+
+  /** Records lines skipped at start because an earlier run committed them. */
+  public long addToResumedEventCount(long lines) {
+    return addAndGet(RESUMED_EVENT, lines);
+  }
+
+  @Override
+  public long getPositionSaveFailCount() {
+    return get(POSITION_SAVE_FAIL);
+  }
+
+  /** Records a write of the position file that failed. */
+  public long incrementPositionSaveFailCount() {
+    return increment(POSITION_SAVE_FAIL);
   }
 }

@@ -4,7 +4,12 @@ import org.apache.flume.instrumentation.SourceCounterMBean;
 
 /**
  * JMX view of {@link ReplaySourceCounter}: the standard source counters plus
- * {@code EndOfInputCount}.
+ * {@code EndOfInputCount}, {@code TimestampParseFailCount}, {@code SkippedFileCount},
+ * {@code ResumedEventCount} and {@code PositionSaveFailCount}.
+ *
+ * <p>Like every Flume counter, these count from the start of this run of the source: after a
+ * restart they start again at 0 and count only what this run did (see
+ * {@link #getResumedEventCount()} for what an earlier run delivered).
  *
  * <p>Registered by Flume under {@code org.apache.flume.source:type=<source name>} and therefore
  * also served by Flume's HTTP JSON monitoring as {@code SOURCE.<source name>}. A launcher knows a
@@ -16,7 +21,9 @@ public interface ReplaySourceCounterMBean extends SourceCounterMBean {
   /**
    * Number of times the input file was read to its end and every event of that pass was accepted
    * by the channel: 0 while the (first) pass is running, 1 after a complete replay with
-   * {@code loop=false}, one more per pass with {@code loop=true}.
+   * {@code loop=false}, one more per pass with {@code loop=true}. A source restarted after its
+   * replay was complete (as its position file records) finds nothing left to read and reports 1
+   * at once.
    *
    * @return the number of completed passes
    */
@@ -39,4 +46,24 @@ public interface ReplaySourceCounterMBean extends SourceCounterMBean {
    * @return the number of such files
    */
   long getSkippedFileCount();
+
+  /**
+   * Lines of the current pass that an earlier run of the source committed to the channel, as
+   * recorded in its position file, and that this run therefore skipped (finished files count
+   * all their lines). 0 for a source that started without a position file. Lines this run
+   * delivered are in {@code EventAcceptedCount}: on the first pass, the two add up to the lines
+   * delivered so far, redeliveries after a crash excepted.
+   *
+   * @return the number of lines resumed past
+   */
+  long getResumedEventCount();
+
+  /**
+   * Writes of the position file that failed (logged; the progress is written again after the
+   * next committed batch). Until a write succeeds, a restart redelivers what was committed since
+   * the last successful one.
+   *
+   * @return the number of failed writes
+   */
+  long getPositionSaveFailCount();
 }

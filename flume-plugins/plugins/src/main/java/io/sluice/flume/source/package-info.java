@@ -4,8 +4,9 @@
  * <ul>
  *   <li>{@link io.sluice.flume.source.ReplaySource} replays text files (one file, or a glob; gzip
  *       by magic bytes) line by line with stable {@code eventId} headers, paced by a rate or by
- *       the timestamps in the lines times a speed-up, once or in a loop; it reports the end of the
- *       input through the {@code EndOfInputCount} JMX attribute of
+ *       the timestamps in the lines times a speed-up, once or in a loop; after a restart it
+ *       resumes after the last line the channel committed, as recorded in its position file; it
+ *       reports the end of the input through the {@code EndOfInputCount} JMX attribute of
  *       {@link io.sluice.flume.source.ReplaySourceCounter}. Keys:
  *       {@link io.sluice.flume.source.ReplaySourceConfigurationConstants#DEFINITION}.</li>
  *   <li>{@link io.sluice.flume.source.jetstream.JetstreamSource} reads Bluesky's public event

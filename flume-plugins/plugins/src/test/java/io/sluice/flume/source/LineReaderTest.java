@@ -31,6 +31,23 @@ class LineReaderTest {
   }
 
   @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 7, LineReader.DEFAULT_BUFFER_SIZE})
+  void offsetIsTheByteAfterTheLastLineReturnedTerminatorIncluded(int bufferSize)
+      throws IOException {
+    byte[] data = "a\nbb\r\n\n\r\nccc".getBytes(ISO_8859_1);
+    LineReader reader = new LineReader(new ByteArrayInputStream(data), bufferSize);
+    List<Long> offsets = new ArrayList<>();
+    assertThat(reader.offset()).isZero();
+    while (reader.readLine() != null) {
+      offsets.add(reader.offset());
+    }
+
+    // a\n = 2, bb\r\n = 6, \n = 7, \r\n = 9, ccc (no terminator) = 12, the end of the stream.
+    assertThat(offsets).containsExactly(2L, 6L, 7L, 9L, 12L);
+    assertThat(reader.offset()).as("unchanged at the end").isEqualTo(12L);
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {1, 3, LineReader.DEFAULT_BUFFER_SIZE})
   void keepsInnerCarriageReturnsAndStripsOnlyOne(int bufferSize) throws IOException {
     assertThat(read("a\rb\r\r\nlast\r", bufferSize)).containsExactly("a\rb\r", "last");

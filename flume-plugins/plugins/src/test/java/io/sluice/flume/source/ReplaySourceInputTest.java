@@ -151,6 +151,8 @@ class ReplaySourceInputTest {
     Context context = new Context();
     context.put(ReplaySourceConfigurationConstants.FILE, file);
     context.put(ReplaySourceConfigurationConstants.BATCH_SIZE, "100");
+    context.put(ReplaySourceConfigurationConstants.POSITION_FILE,
+        tmp.resolve("positions").resolve(source.getName() + ".json").toString());
     source.configure(context);
     return source;
   }

@@ -291,22 +291,6 @@ class ReplaySourceTest {
   }
 
   @Test
-  void restartReplaysFromTheFirstLineWithFreshCounters() throws Exception {
-    Path file = write("again.txt", "a\nb\n");
-    MemoryChannel channel = channel(100, 100);
-    ReplaySource source = source(channel, config(file));
-    replayToEnd(source, channel, 100);
-    source.stop();
-
-    source.start();
-    List<Event> second = replayToEnd(source, channel, 100);
-
-    assertThat(ids(second)).containsExactly("again.txt:1", "again.txt:2");
-    assertThat(source.getCounter().getEndOfInputCount()).isEqualTo(1);
-    assertThat(source.getCounter().getEventAcceptedCount()).isEqualTo(2);
-  }
-
-  @Test
   void runsUnderPollableSourceRunnerUntilEndOfInput() throws Exception {
     Path file = TestData.sample("access_logs/elastic-examples_apache_logs.log");
     MemoryChannel channel = channel(20_000, 500);
@@ -404,9 +388,12 @@ class ReplaySourceTest {
 
   // ---------------------------------------------------------------- helpers
 
+  /** The input {@code file}, with a position file of its own under the test's directory. */
   private Context config(Path file) {
     Context context = new Context();
     context.put(ReplaySourceConfigurationConstants.FILE, file.toString());
+    context.put(ReplaySourceConfigurationConstants.POSITION_FILE,
+        tmp.resolve("positions/position-" + SEQUENCE.incrementAndGet() + ".json").toString());
     return context;
   }
 

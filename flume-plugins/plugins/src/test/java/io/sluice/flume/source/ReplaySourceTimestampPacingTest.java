@@ -137,7 +137,7 @@ class ReplaySourceTimestampPacingTest {
     MemoryChannel channel = channel();
     ReplaySource source = new ReplaySource();
     source.setName(uniqueName("replay-paced"));
-    source.configure(paced(file, "apache"));
+    source.configure(withPositionFile(paced(file, "apache"), source));
     source.setChannelProcessor(processor(channel));
     SourceRunner runner = new PollableSourceRunner();
     runner.setSource(source);
@@ -267,7 +267,7 @@ class ReplaySourceTimestampPacingTest {
       List<Long> arrivals) throws Exception {
     MemoryChannel channel = channel();
     source.setName(uniqueName("replay-paced"));
-    source.configure(context);
+    source.configure(withPositionFile(context, source));
     source.setChannelProcessor(processor(channel));
     source.start();
     sources.add(source);
@@ -282,6 +282,13 @@ class ReplaySourceTimestampPacingTest {
       }
     }
     return events;
+  }
+
+  /** The context with a position file of the source's own under the test's directory. */
+  private Context withPositionFile(Context context, ReplaySource source) {
+    context.put(ReplaySourceConfigurationConstants.POSITION_FILE,
+        tmp.resolve("positions").resolve(source.getName() + ".json").toString());
+    return context;
   }
 
   private MemoryChannel channel() {

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.FileOutputStream;
+import io.sluice.flume.source.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.OptionalLong;
 
 /**
@@ -20,8 +20,8 @@ import java.util.OptionalLong;
  * Jetstream {@code time_us} of the newest event the channel accepted.
  *
  * <p>{@link #save(long)} writes a sibling temporary file, syncs it to disk and renames it over
- * the state file atomically, so a crash leaves either the old or the new cursor, never a torn
- * file. Not thread-safe.
+ * the state file atomically ({@link AtomicFiles#replace}), so a crash, {@code kill -9} included,
+ * leaves either the old or the new cursor, never a torn file. Not thread-safe.
  */
 final class CursorStore {
 
@@ -31,11 +31,9 @@ final class CursorStore {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Path file;
-  private final Path temporary;
 
   CursorStore(Path file) {
     this.file = file;
-    this.temporary = file.resolveSibling(file.getFileName() + ".tmp");
   }
 
   Path file() {
@@ -78,14 +76,10 @@ final class CursorStore {
     ObjectNode node = JSON.createObjectNode();
     node.put(TIME_US, cursorUs);
     node.put(SAVED_AT, Instant.now().toString());
-    // FileOutputStream, not a FileChannel: an interrupt (the source stopping) must not abort the
-    // write with ClosedByInterruptException.
-    try (FileOutputStream out = new FileOutputStream(temporary.toFile())) {
-      out.write(JSON.writeValueAsBytes(node));
-      out.write('\n');
-      out.getFD().sync();
-    }
-    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    byte[] json = JSON.writeValueAsBytes(node);
+    byte[] line = Arrays.copyOf(json, json.length + 1);
+    line[json.length] = '\n';
+    // Not interruptible: an interrupt (the source stopping) must not abort the write.
+    AtomicFiles.replace(file, line);
   }
 }

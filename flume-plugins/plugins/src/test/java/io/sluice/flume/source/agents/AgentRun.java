@@ -63,6 +63,15 @@ public final class AgentRun implements AutoCloseable {
    */
   public static AgentRun load(String file, String name, Map<String, String> environment,
       Map<String, String> systemProperties, Path tmp) throws IOException {
+    return load(agentFile(file), name, environment, systemProperties, tmp);
+  }
+
+  /**
+   * Same as {@link #load(String, String, Map, Map, Path)} for any configuration file, e.g. an
+   * agent file a test derived from one of the repository's.
+   */
+  public static AgentRun load(Path file, String name, Map<String, String> environment,
+      Map<String, String> systemProperties, Path tmp) throws IOException {
     Path lookups = tmp.resolve("flume-lookups.properties");
     Files.writeString(lookups, "sys=org.apache.commons.text.lookup.DefaultStringLookup."
         + "SYSTEM_PROPERTIES\nenv=" + TestEnvironmentLookup.class.getName() + "\n");
@@ -80,7 +89,7 @@ public final class AgentRun implements AutoCloseable {
     TestEnvironmentLookup.VALUES.clear();
     TestEnvironmentLookup.VALUES.putAll(environment);
     PropertiesFileConfigurationProvider provider =
-        new PropertiesFileConfigurationProvider(name, agentFile(file).toFile());
+        new PropertiesFileConfigurationProvider(name, file.toFile());
     return new AgentRun(provider, provider.getConfiguration(), previous);
   }
 

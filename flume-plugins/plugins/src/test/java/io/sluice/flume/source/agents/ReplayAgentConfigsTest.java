@@ -8,6 +8,7 @@ import io.sluice.flume.testing.TestData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +17,7 @@ import org.apache.flume.Context;
 import org.apache.flume.conf.FlumeConfiguration;
 import org.apache.flume.lifecycle.LifecycleState;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo's agent configurations still configure the (extended, stricter) {@link ReplaySource}:
@@ -24,6 +26,9 @@ import org.junit.jupiter.api.Test;
  * SparkSink is not on this module's classpath.
  */
 class ReplayAgentConfigsTest {
+
+  @TempDir
+  Path tmp;
 
   @Test
   void logsAgentConfiguresItsReplaySource() throws IOException {
@@ -50,7 +55,7 @@ class ReplayAgentConfigsTest {
         TestData.sample("tweets/ALL_shared_tweets.jsonl").toString());
   }
 
-  private static Context assertReplaySourceConfigures(String file, String agent, String input)
+  private Context assertReplaySourceConfigures(String file, String agent, String input)
       throws IOException {
     return assertReplaySourceConfigures(file, agent, input, Map.of());
   }
@@ -60,15 +65,20 @@ class ReplayAgentConfigsTest {
    * {@code :-default}) resolved from {@code environment}, the file from {@code input}; returns
    * the source's context.
    */
-  private static Context assertReplaySourceConfigures(String file, String agent, String input,
+  private Context assertReplaySourceConfigures(String file, String agent, String input,
       Map<String, String> environment) throws IOException {
     Properties properties = new Properties();
     try (InputStream in = Files.newInputStream(AgentRun.agentFile(file))) {
       properties.load(in);
     }
-    // As Flume's env lookup, but from the test's map only: a variable not in it takes its default.
+    // As Flume's env lookup (MapResolver: variables in defaults resolved too), but from the test's
+    // map only, plus a dead-letter directory: a variable not in it takes its default.
+    Map<String, String> withRejects = new HashMap<>(environment);
+    withRejects.putIfAbsent("SLUICE_REJECTS_DIR",
+        Files.createDirectories(tmp.resolve("rejects").resolve(agent)).toString());
     StringSubstitutor env = new StringSubstitutor(
-        key -> key.startsWith("env:") ? environment.get(key.substring(4)) : null);
+        key -> key.startsWith("env:") ? withRejects.get(key.substring(4)) : null)
+        .setEnableSubstitutionInVariables(true);
     Map<String, String> values = new HashMap<>();
     properties.stringPropertyNames()
         .forEach(key -> values.put(key, env.replace(properties.getProperty(key))));
