@@ -1,0 +1,257 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tarball's packaged logs agent on a TLS + SCRAM broker, both started the way a user starts them:
+ * {@code bin/sluice kafka --tls --scram-user NAME --scram-password-file FILE} and
+ * {@code bin/sluice agent -n logs}, with the Kafka settings in the environment that
+ * {@code conf/flume-env.sh} turns into the channels' {@code SASL_SSL} properties. Every line of the
+ * bundled log reaches the events topic (the channels' producers), the reject reaches the dead-letter
+ * file (the rejects channel's consumer), clients without credentials or with a wrong password are
+ * refused, and the password appears in no file, output or command line.
+ */
+class SecureKafkaAgentIT {
+
+  private static final String USER = "sluice-agent";
+  private static final String PASSWORD = "agent \"secret\" \\ 42";
+  private static final Pattern READY = Pattern.compile("sluice kafka: broker ready on (\\S+) \\(SASL_SSL,");
+  private static final Duration STARTUP = Duration.ofMinutes(2);
+
+  @TempDir
+  static Path unpacked;
+
+  private static Path HOME;
+
+  @TempDir
+  Path tmp;
+
+  private final List<Process> started = new ArrayList<>();
+
+  @BeforeAll
+  static void unpackTheTarball() throws Exception {
+    Path tarball = Path.of(System.getProperty("sluice.tarball"));
+    assertThat(tarball).as("the distribution tarball (mvn package builds it)").isRegularFile();
+    Commands.Result tar = Commands.run(Duration.ofMinutes(3), unpacked, "tar", "-xzf", tarball.toString());
+    assertThat(tar.exitCode()).as("tar -xzf %s: %s", tarball, tar.output()).isZero();
+    HOME = unpacked.resolve("sluice-" + System.getProperty("sluice.version"));
+  }
+
+  /** Kills whatever the test started (launchers and their JVMs), also when an assertion failed. */
+  @AfterEach
+  void killEverything() throws InterruptedException {
+    for (Process p : started) {
+      List<ProcessHandle> family = new ArrayList<>(p.descendants().toList());
+      family.add(p.toHandle());
+      family.forEach(ProcessHandle::destroyForcibly);
+      for (ProcessHandle h : family) {
+        try {
+          h.onExit().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+          throw new AssertionError("process " + h.pid() + " outlived SIGKILL", e);
+        }
+      }
+    }
+  }
+
+  @Test
+  @Timeout(420)
+  void packagedAgentDeliversOverSaslSslAndTheBrokerRefusesOtherClients() throws Exception {
+    Path passwordFile = tmp.resolve("kafka-password");
+    Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(passwordFile, PASSWORD + "\n", StandardCharsets.UTF_8);
+    Path data = tmp.resolve("kafka");
+    Path kafkaOut = tmp.resolve("kafka.out");
+    Process kafka = sluice(kafkaOut, Map.of(), "kafka", "--data", data.toString(),
+        "--listen", "127.0.0.1:" + freePort(), "--controller-port", Integer.toString(freePort()),
+        "--topics", "sluice-logs,sluice-logs-rejects", "--tls", "--scram-user", USER,
+        "--scram-password-file", passwordFile.toString());
+    String bootstrap = awaitReady(kafka, kafkaOut);
+    Path caPem = data.resolve("tls/ca.pem");
+
+    Path rejects = tmp.resolve("rejects/logs");
+    Path agentOut = tmp.resolve("agent.out");
+    Process agent = sluice(agentOut, Map.of(
+        "SLUICE_KAFKA_BOOTSTRAP", bootstrap,
+        "SLUICE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+        "SLUICE_KAFKA_TRUSTSTORE", caPem.toString(),
+        "SLUICE_KAFKA_USER", USER,
+        "SLUICE_KAFKA_PASSWORD_FILE", passwordFile.toString(),
+        "SLUICE_LOGS_SINK_PORT", Integer.toString(freePort()),
+        "SLUICE_REJECTS_DIR", rejects.toString(),
+        "SLUICE_STATE_DIR", tmp.resolve("state").toString()),
+        "agent", "-n", "logs", "-f", HOME.resolve("conf/agents/logs-agent.properties").toString());
+
+    Path logsFile = HOME.resolve("samples/access_logs/elastic-examples_apache_logs.log");
+    long lines = IndependentCounts.lines(logsFile).size();
+    Properties client = client(bootstrap, caPem, USER, PASSWORD);
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    long events = 0;
+    while ((events = endOffset(client, "sluice-logs")) < lines || !containsReject(rejects)) {
+      assertThat(agent.isAlive()).as("agent alive; output:%n%s", read(agentOut)).isTrue();
+      assertThat(System.nanoTime()).as("%s of %s lines in sluice-logs within 3 min; agent output:%n%s", events, lines,
+          read(agentOut)).isLessThan(deadline);
+      Thread.sleep(500);
+    }
+    assertThat(events).as("every line once in the events topic").isEqualTo(lines);
+    assertThat(endOffset(client, "sluice-logs-rejects")).isEqualTo(1);
+
+    assertThat(failure(() -> endOffset(client(bootstrap, caPem, USER, "wrong"), "sluice-logs")))
+        .isInstanceOf(SaslAuthenticationException.class);
+    assertThat(failure(() -> produce(client(bootstrap, caPem, USER, "wrong"))))
+        .isInstanceOf(SaslAuthenticationException.class);
+    Properties plaintext = quick(new Properties());
+    plaintext.put("bootstrap.servers", bootstrap);
+    assertThat(failure(() -> produce(plaintext))).as("a client without TLS and credentials")
+        .isInstanceOf(TimeoutException.class);
+    assertThat(endOffset(client, "sluice-logs")).as("nothing from the refused clients").isEqualTo(lines);
+
+    // The password is in its file only (the broker keeps SCRAM's salted form).
+    String escaped = PASSWORD.replace("\\", "\\\\").replace("\"", "\\\"");
+    for (ProcessHandle h : Stream.concat(kafka.descendants(), agent.descendants()).toList()) {
+      String commandLine = h.info().commandLine().orElse("");
+      assertThat(commandLine).doesNotContain(PASSWORD).doesNotContain(escaped);
+    }
+    try (Stream<Path> files = Stream.concat(Files.walk(tmp), Files.walk(HOME.resolve("conf")))) {
+      for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.equals(passwordFile)).toList()) {
+        String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+        assertThat(text).as(f.toString()).doesNotContain(PASSWORD).doesNotContain(escaped);
+      }
+    }
+  }
+
+  private Process sluice(Path output, Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/sluice").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true)
+        .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    started.add(p);
+    return p;
+  }
+
+  private static String awaitReady(Process kafka, Path output) throws IOException, InterruptedException {
+    long end = System.nanoTime() + STARTUP.toNanos();
+    while (true) {
+      Matcher m = READY.matcher(read(output));
+      if (m.find()) {
+        return m.group(1);
+      }
+      assertThat(kafka.isAlive()).as("sluice kafka alive; output:%n%s", read(output)).isTrue();
+      assertThat(System.nanoTime()).as("sluice kafka ready within %s s; output:%n%s", STARTUP.toSeconds(), read(output))
+          .isLessThan(end);
+      Thread.sleep(200);
+    }
+  }
+
+  private static Properties client(String bootstrap, Path caPem, String user, String password) {
+    Properties p = quick(new Properties());
+    p.put("bootstrap.servers", bootstrap);
+    p.put("security.protocol", "SASL_SSL");
+    p.put("ssl.truststore.type", "PEM");
+    p.put("ssl.truststore.location", caPem.toString());
+    p.put("sasl.mechanism", "SCRAM-SHA-512");
+    p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+        + "\" password=\"" + password.replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
+    return p;
+  }
+
+  private static Properties quick(Properties p) {
+    p.put("max.block.ms", "10000");
+    p.put("default.api.timeout.ms", "10000");
+    p.put("request.timeout.ms", "10000");
+    return p;
+  }
+
+  private static long endOffset(Properties client, String topic) {
+    Properties p = new Properties();
+    p.putAll(client);
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    TopicPartition tp = new TopicPartition(topic, 0);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      return consumer.endOffsets(List.of(tp)).get(tp);
+    }
+  }
+
+  private static void produce(Properties client) throws Exception {
+    Properties p = new Properties();
+    p.putAll(client);
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", StringSerializer.class.getName());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      producer.send(new ProducerRecord<>("sluice-logs", "must-not-arrive")).get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static boolean containsReject(Path rejects) throws IOException {
+    if (!Files.isDirectory(rejects)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(rejects)) {
+      for (Path f : files.toList()) {
+        if (Files.readString(f, StandardCharsets.ISO_8859_1).contains("rejectReason=unterminated-quote")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Throwable failure(ThrowingRunnable action) {
+    try {
+      action.run();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (Throwable t) {
+      return t;
+    }
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
