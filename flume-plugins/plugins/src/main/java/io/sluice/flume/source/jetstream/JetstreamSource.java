@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flume.Context;
@@ -56,13 +57,20 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Cursor, restart and reconnect</h2>
  * Jetstream v1 takes a {@code cursor} query parameter in {@code time_us} microseconds and replays
- * from there (inclusive); instances keep about 36 hours. After each batch the channel accepts, the
- * newest accepted {@code time_us} is written to {@code stateFile} (at most every
- * {@code cursorSaveIntervalMs}, and on stop). {@link #start()} reads it and connects with
- * {@code cursor = saved - cursorRewindMs}; a reconnect within a run uses the newest {@code time_us}
- * read so far, minus the same rewind. Events read but not yet accepted when the agent stops are
- * therefore read again after a restart, and nothing between the saved cursor and the live tip is
- * missed. The rewind covers events whose {@code time_us} is slightly older than ones already
+ * from there (inclusive); instances keep about 36 hours. The cursor saved in {@code stateFile} is
+ * the newest {@code time_us} among the events of the batches the channel committed (that is, for
+ * which {@link org.apache.flume.channel.ChannelProcessor#processEventBatch(List)} returned), never
+ * that of an event only read. A timer of the source writes it every {@code cursorSaveIntervalMs}
+ * (default 1000 ms) when it moved, whether or not more events arrive; with
+ * {@code cursorSaveIntervalMs = 0} it is written after every committed batch instead, on the
+ * source's thread; it is also written on stop. Each write replaces the file atomically (temporary
+ * file, {@code fsync}, rename, directory {@code fsync}: {@link io.sluice.flume.source.AtomicFiles}),
+ * so a crash leaves the previous or the new cursor, never a torn file. {@link #start()} reads it
+ * and connects with {@code cursor = saved - cursorRewindMs}; a reconnect within a run uses the
+ * newest {@code time_us} read so far, minus the same rewind. Events read but not yet committed when
+ * the agent stops, and after a crash ({@code kill -9}) also the events committed since the last
+ * write (at most {@code cursorSaveIntervalMs} worth), are therefore read again after a restart,
+ * and nothing between the saved cursor and the live tip is missed. The rewind covers events whose {@code time_us} is slightly older than ones already
  * seen (switching instances, as Jetstream's documentation advises); the events it re-reads are
  * duplicates with the same {@value #EVENT_ID_HEADER}, for a downstream deduplication by that
  * header. Without a state file the source starts at the live tip. A state file that cannot be
@@ -78,7 +86,7 @@ import org.slf4j.LoggerFactory;
  * The keys, with types, defaults and units, are declared in
  * {@link JetstreamSourceConfig#DEFINITION}: {@code endpoints}, {@code wantedCollections}
  * (default {@code app.bsky.feed.post}; {@code *} for all), {@code wantedDids}, {@code kinds},
- * {@code stateFile}, {@code cursorRewindMs} (5000), {@code cursorSaveIntervalMs} (1000),
+ * {@code stateFile}, {@code cursorRewindMs} (5000), {@code cursorSaveIntervalMs} (1000 ms),
  * {@code batchSize} (100), {@code batchDurationMs} (1000), {@code idleTimeoutMs} (60000),
  * {@code connectTimeoutMs} (10000), {@code reconnectBackoffInitialMs} (1000),
  * {@code reconnectBackoffMaxMs} (60000). A bad, missing or unknown key fails
@@ -126,15 +134,17 @@ public class JetstreamSource extends AbstractSource
   private CursorStore store;
   private JetstreamMessages messages;
 
-  // Run state, set by start(); the cursor fields are guarded by cursorLock (not by this: stop()
-  // holds this while it waits for the runner's thread, which saves the cursor).
+  // Run state, set by start(). newestAcceptedUs is guarded by cursorLock, held only to read or
+  // update it; savedUs and the writes of the state file by saveLock (held during a write, by the
+  // timer, the runner's thread or stop(); not by this: stop() holds this while it waits for them).
   private final Object cursorLock = new Object();
+  private final Object saveLock = new Object();
   private ExecutorService clientExecutor;
+  private ScheduledExecutorService cursorSaver;
   private StreamRunner runner;
   private volatile long newestSeenUs;
   private long newestAcceptedUs;
   private long savedUs;
-  private long lastSaveNanos;
 
   /**
    * Validates the configuration and creates the counters.
@@ -187,12 +197,13 @@ public class JetstreamSource extends AbstractSource
           + store.file() + " (" + e.getMessage() + "); fix it, or delete it to start at the "
           + "live tip and accept missing the events since the last run", e);
     }
-    synchronized (cursorLock) {
+    synchronized (saveLock) {
       savedUs = saved.orElse(0);
-      newestAcceptedUs = savedUs;
-      lastSaveNanos = System.nanoTime();
     }
-    newestSeenUs = savedUs;
+    synchronized (cursorLock) {
+      newestAcceptedUs = saved.orElse(0);
+    }
+    newestSeenUs = saved.orElse(0);
     LOG.info("{}: {}", getName(), saved.isPresent()
         ? "resuming from saved cursor " + savedUs + " in " + store.file()
         : "no saved cursor in " + store.file() + ": starting at the live tip");
@@ -211,6 +222,15 @@ public class JetstreamSource extends AbstractSource
     runner = new StreamRunner(getName(), new JetstreamConnector(client, config, this::cursor),
         new Handler(), getChannelProcessor(), counter, config.runnerSettings());
     runner.start();
+    if (config.cursorSaveIntervalMs > 0) {
+      cursorSaver = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "jetstream-" + getName() + "-cursor");
+        thread.setDaemon(true);
+        return thread;
+      });
+      cursorSaver.scheduleWithFixedDelay(this::saveCursor, config.cursorSaveIntervalMs,
+          config.cursorSaveIntervalMs, TimeUnit.MILLISECONDS);
+    }
     super.start();
   }
 
@@ -224,6 +244,18 @@ public class JetstreamSource extends AbstractSource
     if (clientExecutor != null) {
       clientExecutor.shutdownNow();
       clientExecutor = null;
+    }
+    if (cursorSaver != null) {
+      cursorSaver.shutdown();
+      try {
+        if (!cursorSaver.awaitTermination(10, TimeUnit.SECONDS)) {
+          LOG.warn("{}: cursor writer did not finish within 10 s", getName());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      cursorSaver.shutdownNow();
+      cursorSaver = null;
     }
     saveCursor();
     if (counter != null) {
@@ -258,22 +290,30 @@ public class JetstreamSource extends AbstractSource
     return OptionalLong.of(cursorUs);
   }
 
-  /** Writes the newest accepted cursor if it moved; on the runner's thread or after it ended. */
+  /**
+   * Writes the newest committed cursor if it moved: on the timer's thread, on the runner's (with
+   * {@code cursorSaveIntervalMs = 0}) or on stop. A failure is counted and logged; the next call
+   * tries again.
+   */
   private void saveCursor() {
-    synchronized (cursorLock) {
-      if (store == null || newestAcceptedUs <= savedUs) {
+    synchronized (saveLock) {
+      long cursorUs;
+      synchronized (cursorLock) {
+        cursorUs = newestAcceptedUs;
+      }
+      if (store == null || cursorUs <= savedUs) {
         return;
       }
       try {
-        store.save(newestAcceptedUs);
-        savedUs = newestAcceptedUs;
-        counter.setCursorUs(savedUs);
-      } catch (IOException e) {
+        store.save(cursorUs);
+        savedUs = cursorUs;
+        counter.setCursorUs(cursorUs);
+      } catch (IOException | RuntimeException e) {
+        // Also a RuntimeException: it would silently cancel the timer's periodic task.
         counter.incrementCursorSaveFailCount();
-        LOG.warn("{}: cannot write cursor {} to {}: {}", name, newestAcceptedUs,
-            store.file(), e.toString());
+        LOG.warn("{}: cannot write cursor {} to {}: {}", name, cursorUs, store.file(),
+            e.toString());
       }
-      lastSaveNanos = System.nanoTime();
     }
   }
 
@@ -295,9 +335,9 @@ public class JetstreamSource extends AbstractSource
       return result.event;
     }
 
+    /** The channel committed these events: their time_us may now be saved. */
     @Override
     public void accepted(List<Event> events) {
-      boolean due;
       synchronized (cursorLock) {
         for (Event event : events) {
           String timeUs = event.getHeaders().get(TIME_US_HEADER);
@@ -305,10 +345,8 @@ public class JetstreamSource extends AbstractSource
             newestAcceptedUs = Math.max(newestAcceptedUs, Long.parseLong(timeUs));
           }
         }
-        due = System.nanoTime() - lastSaveNanos
-            >= TimeUnit.MILLISECONDS.toNanos(config.cursorSaveIntervalMs);
       }
-      if (due) {
+      if (config.cursorSaveIntervalMs == 0) {
         saveCursor();
       }
     }

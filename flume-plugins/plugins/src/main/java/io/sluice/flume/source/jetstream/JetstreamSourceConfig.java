@@ -114,8 +114,11 @@ public final class JetstreamSourceConfig {
               + "near the cut are received again rather than missed (duplicates carry the same "
               + "eventId).")
       .define(CURSOR_SAVE_INTERVAL_MS, Type.LONG, DEFAULT_CURSOR_SAVE_INTERVAL_MS, atLeast(0),
-          LOW, "Least time between two writes of the state file, in milliseconds; 0 writes "
-              + "after every accepted batch. The cursor is also written on stop.")
+          LOW, "How often the cursor is written to the state file when it moved, in "
+              + "milliseconds: a timer writes the newest time_us of the batches the channel "
+              + "committed, so a crash (kill -9) makes a restart read again at most this much "
+              + "more than the rewind. 0 writes after every committed batch, on the source's "
+              + "thread. The cursor is also written on stop.")
       .define(BATCH_SIZE, Type.INT, DEFAULT_BATCH_SIZE, atLeast(1), MEDIUM,
           "Most events per channel transaction; must not exceed the channel's "
               + "transactionCapacity.")

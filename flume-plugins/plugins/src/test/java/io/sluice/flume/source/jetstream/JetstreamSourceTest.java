@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.flume.interceptor.RejectionHeaders;
 import io.sluice.flume.source.jetstream.JetstreamReplayServer.Recorded;
 import io.sluice.flume.source.jetstream.JetstreamReplayServer.Script;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -237,6 +239,31 @@ class JetstreamSourceTest {
         assertThat(Long.parseLong(event.getHeaders().get("timeUs")))
             .isGreaterThanOrEqualTo(cursor));
     assertThat(all).containsExactlyInAnyOrderElementsOf(expectedIds(recorded));
+  }
+
+  @Test
+  void writesTheCursorPeriodicallyWhileRunningEvenWhenTheStreamGoesQuiet() throws Exception {
+    // Five one-event batches within a few milliseconds, then silence: only the timer can write
+    // the fifth event's cursor (no stop, no further batch).
+    JetstreamReplayServer server = server(Script.silentAfter(5));
+    Path stateFile = tmp.resolve("cursor.json");
+    MemoryChannel channel = channel(100);
+    Context context = config(server);
+    context.put(JetstreamSourceConfig.WANTED_COLLECTIONS, "*");
+    context.put(JetstreamSourceConfig.KINDS, ALL_KINDS);
+    context.put(JetstreamSourceConfig.STATE_FILE, stateFile.toString());
+    context.put(JetstreamSourceConfig.CURSOR_SAVE_INTERVAL_MS, "100");
+    context.put(JetstreamSourceConfig.BATCH_SIZE, "1");
+    JetstreamSource source = start(context, channel);
+    long fifth = server.events().get(4).timeUs;
+
+    awaitTrue(TIMEOUT, () -> savedCursor(stateFile) == fifth,
+        () -> "cursor in " + stateFile + ": " + savedCursor(stateFile));
+
+    assertThat(source.getLifecycleState()).isEqualTo(LifecycleState.START);
+    assertThat(source.getCounter().getCursorUs()).isEqualTo(fifth);
+    assertThat(source.getCounter().getEventAcceptedCount()).isEqualTo(5);
+    assertThat(source.getCounter().getCursorSaveFailCount()).isZero();
   }
 
   @Test
@@ -475,6 +502,16 @@ class JetstreamSourceTest {
   static Path golden() throws URISyntaxException {
     return Paths.get(JetstreamSourceTest.class.getResource("/bluesky/jetstream_golden_v1.jsonl")
         .toURI());
+  }
+
+  /** The state file's cursor, 0 while there is none (it is replaced atomically: never torn). */
+  private static long savedCursor(Path stateFile) {
+    try {
+      return Files.exists(stateFile) ? JSON.readTree(stateFile.toFile()).get("time_us").asLong()
+          : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<String> lines(List<Recorded> recorded) {
