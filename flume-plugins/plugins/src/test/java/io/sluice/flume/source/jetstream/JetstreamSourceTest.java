@@ -257,11 +257,13 @@ class JetstreamSourceTest {
     JetstreamSource source = start(context, channel);
     long fifth = server.events().get(4).timeUs;
 
-    awaitTrue(TIMEOUT, () -> savedCursor(stateFile) == fifth,
-        () -> "cursor in " + stateFile + ": " + savedCursor(stateFile));
+    // CursorUs is set right after the file is written.
+    awaitTrue(TIMEOUT, () -> savedCursor(stateFile) == fifth
+            && source.getCounter().getCursorUs() == fifth,
+        () -> "cursor in " + stateFile + ": " + savedCursor(stateFile) + ", CursorUs "
+            + source.getCounter().getCursorUs());
 
     assertThat(source.getLifecycleState()).isEqualTo(LifecycleState.START);
-    assertThat(source.getCounter().getCursorUs()).isEqualTo(fifth);
     assertThat(source.getCounter().getEventAcceptedCount()).isEqualTo(5);
     assertThat(source.getCounter().getCursorSaveFailCount()).isZero();
   }
