@@ -128,7 +128,9 @@ import org.slf4j.LoggerFactory;
  * position file were failing. The Spark jobs deduplicate by {@code eventId}. The dead-letter path
  * (events with a {@code rejectReason} routed to a second channel and a {@code file_roll} sink)
  * has no deduplication: a reject is written to it exactly once unless its batch was the one in
- * flight at the crash, in which case it can be written twice (same {@code eventId}).
+ * flight at the crash, in which case it can be written twice (same {@code eventId}); the
+ * {@code file_roll} sink has a window of its own (killed after writing a record but before
+ * committing its take, it writes the record again after the restart).
  *
  * <h2>End of input</h2>
  * A pass is complete when the last line of the last file has been read <em>and accepted by the
