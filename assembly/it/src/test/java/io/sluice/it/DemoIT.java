@@ -42,18 +42,7 @@ class DemoIT {
 
   @BeforeAll
   static void unpackTheTarball() throws Exception {
-    Path tarball = Path.of(System.getProperty("sluice.tarball"));
-    assertThat(tarball).as("the distribution tarball (mvn package builds it)").isRegularFile();
-    try (Stream<Path> before = Files.list(unpacked)) {
-      assertThat(before).as("unpacked into an empty directory").isEmpty();
-    }
-    Commands.Result tar = Commands.run(Duration.ofMinutes(3), unpacked, "tar", "-xzf", tarball.toString());
-    assertThat(tar.exitCode()).as("tar -xzf %s: %s", tarball, tar.output()).isZero();
-    try (Stream<Path> top = Files.list(unpacked)) {
-      assertThat(top.map(p -> p.getFileName().toString()).toList()).as("one top directory")
-          .containsExactly("sluice-" + System.getProperty("sluice.version"));
-    }
-    HOME = unpacked.resolve("sluice-" + System.getProperty("sluice.version"));
+    HOME = Distribution.unpack(unpacked);
     LOGS = HOME.resolve("samples/access_logs/elastic-examples_apache_logs.log");
     TWEETS = HOME.resolve("samples/tweets/ALL_shared_tweets.jsonl");
   }

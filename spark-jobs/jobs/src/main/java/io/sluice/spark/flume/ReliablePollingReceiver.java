@@ -51,7 +51,8 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
 
   private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-  private final List<InetSocketAddress> sinks;
+  /** {@code host:port} of each sink as configured (a host name is resolved at each connect). */
+  private final List<String> sinks;
   private final int maxBatchSize;
   private final int parallelism;
   private final long connectTimeoutMillis;
@@ -76,7 +77,10 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
       throw new IllegalArgumentException("parallelism " + parallelism + " is below the " + sinks.size()
           + " sinks: each sink needs a request thread, as a sink holds a request open while its channel is empty");
     }
-    this.sinks = new ArrayList<>(sinks);
+    this.sinks = new ArrayList<>();
+    for (InetSocketAddress a : sinks) {
+      this.sinks.add(a.getHostString() + ":" + a.getPort());
+    }
     this.maxBatchSize = maxBatchSize;
     this.parallelism = parallelism;
     this.connectTimeoutMillis = connectTimeout.toMillis();
@@ -91,8 +95,10 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
     SinkConnection.Factory<SparkFlumeEvent> factory = AvroSinkConnection.factory("Sluice SparkSink client", connectTimeoutMillis,
         requestTimeoutMillis, ReliablePollingReceiver::toSparkFlumeEvent);
     for (int i = 0; i < parallelism; i++) {
-      InetSocketAddress sink = sinks.get(i % sinks.size());
-      SinkPoller<SparkFlumeEvent> poller = new SinkPoller<>(sink.getHostString(), sink.getPort(), factory,
+      String sink = sinks.get(i % sinks.size());
+      int colon = sink.lastIndexOf(':');
+      SinkPoller<SparkFlumeEvent> poller = new SinkPoller<>(sink.substring(0, colon),
+          Integer.parseInt(sink.substring(colon + 1)), factory,
           maxBatchSize, events -> store(events.iterator()), new Status(), run.stopped::get,
           Duration.ofMillis(maxBackoffMillis));
       run.threads.execute(() -> {
