@@ -40,7 +40,7 @@ class FaultsIT {
     env.put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
     Commands.Result bench = Commands.run(Duration.ofMinutes(18), tmp, env, List.of(
         home.resolve("bin/sluice").toString(), "bench", "faults", "--trials", "1", "--events", "30000",
-        "--events-per-second", "1500", "--max-restart-delay", "5", "--out", out.toString()));
+        "--events-per-second", "1000", "--max-restart-delay", "5", "--out", out.toString()));
 
     assertThat(bench.exitCode()).as("exit status; output:%n%s", bench.output()).isZero();
     List<String> lines = bench.output().lines().toList();
