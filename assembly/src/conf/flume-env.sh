@@ -34,6 +34,11 @@ SLUICE_LOGS_EVENTS_PER_SECOND="${SLUICE_LOGS_EVENTS_PER_SECOND:-0}"
 # Dead-letter directory of this agent (file_roll sink); created here if missing.
 SLUICE_REJECTS_DIR="${SLUICE_REJECTS_DIR:-$PWD/rejects/${SLUICE_AGENT_NAME:-agent}}"
 mkdir -p "$SLUICE_REJECTS_DIR"
+# State that must outlive the agent JVM: the replay sources' position files (positionFile), so a
+# restarted agent resumes after the last committed line instead of replaying its file. Keep it
+# across restarts; delete it to replay from the start.
+SLUICE_STATE_DIR="${SLUICE_STATE_DIR:-$PWD/state/${SLUICE_AGENT_NAME:-agent}}"
+mkdir -p "$SLUICE_STATE_DIR"
 
 # --- Kafka security of the Kafka channels (off by default) ---
 # Against `sluice kafka --tls --scram-user NAME --scram-password-file FILE` (docs/running.md, "The

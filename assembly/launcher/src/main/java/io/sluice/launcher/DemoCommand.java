@@ -199,6 +199,9 @@ public final class DemoCommand implements Callable<Integer> {
     all.put("SLUICE_KAFKA_BOOTSTRAP", kafka.bootstrap());
     all.put("SLUICE_SINK_HOST", Net.LOOPBACK);
     all.put("SLUICE_REJECTS_DIR", rejects.toString());
+    // The replay source's position file: under OUT/state, cleared with OUT at every demo, so each
+    // demo replays its files from the first line (a shell's SLUICE_STATE_DIR must not make it resume).
+    all.put("SLUICE_STATE_DIR", outDir.resolve("state").resolve(name).toString());
     FlumeAgent agent = FlumeAgent.launch(home, name, all, outDir, outDir.resolve("logs"));
     running.add(agent);
     return agent;
@@ -395,7 +398,7 @@ public final class DemoCommand implements Callable<Integer> {
   /** Clears what an earlier demo run left in {@code dir} (its own sub-directories only). */
   private static void prepareOutDir(Path dir) throws IOException {
     Files.createDirectories(dir);
-    for (String child : List.of("kafka", "checkpoint", "rejects", "logs", "summary.json", "analytics", "report.html",
+    for (String child : List.of("kafka", "checkpoint", "rejects", "state", "logs", "summary.json", "analytics", "report.html",
         "report.png")) {
       RunningParts.deleteTree(dir.resolve(child));
     }

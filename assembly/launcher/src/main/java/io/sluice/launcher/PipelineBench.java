@@ -332,7 +332,8 @@ public final class PipelineBench implements Callable<Integer> {
     Path logDir = dir.resolve("logs");
     Duration startup = Duration.ofSeconds(startupTimeoutSeconds);
     Map<String, String> env = new HashMap<>(Map.of("SLUICE_LOGS_FILE", input.file().toString(),
-        EVENTS_PER_SECOND_ENV, "0"));
+        EVENTS_PER_SECOND_ENV, "0", "SLUICE_STATE_DIR", dir.resolve("state").toString(),
+        "SLUICE_REJECTS_DIR", dir.resolve("rejects").toString()));
     LocalKafka kafka = null;
     String topic = "bench-" + stage.id;
     if (stage == Stage.KAFKA_CHANNEL) {
@@ -460,6 +461,7 @@ public final class PipelineBench implements Callable<Integer> {
         "SLUICE_KAFKA_BOOTSTRAP", kafka.bootstrap(),
         "SLUICE_SINK_HOST", Net.LOOPBACK,
         "SLUICE_REJECTS_DIR", rejects.toString(),
+        "SLUICE_STATE_DIR", dir.resolve("state").toString(),
         EVENTS_PER_SECOND_ENV, stage == Stage.LATENCY ? String.format(Locale.ROOT, "%.3f", rate) : "0");
 
     Path jobOut = dir.resolve("analytics").resolve("logs");
