@@ -72,9 +72,9 @@ public final class SparkJob implements AutoCloseable {
   }
 
   /**
-   * Stops the job. Its shutdown hook stops the StreamingContext, but Spark's polling receiver then
-   * waits up to 60 s for open polls of idle SparkSinks, so the grace period is short: the results
-   * are already written (summary.json is replaced atomically after every batch).
+   * Stops the job: SIGTERM (its shutdown hook stops the StreamingContext; Sluice's polling receiver
+   * abandons open polls within a second), then SIGKILL after 5 s: the results are already written
+   * (summary.json is replaced atomically after every batch).
    */
   @Override
   public void close() {
