@@ -245,6 +245,11 @@ public final class DemoCommand implements Callable<Integer> {
       boolean done = logs.done() && tweets.done();
       if (done || System.nanoTime() >= nextReport) {
         console.printf(Locale.ROOT, "  %5.1fs  logs: %s  |  tweets: %s%n", seconds(System.nanoTime() - started), logs, tweets);
+        for (Path jobOut : List.of(logsOut, tweetsOut)) {
+          for (String error : recentReceiverErrors(jobOut, System.currentTimeMillis() - 2_000)) {
+            console.printf(Locale.ROOT, "          %s job: %s%n", jobOut.getFileName(), error);
+          }
+        }
         nextReport = System.nanoTime() + Duration.ofSeconds(2).toNanos();
       }
       if (done) {
@@ -256,6 +261,23 @@ public final class DemoCommand implements Callable<Integer> {
       }
       Thread.sleep(500);
     }
+  }
+
+  /**
+   * Errors the job's receivers reported since {@code sinceMs} (epoch ms), from its
+   * {@code receivers.json}: a SparkSink it cannot reach, or one that gives no events.
+   */
+  static List<String> recentReceiverErrors(Path jobOut, long sinceMs) {
+    JsonNode status = Summary.read(jobOut.resolve("receivers.json"));
+    List<String> errors = new ArrayList<>();
+    if (status != null) {
+      for (JsonNode r : status.path("receivers")) {
+        if (!r.path("lastError").asText().isEmpty() && r.path("lastErrorTimeMs").asLong() >= sinceMs) {
+          errors.add(r.path("lastError").asText());
+        }
+      }
+    }
+    return errors;
   }
 
   /**

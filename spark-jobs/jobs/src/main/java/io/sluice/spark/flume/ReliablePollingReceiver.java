@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@link #restart(String, Throwable)} ({@code spark.streaming.receiverRestartDelay}, 2 s).
  *
  * <p>A sink that cannot be reached or answers with errors is logged (WARN, then every 30 s while it
- * lasts) and reported to the driver with {@link #reportError(String, Throwable)}, where it shows
+ * lasts), and so is a connected sink that gave no events for 60 s (then every 60 s); both are reported to the driver with {@link #reportError(String, Throwable)}, where it shows
  * as the receiver's last error (Spark UI, {@code /api/v1/.../streaming/receivers}, and
  * {@code StreamingListener.onReceiverError}).
  */
@@ -50,6 +51,8 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(2);
 
   private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** A connected sink that gave no events for this long is reported (and again after as long). */
+  static final long IDLE_REPORT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   /** {@code host:port} of each sink as configured (a host name is resolved at each connect). */
   private final List<String> sinks;
@@ -94,12 +97,15 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
     running = run;
     SinkConnection.Factory<SparkFlumeEvent> factory = AvroSinkConnection.factory("Sluice SparkSink client", connectTimeoutMillis,
         requestTimeoutMillis, ReliablePollingReceiver::toSparkFlumeEvent);
+    List<Status> statuses = new ArrayList<>();
     for (int i = 0; i < parallelism; i++) {
       String sink = sinks.get(i % sinks.size());
       int colon = sink.lastIndexOf(':');
+      Status status = new Status(sink);
+      statuses.add(status);
       SinkPoller<SparkFlumeEvent> poller = new SinkPoller<>(sink.substring(0, colon),
           Integer.parseInt(sink.substring(colon + 1)), factory,
-          maxBatchSize, events -> store(events.iterator()), new Status(), run.stopped::get,
+          maxBatchSize, events -> store(events.iterator()), status, run.stopped::get,
           Duration.ofMillis(maxBackoffMillis));
       run.threads.execute(() -> {
         try {
@@ -114,6 +120,7 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
         }
       });
     }
+    run.watch.scheduleWithFixedDelay(() -> statuses.forEach(Status::checkIdle), 5, 5, TimeUnit.SECONDS);
     LOG.info("Polling {} SparkSink(s) {} with {} request thread(s), up to {} events per request",
         sinks.size(), sinks, parallelism, maxBatchSize);
   }
@@ -138,9 +145,11 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
   private final class Running {
     final AtomicBoolean stopped = new AtomicBoolean();
     final ExecutorService threads = Executors.newFixedThreadPool(parallelism, daemon("Sluice Flume receiver"));
+    final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(daemon("Sluice Flume receiver watch"));
 
     void stop() {
       stopped.set(true);
+      watch.shutdownNow();
       threads.shutdown();
       try {
         // open requests are abandoned within a second (AvroSinkConnection's wait step)
@@ -155,18 +164,46 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
     }
   }
 
-  /** Logs a sink's trouble and recovery, reports it to the driver at most every 30 s per sink. */
+  /**
+   * Logs a sink's trouble and recovery, reports it to the driver at most every 30 s per sink, and
+   * a connected sink that gives no events for {@link #IDLE_REPORT_NANOS} (its channel is empty, or
+   * the agent's source or channel is stuck): the request threads block in an open poll meanwhile,
+   * so the receiver's watch thread checks that.
+   */
   private final class Status implements SinkPoller.Listener {
+    private final String sink;
     private long troubleSince;
     private long lastReport;
+    private volatile boolean connected;
+    private volatile long lastDelivery = System.nanoTime();
+    private long lastIdleReport;
+
+    Status(String sink) {
+      this.sink = sink;
+    }
 
     @Override
     public void connected(String sink) {
+      connected = true;
       LOG.info("Connected to SparkSink {}", sink);
+    }
+
+    /** Called by the watch thread every 5 s. */
+    void checkIdle() {
+      long now = System.nanoTime();
+      long idle = now - lastDelivery;
+      if (connected && idle >= IDLE_REPORT_NANOS && now - lastIdleReport >= IDLE_REPORT_NANOS) {
+        lastIdleReport = now;
+        String message = "SparkSink " + sink + " is connected but gave no events for "
+            + TimeUnit.NANOSECONDS.toSeconds(idle) + " s (its channel is empty, or the agent's source or channel is stuck)";
+        LOG.warn(message);
+        reportError(message, null);
+      }
     }
 
     @Override
     public void failed(String sink, IOException cause, int failures) {
+      connected = false;
       trouble("SparkSink " + sink + " unreachable (" + failures + " attempt(s) in a row): " + cause.getMessage(), cause);
     }
 
@@ -177,6 +214,7 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
 
     @Override
     public void stored(String sink, int events, boolean acked) {
+      lastDelivery = System.nanoTime();
       if (troubleSince != 0) {
         LOG.info("SparkSink {} delivers again after {} s", sink,
             TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - troubleSince));
