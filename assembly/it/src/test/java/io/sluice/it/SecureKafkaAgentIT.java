@@ -60,11 +60,7 @@ class SecureKafkaAgentIT {
 
   @BeforeAll
   static void unpackTheTarball() throws Exception {
-    Path tarball = Path.of(System.getProperty("sluice.tarball"));
-    assertThat(tarball).as("the distribution tarball (mvn package builds it)").isRegularFile();
-    Commands.Result tar = Commands.run(Duration.ofMinutes(3), unpacked, "tar", "-xzf", tarball.toString());
-    assertThat(tar.exitCode()).as("tar -xzf %s: %s", tarball, tar.output()).isZero();
-    HOME = unpacked.resolve("sluice-" + System.getProperty("sluice.version"));
+    HOME = Distribution.unpack(unpacked);
   }
 
   /** Kills whatever the test started (launchers and their JVMs), also when an assertion failed. */
