@@ -16,7 +16,7 @@ import org.apache.spark.streaming.flume.sink.SparkSink;
  * header {@code eventId = <prefix>-<i>}, {@code perSecond} per second in transactions of 100.
  * Prints {@code PORT <port>} once the sink listens, {@code FED} when every event is in the channel.
  *
- * <p>Arguments: {@code port prefix count perSecond [transactionTimeoutSeconds]}.
+ * <p>Arguments: {@code port prefix count perSecond [timeoutSeconds]} (the sink's transaction {@code timeout}).
  */
 public final class SinkAgentProcess {
 
@@ -36,7 +36,7 @@ public final class SinkAgentProcess {
     SparkSink sink = new SparkSink();
     sink.setName("spark");
     Configurables.configure(sink, new Context(Map.of("hostname", "127.0.0.1", "port", String.valueOf(port),
-        "threads", "1", "transactionTimeout", transactionTimeout)));
+        "threads", "1", "timeout", transactionTimeout)));
     sink.setChannel(channel);
     sink.start();
     System.out.println("PORT " + sink.getPort());
