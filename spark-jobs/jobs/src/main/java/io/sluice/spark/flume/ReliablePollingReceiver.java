@@ -223,7 +223,7 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
       }
       if (!acked) {
         LOG.warn("Stored {} events from SparkSink {} but the ack failed: the sink rolls the batch back after its "
-            + "transactionTimeout and delivers it again (removed by the job's dedup)", events, sink);
+            + "transaction timeout (its timeout key) and delivers it again (removed by the job's dedup)", events, sink);
       }
     }
 

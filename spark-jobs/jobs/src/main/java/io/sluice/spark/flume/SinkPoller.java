@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
  * The request loop of a reliable pull from one SparkSink, independent of the Spark line: ask for a
  * batch, store it in Spark (blocking; written to the write-ahead log when enabled), then
  * {@code ack}; {@code nack} when storing failed. A batch whose ack never reaches the sink (the
- * connection or the job died) is rolled back by the sink after its {@code transactionTimeout} and
+ * connection or the job died) is rolled back by the sink after its transaction {@code timeout} (10 s in Sluice's agents) and
  * delivered again, so delivery is at-least-once; the job removes the repeats by event id.
  *
  * <p>Unlike Spark 2.4.7's {@code FlumeBatchFetcher}, no failure of the sink or of the network ends
