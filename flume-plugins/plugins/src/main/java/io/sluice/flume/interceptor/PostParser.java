@@ -51,6 +51,12 @@ final class PostParser {
     if (isBlank(body)) {
       return Result.rejected(RejectReason.EMPTY_RECORD);
     }
+    if (!isUtf8WithoutNul(body)) {
+      // A record that is not UTF-8 is invalid-json, but Jackson would read UTF-16 and UTF-32
+      // (detected from the NUL bytes of their ASCII characters) and decode overlong forms,
+      // surrogates and code points above U+10FFFF as characters.
+      return Result.rejected(RejectReason.INVALID_JSON);
+    }
     JsonNode root;
     try {
       root = JSON.readTree(body);
@@ -287,6 +293,63 @@ final class PostParser {
       if (c < '0' || c > '9') {
         return false;
       }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code bytes} is well-formed UTF-8 (Unicode 15, table 3-7: no overlong form, no UTF-16
+   * surrogate, nothing above U+10FFFF, no stray or missing continuation byte) without a NUL byte,
+   * which JSON text never holds (a NUL in a string must be escaped) and which UTF-16 or UTF-32
+   * text always does.
+   */
+  static boolean isUtf8WithoutNul(byte[] bytes) {
+    int i = 0;
+    int n = bytes.length;
+    while (i < n) {
+      int b = bytes[i] & 0xFF;
+      if (b < 0x80) {
+        if (b == 0) {
+          return false;
+        }
+        i++;
+        continue;
+      }
+      int length;
+      int min = 0x80; // bounds of the second byte
+      int max = 0xBF;
+      if (b >= 0xC2 && b <= 0xDF) {
+        length = 2;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        length = 3;
+        if (b == 0xE0) {
+          min = 0xA0; // overlong below U+0800
+        } else if (b == 0xED) {
+          max = 0x9F; // U+D800..U+DFFF, surrogates
+        }
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        length = 4;
+        if (b == 0xF0) {
+          min = 0x90; // overlong below U+10000
+        } else if (b == 0xF4) {
+          max = 0x8F; // above U+10FFFF
+        }
+      } else {
+        return false; // continuation byte, C0/C1 (overlong) or F5..FF
+      }
+      if (i + length > n) {
+        return false;
+      }
+      int second = bytes[i + 1] & 0xFF;
+      if (second < min || second > max) {
+        return false;
+      }
+      for (int k = 2; k < length; k++) {
+        if ((bytes[i + k] & 0xC0) != 0x80) {
+          return false;
+        }
+      }
+      i += length;
     }
     return true;
   }
