@@ -53,6 +53,8 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
   private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
   /** A connected sink that gave no events for this long is reported (and again after as long). */
   static final long IDLE_REPORT_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /** Storing and acking a batch slower than this is logged: half of the packaged agents' 10 s sink timeout. */
+  static final long SLOW_STORE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** {@code host:port} of each sink as configured (a host name is resolved at each connect). */
   private final List<String> sinks;
@@ -213,8 +215,15 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
     }
 
     @Override
-    public void stored(String sink, int events, boolean acked) {
+    public void stored(String sink, int events, boolean acked, long nanos) {
       lastDelivery = System.nanoTime();
+      if (nanos >= SLOW_STORE_NANOS) {
+        // The stock sink acks silently a batch whose transaction already timed out, then delivers it again.
+        LOG.warn("Storing and acking {} events from SparkSink {} took {} ms: a batch acked after the sink's transaction "
+            + "timeout (10 s in Sluice's agents, stock 60 s) was already rolled back and is delivered again (dropped "
+            + "by the job's dedup); if this repeats, lower --max-batch-size or raise the sink's timeout",
+            events, sink, TimeUnit.NANOSECONDS.toMillis(nanos));
+      }
       if (troubleSince != 0) {
         LOG.info("SparkSink {} delivers again after {} s", sink,
             TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - troubleSince));

@@ -45,8 +45,11 @@ public final class SinkPoller<E> implements Runnable {
     /** The sink answered with an error instead of events (it had none for a long time, or its channel failed). */
     default void errorAnswer(String sink, String message) {}
 
-    /** A batch of {@code events} was stored in Spark and acknowledged ({@code acked} false: the ack failed). */
-    default void stored(String sink, int events, boolean acked) {}
+    /**
+     * A batch of {@code events} was stored in Spark and acknowledged ({@code acked} false: the ack
+     * failed), {@code nanos} after the sink answered with it.
+     */
+    default void stored(String sink, int events, boolean acked, long nanos) {}
   }
 
   /** Spark did not store a batch; the batch was nacked (or will time out on the sink). */
@@ -107,13 +110,14 @@ public final class SinkPoller<E> implements Runnable {
             backoff = Math.min(maxBackoffMillis, backoff * 2);
             continue;
           }
+          long received = System.nanoTime();
           storeOrNack(connection, batch);
           boolean acked = ack(connection, batch.sequenceNumber());
           if (!acked) {
             connection.close();
             connection = null;
           }
-          listener.stored(sink, batch.events().size(), acked);
+          listener.stored(sink, batch.events().size(), acked, System.nanoTime() - received);
           backoff = INITIAL_BACKOFF.toMillis();
           failures = 0;
         } catch (IOException e) {
