@@ -270,6 +270,7 @@ public final class FaultsBench implements Callable<Integer> {
     int sinkPort = Net.freePort();
     double recovery = Double.NaN;
     String failure = null;
+    boolean killed = false;
     running = new RunningParts();
     try {
       Pipeline pipeline = new Pipeline(home, dir, startup);
@@ -321,6 +322,7 @@ public final class FaultsBench implements Callable<Integer> {
       long readBeforeRestart = FlumeAgent.counter(pipeline.agent.metrics(), "SOURCE.replay", "EventAcceptedCount");
       console.printf(Locale.ROOT, "  %.1f s into the replay (%,d read, %,d counted): kill -9 %s; restart in %.1f s%n",
           killAt, readBeforeRestart, countedAtKill, target.id, delay);
+      killed = true;
       kill(pipeline, target);
       Thread.sleep((long) (delay * 1000));
       if (target == Target.SPARK || target == Target.BROKER) {
@@ -373,7 +375,9 @@ public final class FaultsBench implements Callable<Integer> {
     JsonNode summary = Summary.read(jobOut.resolve("summary.json"));
     long rejected = summary == null ? 0 : summary.path("logs").path("rejected").asLong();
     long deadLettered = countLines(rejects);
-    long lost = audit.missing + Math.max(0, rejected - deadLettered);
+    // A trial that failed before its kill (a part did not start) checked nothing: it counts as failed only.
+    long lost = killed ? audit.missing + Math.max(0, rejected - deadLettered) : 0;
+    doubleCounted = killed ? doubleCounted : 0;
     if (failure == null && !keep && lost == 0 && doubleCounted == 0) {
       RunningParts.deleteTree(dir.resolve("kafka"));
       RunningParts.deleteTree(dir.resolve("analytics"));
