@@ -162,7 +162,7 @@ public final class AnalyticsJob {
       }
       OutputStore store = new OutputStore(config.out());
       AlertPublisher alerts = config.alertsTopic() == null ? null
-          : new AlertPublisher(config.alertsBootstrap(), config.alertsTopic());
+          : new AlertPublisher(config.alertsBootstrap(), config.alertsTopic(), config.kafkaProperties());
       SummaryWriter summary = new SummaryWriter(store);
       AnalyticsStreams.build(records,
           AnalyticsStreams.Settings.of(config, ssc.sparkContext().defaultParallelism()),

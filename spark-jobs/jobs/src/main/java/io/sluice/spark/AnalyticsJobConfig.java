@@ -3,7 +3,9 @@ package io.sluice.spark;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -24,6 +26,11 @@ import java.util.regex.Pattern;
  *
  * <p>Locations ({@code --out}, {@code --checkpoint}) are Hadoop URIs ({@code hdfs://nn:8020/dir},
  * {@code file:/dir}); a plain path is a local directory, made absolute.
+ *
+ * <p>{@code --kafka-properties FILE} is read and checked by {@link #parse} (see
+ * {@link KafkaClientProperties}): the Kafka clients' security settings, their passwords only as
+ * references to files or environment variables. No secret is ever on the command line, in
+ * {@link #checkpointedSettings()} or in {@link #toString()}.
  */
 public final class AnalyticsJobConfig {
 
@@ -150,6 +157,10 @@ public final class AnalyticsJobConfig {
     ALERTS_TOPIC("--alerts-topic", "TOPIC", "none", "also send alerts as JSON to this Kafka topic"),
     ALERTS_BOOTSTRAP("--alerts-bootstrap", "host:port[,host:port...]", "--kafka-bootstrap",
         "Kafka brokers for --alerts-topic"),
+    KAFKA_PROPERTIES("--kafka-properties", "FILE", "none (PLAINTEXT)",
+        "Kafka client security settings (security.protocol, ssl.*, sasl.*) of the --source kafka reader and the "
+            + "--alerts-topic producer; passwords only as ${file:PATH:KEY}, ${dir:DIR:FILE} or ${env:VAR} references, "
+            + "resolved whenever a client starts, never stored in the checkpoint"),
     HELP("--help", null, null, "print this help and exit");
 
     final String flag;
@@ -207,6 +218,7 @@ public final class AnalyticsJobConfig {
   private final boolean auditIds;
   private final String alertsTopic;
   private final List<InetSocketAddress> alertsBootstrap;
+  private final KafkaClientProperties kafkaProperties;
 
   private AnalyticsJobConfig() {
     helpRequested = true;
@@ -238,6 +250,7 @@ public final class AnalyticsJobConfig {
     auditIds = false;
     alertsTopic = null;
     alertsBootstrap = List.of();
+    kafkaProperties = KafkaClientProperties.NONE;
   }
 
   private AnalyticsJobConfig(Map<Option, String> given) {
@@ -304,6 +317,15 @@ public final class AnalyticsJobConfig {
           + Option.ALERTS_BOOTSTRAP.flag + " (or --source kafka with --kafka-bootstrap)");
     } else {
       alertsBootstrap = alertsTopic == null ? List.of() : kafkaBootstrap;
+    }
+    if (given.containsKey(Option.KAFKA_PROPERTIES)) {
+      if (source != Source.KAFKA && alertsTopic == null) {
+        throw new IllegalArgumentException("Option " + Option.KAFKA_PROPERTIES.flag + " applies only with "
+            + "--source kafka or --alerts-topic (the job's only Kafka clients)");
+      }
+      kafkaProperties = kafkaProperties(nonBlank(Option.KAFKA_PROPERTIES, given.get(Option.KAFKA_PROPERTIES)));
+    } else {
+      kafkaProperties = KafkaClientProperties.NONE;
     }
     if (!pipelines.logs()) {
       for (Option o : new Option[] {Option.LOGS_WINDOW_SECONDS, Option.LOGS_SLIDE_SECONDS, Option.LOGS_TOPIC,
@@ -502,6 +524,24 @@ public final class AnalyticsJobConfig {
       throw invalid(option, value, "a Kafka topic name: letters, digits, '.', '_', '-'");
     }
     return t;
+  }
+
+  /** Reads and checks the {@code --kafka-properties} file (see {@link KafkaClientProperties}). */
+  private static KafkaClientProperties kafkaProperties(String file) {
+    Path path;
+    try {
+      path = Paths.get(file);
+    } catch (InvalidPathException e) {
+      throw invalid(Option.KAFKA_PROPERTIES, file, e.getMessage());
+    }
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw invalid(Option.KAFKA_PROPERTIES, file, "no readable file there");
+    }
+    try {
+      return KafkaClientProperties.load(path);
+    } catch (IllegalArgumentException e) {
+      throw invalid(Option.KAFKA_PROPERTIES, file, e.getMessage());
+    }
   }
 
   /** A Hadoop location: URIs with a scheme are kept, plain paths become absolute {@code file:} URIs. */
@@ -739,6 +779,14 @@ public final class AnalyticsJobConfig {
   }
 
   /**
+   * Security settings of the job's Kafka clients ({@code --kafka-properties});
+   * {@link KafkaClientProperties#NONE} without the option.
+   */
+  public KafkaClientProperties kafkaProperties() {
+    return kafkaProperties;
+  }
+
+  /**
    * The settings a checkpoint fixes: on restart Spark rebuilds the computation from the
    * checkpoint, not from the command line, so these must not change between runs on one
    * checkpoint (see {@link AnalyticsJob}). Flag to value, defaults included.
@@ -774,6 +822,10 @@ public final class AnalyticsJobConfig {
     s.put(Option.TOP_N.flag, String.valueOf(topN));
     s.put(Option.DEDUP_HORIZON_SECONDS.flag, String.valueOf(dedupHorizonSeconds));
     s.put(Option.AUDIT_IDS.flag, String.valueOf(auditIds));
+    if (!kafkaProperties.isEmpty()) {
+      // The settings, not the secrets they refer to: see KafkaClientProperties.
+      s.put(Option.KAFKA_PROPERTIES.flag, kafkaProperties.describe());
+    }
     return s;
   }
 

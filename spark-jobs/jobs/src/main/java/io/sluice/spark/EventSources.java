@@ -19,6 +19,8 @@ import org.apache.spark.streaming.kafka010.HasOffsetRanges;
 import org.apache.spark.streaming.kafka010.KafkaUtils;
 import org.apache.spark.streaming.kafka010.LocationStrategies;
 import org.apache.spark.streaming.kafka010.OffsetRange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The job's input: a stream of {@link EventRecord}s from Flume SparkSinks or from the Flume Kafka
@@ -39,9 +41,13 @@ import org.apache.spark.streaming.kafka010.OffsetRange;
  * <p><b>Kafka</b> (the direct approach, {@code KafkaUtils.createDirectStream}): no receiver; each
  * batch reads an offset range per partition, recorded in the checkpoint, so a restarted job reads
  * exactly the ranges it had not finished. Offsets are also committed to the consumer group after
- * each batch's outputs, for lag monitoring only.
+ * each batch's outputs, for lag monitoring only. The consumers take the security settings of
+ * {@code --kafka-properties} ({@link KafkaClientProperties}); their passwords are resolved on the
+ * driver and on each executor when a consumer is created, never written to the checkpoint.
  */
 public final class EventSources {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventSources.class);
 
   private EventSources() {}
 
@@ -72,10 +78,14 @@ public final class EventSources {
 
   /**
    * Records from the Kafka topics of {@code config}, and registers the offset commit: call it
-   * after every other output operation is registered, so offsets are committed last.
+   * after every other output operation is registered, so offsets are committed last. The
+   * consumers add {@link AnalyticsJobConfig#kafkaProperties()} to the job's own settings.
+   *
+   * @throws IllegalArgumentException when a secret of {@code --kafka-properties} no longer resolves
    */
   public static KafkaInput kafka(JavaStreamingContext ssc, AnalyticsJobConfig config) {
-    Map<String, Object> params = new HashMap<>();
+    Map<String, Object> params = new HashMap<>(config.kafkaProperties().clientSettings());
+    config.kafkaProperties().addressCaveats(config.kafkaBootstrap()).forEach(LOG::warn);
     params.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
     params.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     params.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

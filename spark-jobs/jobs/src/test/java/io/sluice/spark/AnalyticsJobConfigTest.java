@@ -3,12 +3,20 @@ package io.sluice.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AnalyticsJobConfigTest {
+
+  @TempDir
+  Path tmp;
 
   private static AnalyticsJobConfig flume(String... more) {
     String[] args = new String[more.length + 4];
@@ -211,5 +219,61 @@ class AnalyticsJobConfigTest {
         .containsEntry("--sinks", "agent1:9999").containsEntry("--out", "file:/data/out")
         .containsKeys("--error-rate-threshold", "--tweets-slide-seconds", "--session-gap-seconds");
     assertThat(flume("--pipeline", "tweets").checkpointedSettings()).doesNotContainKey("--logs-window-seconds");
+  }
+
+  /** A --kafka-properties file for SCRAM over TLS with the JDK's trusted CAs; the password in {@code tmp/kafka-password}. */
+  private Path kafkaProperties() throws IOException {
+    Files.writeString(tmp.resolve("kafka-password"), "s3cr3t\n");
+    Path file = tmp.resolve("kafka.properties");
+    Files.writeString(file, String.join("\n", "security.protocol=SASL_SSL", "sasl.mechanism=SCRAM-SHA-512",
+        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"sluice\" "
+            + "password=\"${dir:" + tmp + ":kafka-password}\";", ""));
+    return file;
+  }
+
+  @Test
+  void kafkaPropertiesGoToTheKafkaClientsAndTheirSettingsNotSecretsToTheCheckpoint() throws IOException {
+    String file = kafkaProperties().toString();
+    AnalyticsJobConfig config = AnalyticsJobConfig.parse("--source", "kafka", "--kafka-bootstrap", "k:9093",
+        "--out", "o", "--kafka-properties", file);
+
+    assertThat(config.kafkaProperties().clientSettings()).containsEntry("security.protocol", "SASL_SSL");
+    assertThat(((Password) config.kafkaProperties().clientSettings().get("sasl.jaas.config")).value())
+        .contains("password=\"s3cr3t\"");
+    assertThat(config.checkpointedSettings().get("--kafka-properties")).contains("security.protocol=SASL_SSL")
+        .contains("${dir:" + tmp + ":kafka-password}").doesNotContain("s3cr3t").doesNotContain(file);
+    assertThat(config.toString()).doesNotContain("s3cr3t");
+    assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--alerts-topic", "alerts",
+        "--alerts-bootstrap", "k:9093", "--kafka-properties=" + file).kafkaProperties().isEmpty())
+        .as("the alerts producer of a Flume-fed job").isFalse();
+  }
+
+  @Test
+  void withoutKafkaPropertiesTheClientsAndTheCheckpointedSettingsAreAsBefore() {
+    AnalyticsJobConfig config = AnalyticsJobConfig.parse("--source", "kafka", "--kafka-bootstrap", "k:9092", "--out", "o");
+
+    assertThat(config.kafkaProperties()).isSameAs(KafkaClientProperties.NONE);
+    assertThat(config.kafkaProperties().clientSettings()).isEmpty();
+    assertThat(config.checkpointedSettings()).doesNotContainKey("--kafka-properties");
+  }
+
+  @Test
+  void rejectsAKafkaPropertiesFileItCannotUseNamingTheOption() throws IOException {
+    String file = kafkaProperties().toString();
+    assertThat(rejected("--source", "kafka", "--kafka-bootstrap", "k:1", "--out", "o", "--kafka-properties",
+        tmp.resolve("missing.properties").toString())).hasMessageContaining("--kafka-properties")
+        .hasMessageContaining("missing.properties");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--kafka-properties", file))
+        .as("a Flume-fed job without alerts has no Kafka client").hasMessageContaining("--kafka-properties")
+        .hasMessageContaining("--alerts-topic");
+    Files.delete(tmp.resolve("kafka-password"));
+    assertThat(rejected("--source", "kafka", "--kafka-bootstrap", "k:1", "--out", "o", "--kafka-properties", file))
+        .hasMessageContaining("--kafka-properties").hasMessageContaining("sasl.jaas.config")
+        .hasMessageContaining("kafka-password");
+    Files.writeString(Path.of(file), "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule "
+        + "required username=\"sluice\" password=\"s3cr3t\";\n");
+    assertThat(rejected("--source", "kafka", "--kafka-bootstrap", "k:1", "--out", "o", "--kafka-properties", file))
+        .hasMessageContaining("--kafka-properties").hasMessageContaining("sasl.jaas.config")
+        .hasMessageNotContaining("s3cr3t");
   }
 }
