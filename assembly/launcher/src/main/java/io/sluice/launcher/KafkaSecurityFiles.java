@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * <p>A generated certificate names the advertised address (subject alternative name {@code ip:}
- * or {@code dns:}): a later start advertising another address fails, naming the directory to delete
+ * or {@code dns:}; a loopback address also {@code localhost}): a later start advertising another address fails, naming the directory to delete
  * for a new certificate, instead of starting a broker clients cannot verify.
  */
 public final class KafkaSecurityFiles {
@@ -247,10 +247,18 @@ public final class KafkaSecurityFiles {
     Files.move(tmp, keystore(), StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** keytool's {@code -ext SAN=} value naming {@code host}: {@code ip:ADDRESS} or {@code dns:NAME}. */
+  /**
+   * keytool's {@code -ext SAN=} value naming {@code host}: {@code ip:ADDRESS} or {@code dns:NAME};
+   * a loopback address also names {@code localhost} (and {@code localhost} its address), because
+   * older clients (kafka-clients 2.0, Spark 2.4's) verify the name the address resolves back to.
+   */
   static String subjectAlternativeName(String host) {
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return (IPV4.matcher(h).matches() || h.contains(":") ? "ip:" : "dns:") + h;
+    String san = (IPV4.matcher(h).matches() || h.contains(":") ? "ip:" : "dns:") + h;
+    if (h.startsWith("127.") && IPV4.matcher(h).matches() || h.equals("::1")) {
+      return san + ",dns:localhost";
+    }
+    return h.equalsIgnoreCase("localhost") ? san + ",ip:127.0.0.1" : san;
   }
 
   /** The last certificate of the keystore's key entry: the one clients must trust. */

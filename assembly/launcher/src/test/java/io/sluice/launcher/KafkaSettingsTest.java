@@ -88,6 +88,9 @@ class KafkaSettingsTest {
   void namesTheAdvertisedAddressInTheCertificate() {
     assertThat(KafkaSecurityFiles.subjectAlternativeName("10.0.0.1")).isEqualTo("ip:10.0.0.1");
     assertThat(KafkaSecurityFiles.subjectAlternativeName("kafka.lab")).isEqualTo("dns:kafka.lab");
-    assertThat(KafkaSecurityFiles.subjectAlternativeName("[::1]")).isEqualTo("ip:::1");
+    assertThat(KafkaSecurityFiles.subjectAlternativeName("127.0.0.1")).isEqualTo("ip:127.0.0.1,dns:localhost");
+    assertThat(KafkaSecurityFiles.subjectAlternativeName("localhost")).isEqualTo("dns:localhost,ip:127.0.0.1");
+    assertThat(KafkaSecurityFiles.subjectAlternativeName("[::1]")).isEqualTo("ip:::1,dns:localhost");
+    assertThat(KafkaSecurityFiles.subjectAlternativeName("[2001:db8::1]")).isEqualTo("ip:2001:db8::1");
   }
 }
