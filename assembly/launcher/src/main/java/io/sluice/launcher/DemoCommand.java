@@ -36,6 +36,9 @@ import picocli.CommandLine.Option;
  * halves into {@code OUT/summary.json} (the logs half from the logs job, the tweets half from the
  * tweets job), the file whose contract README.md documents.
  *
+ * <p>{@code --kafka-tls} secures the Kafka hop ({@link DemoKafkaSecurity}): the broker's client
+ * listener is {@code SASL_SSL}, the agents and the jobs authenticate with SCRAM-SHA-512.
+ *
  * <p>Every child process is stopped on exit, on failure and on Ctrl-C. Exit status: 0 done,
  * 1 a part failed to start or the run timed out (the message names the part and its log),
  * 2 bad command line.
@@ -87,11 +90,23 @@ public final class DemoCommand implements Callable<Integer> {
           + "Kafka channel topics directly (kafka) (default: ${DEFAULT-VALUE}).")
   SparkSource sparkSource;
 
+  @Option(names = "--kafka-tls",
+      description = "Secure the Kafka hop: the broker's client listener is SASL_SSL (TLS with a generated certificate,"
+          + " SCRAM-SHA-512 user " + DemoKafkaSecurity.USER + " whose random password is written to"
+          + " OUT/kafka-client/password, mode 0600, and never printed); the agents' Kafka channels and, with"
+          + " --spark-source kafka, the jobs (--kafka-properties OUT/kafka-client/spark-kafka.properties) use it"
+          + " (default: off, PLAINTEXT).")
+  boolean kafkaTls;
+
   /** This command as picocli parsed it, so usage errors name {@code sluice demo}. */
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
   private final RunningParts running = new RunningParts();
+  /** With {@code --kafka-tls}: the agents' SLUICE_KAFKA_* security settings; else empty (PLAINTEXT). */
+  private Map<String, String> kafkaClientEnv = Map.of();
+  /** With {@code --kafka-tls}: the jobs' {@code --kafka-properties} file; else null. */
+  private Path sparkKafkaProperties;
   private final PrintStream console = System.out;
 
   @Override
@@ -110,9 +125,21 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       console.printf("Sluice %s demo: %s + %s -> %s%n", home.version(), logsFile, tweetsFile, outDir);
 
-      console.println("[1/4] starting Kafka broker (KRaft) ...");
-      LocalKafka kafka = LocalKafka.start(home, outDir.resolve("kafka"), logDir, startup);
-      running.add(kafka);
+      LocalKafka kafka;
+      if (kafkaTls) {
+        DemoKafkaSecurity security = DemoKafkaSecurity.create(outDir);
+        console.printf("[1/4] starting Kafka broker (KRaft, SASL_SSL: TLS + %s as user %s, password in %s) ...%n",
+            KafkaSecurity.SCRAM_MECHANISM, DemoKafkaSecurity.USER, security.passwordFile());
+        KafkaSettings settings = security.brokerSettings(outDir.resolve("kafka"));
+        kafka = LocalKafka.start(home, settings, logDir.resolve("kafka.log"), startup);
+        running.add(kafka);
+        kafkaClientEnv = security.agentEnv(settings);
+        sparkKafkaProperties = security.writeSparkProperties(settings);
+      } else {
+        console.println("[1/4] starting Kafka broker (KRaft) ...");
+        kafka = LocalKafka.start(home, outDir.resolve("kafka"), logDir, startup);
+        running.add(kafka);
+      }
       kafka.createTopics(List.of("sluice-logs", "sluice-logs-rejects", "sluice-tweets", "sluice-tweets-rejects"));
       long tKafka = System.nanoTime();
 
@@ -197,6 +224,7 @@ public final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(rejects);
     Map<String, String> all = new java.util.HashMap<>(env);
     all.put("SLUICE_KAFKA_BOOTSTRAP", kafka.bootstrap());
+    all.putAll(kafkaClientEnv);
     all.put("SLUICE_SINK_HOST", Net.LOOPBACK);
     all.put("SLUICE_REJECTS_DIR", rejects.toString());
     // The replay source's position file: under OUT/state, cleared with OUT at every demo, so each
@@ -316,9 +344,13 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** How the demo's jobs read events: their SparkSink, or the Kafka channel topics. */
   private List<String> sourceArgs(LocalKafka kafka, int sinkPort) {
-    return sparkSource == SparkSource.kafka
+    if (sparkSource == SparkSource.flume) {
+      return List.of("--sinks", Net.LOOPBACK + ":" + sinkPort);
+    }
+    return sparkKafkaProperties == null
         ? List.of("--source", "kafka", "--kafka-bootstrap", kafka.bootstrap())
-        : List.of("--sinks", Net.LOOPBACK + ":" + sinkPort);
+        : List.of("--source", "kafka", "--kafka-bootstrap", kafka.bootstrap(),
+            "--kafka-properties", sparkKafkaProperties.toString());
   }
 
   /**
@@ -420,7 +452,7 @@ public final class DemoCommand implements Callable<Integer> {
   /** Clears what an earlier demo run left in {@code dir} (its own sub-directories only). */
   private static void prepareOutDir(Path dir) throws IOException {
     Files.createDirectories(dir);
-    for (String child : List.of("kafka", "checkpoint", "rejects", "state", "logs", "summary.json", "analytics", "report.html",
+    for (String child : List.of("kafka", "kafka-client", "checkpoint", "rejects", "state", "logs", "summary.json", "analytics", "report.html",
         "report.png")) {
       RunningParts.deleteTree(dir.resolve(child));
     }
