@@ -42,6 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>every line the generator knows to be malformed is in the dead letter, with the reason the
  *       interceptor's documented grammar gives it where that is decided; no line it knows to be
  *       well-formed is; lines whose verdict depends on where a random cut fell may be either;</li>
+ *   <li>huge lines, over 1 MiB included: a line over the replay source's {@code maxLineBytes}
+ *       ({@value #MAX_LINE_BYTES}) is in the dead letter as {@code line-too-long}, rejected by
+ *       {@code replay-source}, with its first {@code maxLineBytes} bytes as body and its length in
+ *       {@code originalLengthBytes}; a line of exactly {@code maxLineBytes} is whole, parsed if
+ *       well-formed; and no agent logs a batch it cannot deliver;</li>
  *   <li>tweets: the distinct ids of the records that must parse are counted, within the bounds
  *       the undecided real records leave; status counts and languages add up.</li>
  * </ul>
@@ -53,22 +58,34 @@ class FuzzIT {
   static final int LOG_LINES = 100_000;
   static final int TWEET_RECORDS = 10_000;
   /**
-   * Sizes of the huge lines (see {@link FuzzInput}), in bytes; {@code -Dsluice.fuzz.hugeLineBytes=a,b,...}
-   * replaces them. The largest stays below what an agent delivers today: its Kafka channels'
-   * producers refuse a record over {@code max.request.size} (1,048,576 bytes serialized: body and
-   * headers), and the replay source then retries the refused batch for ever, so any line over about
-   * 1 MiB, or a parsed access-log line whose user agent (copied into a header) is over about
-   * 512 KiB, stalls its pipeline.
+   * The agents' replay sources' {@code maxLineBytes}: the packaged agent files leave it at the
+   * source's default ({@code ReplaySourceConfigurationConstants.DEFAULT_MAX_LINE_BYTES}, 128 KiB,
+   * chosen so that an event fits a Kafka record under the producers' {@code max.request.size},
+   * 1 MiB, whatever the interceptors copy into headers).
    */
-  static final List<Integer> HUGE_LINE_BYTES = hugeLineBytes(List.of(64 << 10, 256 << 10, 500_000));
+  static final int MAX_LINE_BYTES = 131_072;
+  /**
+   * Sizes of the huge lines (see {@link FuzzInput}), in bytes; {@code -Dsluice.fuzz.hugeLineBytes=a,b,...}
+   * replaces them. By default: 64 KiB (whole), exactly {@link #MAX_LINE_BYTES} (whole), one byte over
+   * (cut), 1.1 MiB and 3 MiB (cut; over the Kafka producers' {@code max.request.size}, such lines
+   * stalled their pipeline for good before the source had a maximum line length).
+   */
+  static final List<Integer> HUGE_LINE_BYTES = hugeLineBytes(List.of(64 << 10, MAX_LINE_BYTES, MAX_LINE_BYTES + 1,
+      1_153_434, 3 << 20));
 
   private static final Set<String> ACCESS_LOG_CODES = Set.of("empty-line", "missing-field", "unterminated-quote",
       "unterminated-bracket", "bad-timestamp", "bad-request", "bad-status", "bad-bytes", "trailing-garbage");
   private static final Set<String> TWEET_CODES =
       Set.of("empty-record", "invalid-json", "not-a-status", "missing-id", "multiple-posts");
-  /** Warnings the interceptors log when their safety net catches a parser that threw. */
+  /** {@code rejectedBy} of the replay source's {@link FuzzInput#LINE_TOO_LONG}. */
+  private static final String REPLAY_SOURCE = "replay-source";
+  /**
+   * Warnings the interceptors log when their safety net catches a parser that threw, and the replay
+   * source's report of a batch the channel can never take (e.g. a record over max.request.size).
+   */
   private static final List<String> AGENT_LOG_ALARMS = List.of("parser failed on a line",
-      "normalisation failed unexpectedly", "OutOfMemoryError", "StackOverflowError");
+      "normalisation failed unexpectedly", "OutOfMemoryError", "StackOverflowError", "retrying cannot fix",
+      "RecordTooLargeException");
 
   @TempDir
   Path unpacked;
@@ -88,16 +105,16 @@ class FuzzIT {
             "edge_cases/lnav_logfile_bad_syslog.0", "edge_cases/lnav_logfile_crlf.0",
             "edge_cases/lnav_logfile_invalid_utf8.0", "edge_cases/lnav_logfile_syslog_fr.0",
             "edge_cases/lnav_logfile_syslog_with_access_log.0", "syslog/lnav_logfile_with_zones.0"),
-        HUGE_LINE_BYTES, input);
+        HUGE_LINE_BYTES, MAX_LINE_BYTES, input);
     Generated tweets = FuzzInput.tweets(SEED, TWEET_RECORDS,
         FuzzInput.rawLines(home.resolve("samples/tweets/ALL_shared_tweets.jsonl")),
         realLines(fixtures, "edge_cases/smappdragon_dirty_tweets.json", "edge_cases/twitter-ruby_track_streaming.jsonl",
             "edge_cases/twitter-ruby_track_streaming_user.jsonl", "bluesky/jetstream_golden_v1.jsonl",
             "x_api_v2/filtered_stream_quickstart.jsonl", "x_api_v2/example_payloads_tweet.json",
             "x_api_v2/stream_operational_disconnect.json", "twitter/python-twitter_streaming_lines.jsonl"),
-        HUGE_LINE_BYTES, input);
-    String mix = String.format("seed %d, huge lines %s bytes; logs %s; tweets %s", SEED, HUGE_LINE_BYTES,
-        logs.countsByKind(), tweets.countsByKind());
+        HUGE_LINE_BYTES, MAX_LINE_BYTES, input);
+    String mix = String.format("seed %d, huge lines %s bytes, maxLineBytes %d; logs %s; tweets %s", SEED,
+        HUGE_LINE_BYTES, MAX_LINE_BYTES, logs.countsByKind(), tweets.countsByKind());
     System.out.println("FuzzIT input: " + mix);
 
     Path out = tmp.resolve("out");
@@ -139,6 +156,7 @@ class FuzzIT {
     assertThat(rejected).as(about + ": rejected = dead-letter entries").isEqualTo(logRejects.size());
     assertThat(sum(l.path("statusCounts"))).as(about + ": status counts add up to parsed").isEqualTo(parsed);
     checkDeadLetter(logs, logRejects, ACCESS_LOG_CODES, "access-log-interceptor");
+    long logsCut = checkCutLines(logs, logRejects);
 
     JsonNode t = summary.path("tweets");
     List<Entry> tweetRejects = deadLetter(out.resolve("rejects/tweets"));
@@ -150,6 +168,7 @@ class FuzzIT {
     assertThat(t.path("records").asLong()).as(about).isEqualTo(tweetEvents);
     assertThat(tweetsRejected).as(about + ": rejected = dead-letter entries").isEqualTo(tweetRejects.size());
     Map<Integer, Entry> tweetRejected = checkDeadLetter(tweets, tweetRejects, TWEET_CODES, "tweet-normalizer");
+    long tweetsCut = checkCutLines(tweets, tweetRejects);
     Set<String> ids = new HashSet<>();
     long undecidedParsed = 0;
     for (int n = 1; n <= tweets.lines().size(); n++) {
@@ -166,18 +185,22 @@ class FuzzIT {
     assertThat(sum(t.path("languages"))).as(about + ": languages add up to tweets").isEqualTo(distinctTweets);
 
     System.out.printf("FuzzIT checked (seed %d): logs lines %d = parsed %d + rejected %d = dead-letter entries, "
-            + "of which %d certainly malformed, %d of %d undecided; tweets records %d, rejected %d = dead-letter "
-            + "entries, of which %d certainly malformed, %d of %d undecided; tweets %d (%d distinct ids must parse)%n",
-        SEED, logEvents, parsed, rejected, logs.count(Verdict.REJECTED), rejected - logs.count(Verdict.REJECTED),
-        logs.count(Verdict.EITHER), tweetEvents, tweetsRejected, tweets.count(Verdict.REJECTED),
-        tweetsRejected - tweets.count(Verdict.REJECTED), tweets.count(Verdict.EITHER), distinctTweets, ids.size());
+            + "of which %d certainly malformed (%d line-too-long), %d of %d undecided; tweets records %d, rejected %d = "
+            + "dead-letter entries, of which %d certainly malformed (%d line-too-long), %d of %d undecided; tweets %d "
+            + "(%d distinct ids must parse)%n",
+        SEED, logEvents, parsed, rejected, logs.count(Verdict.REJECTED), logsCut,
+        rejected - logs.count(Verdict.REJECTED), logs.count(Verdict.EITHER), tweetEvents, tweetsRejected,
+        tweets.count(Verdict.REJECTED), tweetsCut, tweetsRejected - tweets.count(Verdict.REJECTED),
+        tweets.count(Verdict.EITHER), distinctTweets, ids.size());
   }
 
   /**
    * Checks each dead-letter entry against the generated line its {@code eventId} names (the file's
-   * name and the 1-based line number): distinct ids, a reason of {@code codes}, {@code rejectedBy},
-   * the line's bytes as body; then every line that must be rejected is there (with its reason
-   * where decided) and no line that must parse is. Returns the entries by line number.
+   * name and the 1-based line number): distinct ids, a reason of {@code codes} and {@code rejectedBy}
+   * the interceptor, or for a line over maxLineBytes {@code line-too-long} by {@code replay-source}
+   * with its length in {@code originalLengthBytes}; the line's bytes (cut to maxLineBytes) as body;
+   * then every line that must be rejected is there (with its reason where decided) and no line that
+   * must parse is. Returns the entries by line number.
    */
   private static Map<Integer, Entry> checkDeadLetter(Generated input, List<Entry> entries, Set<String> codes,
       String rejectedBy) {
@@ -195,12 +218,18 @@ class FuzzIT {
         problems.add("line " + n + " is in the dead letter twice");
       }
       Line line = input.lines().get(n - 1);
-      if (!codes.contains(e.headers().get("rejectReason")) || !rejectedBy.equals(e.headers().get("rejectedBy"))) {
-        problems.add("line " + n + " (" + line.kind() + "): headers " + e.headers());
+      boolean cut = input.isCut(line);
+      String reason = e.headers().get("rejectReason");
+      if (cut ? !FuzzInput.LINE_TOO_LONG.equals(reason) || !REPLAY_SOURCE.equals(e.headers().get("rejectedBy"))
+              || !Integer.toString(line.body().length).equals(e.headers().get("originalLengthBytes"))
+          : !codes.contains(reason) || !rejectedBy.equals(e.headers().get("rejectedBy"))) {
+        problems.add("line " + n + " (" + line.kind() + ", " + line.body().length + " bytes): headers " + e.headers());
       }
-      if (!Arrays.equals(e.body(), line.body())) {
+      byte[] expected = input.eventBody(line);
+      if (!Arrays.equals(e.body(), expected)) {
         problems.add("line " + n + " (" + line.kind() + "): the dead letter's body (" + e.body().length
-            + " bytes) is not the line's (" + line.body().length + " bytes)");
+            + " bytes) is not the line's" + (cut ? " first " + expected.length + " bytes" : "") + " ("
+            + line.body().length + " bytes)");
       }
     }
     for (int n = 1; n <= input.lines().size(); n++) {
@@ -218,6 +247,23 @@ class FuzzIT {
     assertThat(problems).as("%s (seed %d): %d problems, the first: %s", name, SEED, problems.size(),
         problems.subList(0, Math.min(20, problems.size()))).isEmpty();
     return byLine;
+  }
+
+  /**
+   * The dead letter holds as many {@code line-too-long} entries as the input has lines over maxLineBytes
+   * (each checked by {@link #checkDeadLetter}), and there are some whenever a huge line size is over it.
+   * Returns their number.
+   */
+  private static long checkCutLines(Generated input, List<Entry> entries) {
+    long cut = input.lines().stream().filter(input::isCut).count();
+    long deadLettered = entries.stream().filter(e -> FuzzInput.LINE_TOO_LONG.equals(e.headers().get("rejectReason")))
+        .count();
+    String name = input.file().getFileName().toString();
+    assertThat(deadLettered).as("%s (seed %d): line-too-long entries in the dead letter", name, SEED).isEqualTo(cut);
+    if (HUGE_LINE_BYTES.stream().anyMatch(size -> size > input.maxLineBytes())) {
+      assertThat(cut).as("%s (seed %d): lines over maxLineBytes %d", name, SEED, input.maxLineBytes()).isPositive();
+    }
+    return cut;
   }
 
   /** One dead-letter entry as Flume's {@code header_and_text} serializer writes it: {@code {k=v, ...} body\n}. */

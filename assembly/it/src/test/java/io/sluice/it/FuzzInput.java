@@ -38,12 +38,18 @@ import java.util.function.Supplier;
  * <p>Every line ends with {@code '\n'} except the last, a real line without a terminator, so the
  * replay source makes exactly one event of each line (see {@code ReplaySource}: split on
  * {@code '\n'}, one trailing {@code '\r'} dropped, empty lines included, a last line without a
- * terminator counts, no maximum length).
+ * terminator counts). A line longer than the source's {@code maxLineBytes} (given to the
+ * generator) must be rejected by the source itself: {@code line-too-long}, its event carrying
+ * only its first {@code maxLineBytes} bytes ({@link Generated#eventBody}), whatever the
+ * interceptor would have made of the whole line.
  */
 final class FuzzInput {
 
   /** What the interceptor must make of a line. */
   enum Verdict { PARSED, REJECTED, EITHER }
+
+  /** The reject code of the replay source for a line over its {@code maxLineBytes}. */
+  static final String LINE_TOO_LONG = "line-too-long";
 
   /**
    * One generated line.
@@ -69,8 +75,20 @@ final class FuzzInput {
    * @param file where it was written; its name is the prefix of every {@code eventId} of its events
    * @param seed the seed it was generated from
    * @param lines its lines, in order: line {@code n} (1-based) is {@code lines.get(n - 1)}
+   * @param maxLineBytes the replay source's {@code maxLineBytes} the verdicts assume
    */
-  record Generated(Path file, long seed, List<Line> lines) {
+  record Generated(Path file, long seed, List<Line> lines, int maxLineBytes) {
+
+    /** The event body the replay source makes of a line: {@link Line#body()}, cut to maxLineBytes. */
+    byte[] eventBody(Line line) {
+      byte[] body = line.body();
+      return body.length > maxLineBytes ? Arrays.copyOf(body, maxLineBytes) : body;
+    }
+
+    /** Whether the replay source cuts the line (and rejects it as {@link FuzzInput#LINE_TOO_LONG}). */
+    boolean isCut(Line line) {
+      return line.body().length > maxLineBytes;
+    }
 
     /** Number of lines of each kind, by kind name. */
     Map<String, Long> countsByKind() {
@@ -109,9 +127,11 @@ final class FuzzInput {
 
   private final Random random;
   private final long seed;
+  private final int maxLineBytes;
 
-  private FuzzInput(long seed) {
+  private FuzzInput(long seed, int maxLineBytes) {
     this.seed = seed;
+    this.maxLineBytes = maxLineBytes;
     this.random = new Random(seed);
   }
 
@@ -124,11 +144,13 @@ final class FuzzInput {
    * @param odd real lines of other shapes (syslog, lines with invalid UTF-8 or CRLF, a malformed
    *     access log), taken as they are
    * @param hugeLineBytes sizes of huge lines: for each, one line that must parse (a real line with
-   *     a user agent that long) and one that must be rejected (garbage), at random places
+   *     a user agent that long) and one that must be rejected (garbage), at random places; over
+   *     {@code maxLineBytes} both must be rejected as {@link #LINE_TOO_LONG}
+   * @param maxLineBytes the replay source's {@code maxLineBytes}
    */
   static Generated accessLogs(long seed, int count, List<byte[]> real, List<byte[]> odd, List<Integer> hugeLineBytes,
-      Path dir) throws IOException {
-    return new FuzzInput(seed).accessLogs(count, real, odd, hugeLineBytes, dir);
+      int maxLineBytes, Path dir) throws IOException {
+    return new FuzzInput(seed, maxLineBytes).accessLogs(count, real, odd, hugeLineBytes, dir);
   }
 
   private Generated accessLogs(int count, List<byte[]> real, List<byte[]> odd, List<Integer> hugeLineBytes, Path dir)
@@ -355,11 +377,13 @@ final class FuzzInput {
    * @param odd real records of other shapes (stream control messages, Bluesky Jetstream events, X
    *     API v2 payloads, MongoDB exports, pretty-printed JSON), taken as they are
    * @param hugeLineBytes sizes of huge records: for each, a status with a text that long (must
-   *     parse), an unterminated array (invalid JSON) and a JSON string (not a status)
+   *     parse), an unterminated array (invalid JSON) and a JSON string (not a status); over
+   *     {@code maxLineBytes} all must be rejected as {@link #LINE_TOO_LONG}
+   * @param maxLineBytes the replay source's {@code maxLineBytes}
    */
   static Generated tweets(long seed, int count, List<byte[]> real, List<byte[]> odd, List<Integer> hugeLineBytes,
-      Path dir) throws IOException {
-    return new FuzzInput(seed).tweets(count, real, odd, hugeLineBytes, dir);
+      int maxLineBytes, Path dir) throws IOException {
+    return new FuzzInput(seed, maxLineBytes).tweets(count, real, odd, hugeLineBytes, dir);
   }
 
   private Generated tweets(int count, List<byte[]> real, List<byte[]> odd, List<Integer> hugeLineBytes, Path dir)
@@ -663,8 +687,15 @@ final class FuzzInput {
     return all;
   }
 
-  /** Writes the lines, each but the last followed by {@code '\n'}. */
-  private Generated write(Path file, List<Line> lines) throws IOException {
+  /**
+   * Writes the lines, each but the last followed by {@code '\n'}; a line over
+   * {@link #maxLineBytes} gets the replay source's verdict, {@link #LINE_TOO_LONG}.
+   */
+  private Generated write(Path file, List<Line> generated) throws IOException {
+    List<Line> lines = new ArrayList<>(generated.size());
+    for (Line l : generated) {
+      lines.add(l.body().length > maxLineBytes ? new Line(l.kind(), l.raw(), Verdict.REJECTED, LINE_TOO_LONG, null) : l);
+    }
     for (Line l : lines) {
       for (byte b : l.raw()) {
         if (b == '\n') {
@@ -683,7 +714,7 @@ final class FuzzInput {
         }
       }
     }
-    return new Generated(file, seed, List.copyOf(lines));
+    return new Generated(file, seed, List.copyOf(lines), maxLineBytes);
   }
 
   /** The lines of a file split on {@code '\n'} as raw bytes (a final empty piece dropped). */

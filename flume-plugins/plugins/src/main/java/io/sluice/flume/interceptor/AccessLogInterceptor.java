@@ -88,11 +88,18 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code trailing-garbage}: unexpected characters after a complete field, e.g. an unquoted
  *       value after {@code %b} or after the user agent, or text glued to a closing quote.</li>
  * </ul>
+ * An event that arrives already rejected (it has a {@value RejectionHeaders#REJECT_REASON}, e.g.
+ * {@value RejectionHeaders#LINE_TOO_LONG} from {@code ReplaySource}, whose body is only the
+ * first bytes of a line) is passed on untouched: not parsed, its reason and
+ * {@value RejectionHeaders#REJECTED_BY} kept.
  *
  * <h2>Counters</h2>
  * {@code INTERCEPTOR} counter group, default name {@value #REJECTED_BY} (see
  * {@link InterceptorCounter}): {@code EventReceivedCount}, {@code EventAcceptedCount},
- * {@code EventRejectedCount} and {@code EventRejectedCount.<code>} for each code above.
+ * {@code EventRejectedCount} and {@code EventRejectedCount.<code>} for each code above, plus
+ * {@code EventRejectedCount.line-too-long} and {@code EventRejectedCount.other} for events that
+ * arrived rejected with that code or with another code (they count in
+ * {@code EventRejectedCount} too, so received = accepted + rejected still holds).
  *
  * <p>Instances are thread-safe; the parser scans each line once and does not throw for any
  * input. Configure as {@code io.sluice.flume.interceptor.AccessLogInterceptor$Builder}; keys in
@@ -222,6 +229,9 @@ public final class AccessLogInterceptor extends CountingInterceptor {
       return null;
     }
     counter.received();
+    if (passOnRejected(event.getHeaders())) {
+      return event;
+    }
     byte[] body = event.getBody();
     String line = body == null ? "" : new String(body, StandardCharsets.UTF_8);
     AccessLogParser.Result result;
@@ -272,7 +282,8 @@ public final class AccessLogInterceptor extends CountingInterceptor {
     @Override
     public Interceptor build() {
       return new AccessLogInterceptor(
-          new InterceptorCounter(config.counterGroup(), rejectCodes(), NO_DROPS));
+          new InterceptorCounter(config.counterGroup(), countedRejectCodes(rejectCodes()),
+              NO_DROPS));
     }
 
     /**

@@ -2,8 +2,10 @@ package io.sluice.flume.interceptor;
 
 import io.sluice.flume.metrics.InterceptorCounter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flume.Event;
 import org.apache.flume.interceptor.Interceptor;
 import org.slf4j.Logger;
@@ -16,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * returns more events than it got.
  */
 abstract class CountingInterceptor implements Interceptor {
+
+  /**
+   * Reason counter ({@code EventRejectedCount.other}) of the events a parsing interceptor passes on
+   * because an earlier stage rejected them with a code it has no counter of.
+   */
+  static final String OTHER_EARLIER_REASON = "other";
 
   private static final Logger LOG = LoggerFactory.getLogger(CountingInterceptor.class);
 
@@ -59,6 +67,43 @@ abstract class CountingInterceptor implements Interceptor {
    */
   InterceptorCounter counter() {
     return counter;
+  }
+
+  /**
+   * The reject codes a parsing interceptor counts: its own closed set, then
+   * {@value RejectionHeaders#LINE_TOO_LONG} (set by the replay source) and
+   * {@value #OTHER_EARLIER_REASON}, for the events it passes on already rejected (see
+   * {@link #passOnRejected}).
+   *
+   * @param own the interceptor's codes
+   * @return the codes to create reason counters for, without duplicates
+   */
+  static List<String> countedRejectCodes(List<String> own) {
+    Set<String> codes = new LinkedHashSet<>(own);
+    codes.add(RejectionHeaders.LINE_TOO_LONG);
+    codes.add(OTHER_EARLIER_REASON);
+    return List.copyOf(codes);
+  }
+
+  /**
+   * Passes on, untouched, an event that an earlier stage (the source, or an interceptor before
+   * this one) rejected: when it has a {@value RejectionHeaders#REJECT_REASON}, counts it as
+   * rejected with that reason ({@code EventRejectedCount.<code>} when this interceptor counts the
+   * code, else {@code EventRejectedCount.}{@value #OTHER_EARLIER_REASON}) and returns true; the
+   * caller must then neither parse it nor change its headers. The reason stays the one that
+   * explains the body (e.g. a cut line would fail to parse for a reason of no use).
+   *
+   * @param headers the event's headers
+   * @return true when the event was already rejected
+   */
+  final boolean passOnRejected(Map<String, String> headers) {
+    String reason = headers.get(RejectionHeaders.REJECT_REASON);
+    if (reason == null) {
+      return false;
+    }
+    boolean counted = counter.counterNames().contains(InterceptorCounter.rejectedCounter(reason));
+    counter.rejected(counted ? reason : OTHER_EARLIER_REASON);
+    return true;
   }
 
   /**

@@ -77,10 +77,17 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code multiple-posts}: an X API v2 envelope whose {@code data} array holds more than
  *       one Post (an interceptor cannot split an event: split upstream).</li>
  * </ul>
+ * A record that arrives already rejected (it has a {@value RejectionHeaders#REJECT_REASON}: e.g.
+ * {@value RejectionHeaders#LINE_TOO_LONG} from {@code ReplaySource}, whose body is only the
+ * first bytes of a line, or a malformed message flagged by the Jetstream or X source) is passed on
+ * untouched: not parsed, its body, reason and {@value RejectionHeaders#REJECTED_BY} kept.
  *
  * <h2>Counters</h2>
  * {@code INTERCEPTOR} group, default name {@value #REJECTED_BY}: see {@link InterceptorCounter}
- * ({@code EventRejectedCount.<code>} per code above).
+ * ({@code EventRejectedCount.<code>} per code above, plus
+ * {@code EventRejectedCount.line-too-long} and {@code EventRejectedCount.other} for records that
+ * arrived rejected with that code or with a code not above; all count in
+ * {@code EventRejectedCount}).
  *
  * <p>Configure as {@code io.sluice.flume.interceptor.TweetNormalizerInterceptor$Builder}; keys
  * in {@link TweetNormalizerConfig} ({@code body} = keep | avro | json, {@code avroSchemaHeader},
@@ -141,7 +148,8 @@ public final class TweetNormalizerInterceptor extends CountingInterceptor {
   private final GenericDatumWriter<GenericRecord> writer = new GenericDatumWriter<>(SCHEMA);
 
   private TweetNormalizerInterceptor(TweetNormalizerConfig config) {
-    super(new InterceptorCounter(config.counterGroup(), rejectCodes(), List.of()));
+    super(new InterceptorCounter(config.counterGroup(), countedRejectCodes(rejectCodes()),
+        List.of()));
     this.body = config.body();
     this.avroSchemaHeader = config.avroSchemaHeader();
   }
@@ -178,6 +186,9 @@ public final class TweetNormalizerInterceptor extends CountingInterceptor {
     }
     counter.received();
     Map<String, String> headers = event.getHeaders();
+    if (passOnRejected(headers)) {
+      return event;
+    }
     PostParser.Result result;
     byte[] newBody = null;
     try {

@@ -14,7 +14,9 @@
  * the headers {@value io.sluice.flume.interceptor.RejectionHeaders#REJECT_REASON} (a code from
  * the interceptor's closed {@code RejectReason} enum) and
  * {@value io.sluice.flume.interceptor.RejectionHeaders#REJECTED_BY}, so an agent routes it to a
- * dead letter with a multiplexing channel selector. Every interceptor counts each outcome and
+ * dead letter with a multiplexing channel selector. An event that arrives already rejected (e.g.
+ * a line the replay source cut, {@code line-too-long}) is passed on untouched and counted as
+ * rejected with its reason. Every interceptor counts each outcome and
  * each failure class in an {@code INTERCEPTOR} counter group
  * ({@link io.sluice.flume.metrics.InterceptorCounter}); configuration keys are declared once
  * (classes {@code *Config}) and a bad value fails {@code configure()} naming the key. Each is

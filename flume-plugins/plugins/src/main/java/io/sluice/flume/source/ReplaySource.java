@@ -8,14 +8,17 @@ import static io.sluice.flume.source.ReplaySourceConfigurationConstants.EVENT_ID
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.FILE;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.LOOP;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.MAX_BACKOFF_SLEEP_MS;
+import static io.sluice.flume.source.ReplaySourceConfigurationConstants.MAX_LINE_BYTES;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.PACE_BY;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.PACE_BY_TIMESTAMP;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.POSITION_FILE;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.READ_TIME_HEADER;
+import static io.sluice.flume.source.ReplaySourceConfigurationConstants.REJECTED_BY;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.SPEEDUP;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.TIMESTAMP_FORMAT;
 import static io.sluice.flume.source.ReplaySourceConfigurationConstants.TIMESTAMP_HEADER;
 
+import io.sluice.flume.interceptor.RejectionHeaders;
 import io.sluice.flume.source.ReplayPositionFile.FileProgress;
 import java.io.EOFException;
 import java.io.IOException;
@@ -30,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.flume.ChannelException;
@@ -42,6 +46,8 @@ import org.apache.flume.conf.Configurable;
 import org.apache.flume.conf.ConfigurationException;
 import org.apache.flume.event.EventBuilder;
 import org.apache.flume.source.AbstractSource;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +67,8 @@ import org.slf4j.LoggerFactory;
  * Lines are split on {@code '\n'} and lose at most one trailing {@code '\r'}; the event body is
  * the line's raw (decompressed) bytes, never decoded, so invalid UTF-8 reaches the interceptors
  * byte-exact. Every line is an event, empty lines included: a file yields {@code wc -l} events,
- * plus one when its last line has no terminator (see {@link LineReader}). Each event carries three
- * headers:
+ * plus one when its last line has no terminator (see {@link LineReader}); a line longer than
+ * {@code maxLineBytes} too, cut (see "Long lines"). Each event carries three headers:
  * <ul>
  *   <li>{@value ReplaySourceConfigurationConstants#EVENT_ID_HEADER}:
  *       {@code <name>:<1-based line number>}, for example {@code access.log:8899}, where the name
@@ -79,6 +85,34 @@ import org.slf4j.LoggerFactory;
  *       no interceptor replaces: the source's own clock reading, from which a downstream stage
  *       measures the latency from read to processing.</li>
  * </ul>
+ *
+ * <h2>Long lines</h2>
+ * An event carries at most {@code maxLineBytes} bytes of its line (default
+ * {@value ReplaySourceConfigurationConstants#DEFAULT_MAX_LINE_BYTES}, 128 KiB; the length counts
+ * the line without its terminator), like the {@code maxLineLength} of Flume's line deserializer
+ * or the {@code max-line-length} of its exec and netcat sources. A longer line is neither lost nor
+ * able to stall the agent: its event (same {@code eventId} numbering, one event per line as
+ * always) carries the line's first {@code maxLineBytes} bytes and the headers
+ * {@value io.sluice.flume.interceptor.RejectionHeaders#REJECT_REASON} =
+ * {@value io.sluice.flume.interceptor.RejectionHeaders#LINE_TOO_LONG},
+ * {@value io.sluice.flume.interceptor.RejectionHeaders#REJECTED_BY} =
+ * {@value ReplaySourceConfigurationConstants#REJECTED_BY} and
+ * {@value io.sluice.flume.interceptor.RejectionHeaders#ORIGINAL_LENGTH_BYTES} = the line's length
+ * in bytes; the rest of the line is read and skipped without being held in memory (see
+ * {@link LineReader}); the line is counted in {@code TruncatedLineCount} and logged at WARN (at
+ * most every 30 s, with the number of others). Sluice's interceptors pass such an event on
+ * untouched, the packaged agents route {@code line-too-long} to their dead letter, and the Spark
+ * jobs count it as rejected. Positions and ids count the cut line as one line: resuming after it
+ * works as after any line.
+ *
+ * <p>Why a limit: a Kafka channel's producer refuses a record over its {@code max.request.size}
+ * (1,048,576 bytes by default), the event serialized with its headers, and a refused batch can
+ * never be delivered (see "Delivery"). The default leaves room for what the interceptors copy into
+ * headers (up to about 7 bytes serialized per byte of line, see
+ * {@link ReplaySourceConfigurationConstants#DEFAULT_MAX_LINE_BYTES}): with a Kafka channel keep
+ * {@code maxLineBytes} at most {@code (max.request.size - 2048) / 7} for access logs, about
+ * {@code max.request.size / 3} for tweets, and raise both together if longer lines must pass
+ * whole.
  *
  * <h2>Pacing</h2>
  * With {@code paceBy = rate} (default) the replay runs at {@code eventsPerSecond} on average
@@ -99,7 +133,14 @@ import org.slf4j.LoggerFactory;
  * is offered again on the next {@link #process()} call, which returns {@link Status#BACKOFF}
  * meanwhile; no line is read, skipped or lost until it is accepted. Delivery is therefore
  * in-order and at-least-once within a run (a channel that commits but reports failure would see
- * the batch twice; {@code eventId} identifies such repeats).
+ * the batch twice; {@code eventId} identifies such repeats). A refusal whose cause retrying cannot
+ * fix (a non-retriable Kafka error in the exception's causes, e.g. {@code RecordTooLargeException}
+ * for a record over the producer's {@code max.request.size}) still leaves the batch to be retried,
+ * since skipping it would lose lines, but is not silent: each such attempt counts in
+ * {@code PermanentChannelWriteFailCount} and is logged at ERROR with the cause and the batch's
+ * first and last {@code eventId} (at most every 30 s, with the number of reports held back), so
+ * that an operator fixes the configuration. A batch refused for another cause (e.g. a full
+ * channel, a broker away) for 30 s or more is logged at WARN likewise; shorter refusals at DEBUG.
  *
  * <h2>Resuming</h2>
  * After each batch the channel committed (that is, once
@@ -150,7 +191,8 @@ import org.slf4j.LoggerFactory;
  * {@code eventsPerSecond} (0), {@code batchSize} (100), {@code loop} (false), {@code paceBy}
  * ({@code rate} | {@code timestamp}), {@code speedup} (1.0), {@code timestampFormat}
  * ({@code apache} | {@code iso8601}), {@code positionFile}
- * ({@code <user.home>/.flume/replay-<source name>.json}), {@code backoffSleepIncrement} (1000 ms),
+ * ({@code <user.home>/.flume/replay-<source name>.json}), {@code maxLineBytes} (131072 bytes),
+ * {@code backoffSleepIncrement} (1000 ms),
  * {@code maxBackoffSleep} (5000 ms). Invalid configuration fails fast: {@link #configure(Context)}
  * throws a {@link ConfigurationException} whose message names the offending key: a bad, missing
  * or unknown key, a {@code file} that is not a readable regular file or a glob that matches none,
@@ -166,7 +208,9 @@ import org.slf4j.LoggerFactory;
  * {@code AppendBatchAcceptedCount} count what the channel accepted; {@code ChannelWriteFail}
  * counts refused attempts, {@code EventReadFail} read errors, {@code GenericProcessingFail} other
  * delivery errors, {@code TimestampParseFailCount} and {@code SkippedFileCount} as above,
- * {@code PositionSaveFailCount} failed writes of the position file. Counters count this run only:
+ * {@code PositionSaveFailCount} failed writes of the position file, {@code TruncatedLineCount} lines
+ * cut at {@code maxLineBytes}, {@code PermanentChannelWriteFailCount} refused attempts whose cause
+ * retrying cannot fix (also in {@code ChannelWriteFail}). Counters count this run only:
  * after a restart they start at 0, the lines an earlier run committed are not read again and are
  * not in {@code EventReceivedCount} / {@code EventAcceptedCount} but in
  * {@code ResumedEventCount} (lines of the current pass skipped thanks to the position file), so
@@ -183,8 +227,14 @@ import org.slf4j.LoggerFactory;
 public class ReplaySource extends AbstractSource implements PollableSource, Configurable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplaySource.class);
+  /** Least time between two WARN/ERROR reports of a kind, and refusal time before a WARN. */
+  private static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** Causes followed when looking for a permanent one (guards against cause cycles). */
+  private static final int MAX_CAUSE_DEPTH = 32;
 
   private final RatePacer.Clock clock;
+  private final LogLimiter cutLineLog;
+  private final LogLimiter refusalLog;
 
   // Configuration, set by configure().
   private ReplayFiles files;
@@ -196,6 +246,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
   private TimestampFormat timestampFormat;
   private long backoffSleepIncrementMs;
   private long maxBackoffSleepMs;
+  private int maxLineBytes;
   private ReplayPositionFile positionFile;
   private ReplaySourceCounter counter;
 
@@ -217,6 +268,12 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
   private long passResumed;
   private boolean passExhausted;
   private boolean finished;
+  /** The line nextLine() last returned: whether it was cut, and its length before the cut. */
+  private boolean lineCut;
+  private long lineLength;
+  /** Refused attempts of the pending batch, and when the first was (clock nanos). */
+  private long refusedAttempts;
+  private long refusedSinceNanos;
 
   // Resume state. committed: the progress of the pass's files as last written to the position
   // file (initially as read from it). opened: the identity of the open file, whose reader started
@@ -240,6 +297,8 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
   /** Test seam: a source paced by the given clock. */
   ReplaySource(RatePacer.Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.cutLineLog = new LogLimiter(REPORT_INTERVAL_NANOS, clock);
+    this.refusalLog = new LogLimiter(REPORT_INTERVAL_NANOS, clock);
   }
 
   /**
@@ -288,12 +347,14 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     timestampFormat = TimestampFormat.of(config.getString(TIMESTAMP_FORMAT));
     backoffSleepIncrementMs = config.getLong(BACKOFF_SLEEP_INCREMENT_MS);
     maxBackoffSleepMs = config.getLong(MAX_BACKOFF_SLEEP_MS);
+    maxLineBytes = config.getInt(MAX_LINE_BYTES);
     if (counter == null) {
       counter = new ReplaySourceCounter(getName());
     }
     LOG.info("{} configured: file={}, paceBy={}, eventsPerSecond={}, speedup={}, batchSize={}, "
-        + "loop={}, positionFile={}", getName(), files, config.getString(PACE_BY),
-        eventsPerSecond, speedup, batchSize, loop, positionFile.file());
+        + "loop={}, maxLineBytes={}, positionFile={}", getName(), files,
+        config.getString(PACE_BY), eventsPerSecond, speedup, batchSize, loop, maxLineBytes,
+        positionFile.file());
   }
 
   /** The position file of a {@link #POSITION_FILE} setting, its directory created. */
@@ -340,6 +401,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     closeReader();
     pending.clear();
     held = null;
+    refusedAttempts = 0;
     ReplayPositionFile.State saved;
     try {
       saved = positionFile.load();
@@ -459,7 +521,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
           passExhausted = true;
           break;
         }
-        addPending(EventBuilder.withBody(line, headers()));
+        addPending(newEvent(line));
         counter.incrementEventReceivedCount();
         read++;
       }
@@ -485,7 +547,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
             passExhausted = true;
             break;
           }
-          held = EventBuilder.withBody(line, headers());
+          held = newEvent(line);
           counter.incrementEventReceivedCount();
           long stampMs = timestampFormat.epochMillis(line);
           if (stampMs == TimestampFormat.NONE) {
@@ -551,6 +613,8 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
         continue;
       }
       passEvents++;
+      lineCut = reader.lastLineCut();
+      lineLength = reader.lastLineLength();
       return line;
     }
   }
@@ -596,7 +660,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
         }
       }
       readerIsGzip = gzip;
-      reader = new LineReader(in);
+      reader = new LineReader(in, LineReader.DEFAULT_BUFFER_SIZE, maxLineBytes);
       opened = identity;
       openedOffset = readerIsGzip ? 0 : offset;
       lineNumber = saved == null || readerIsGzip ? 0 : saved.lines;
@@ -626,14 +690,33 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     pendingEndOffset = openedOffset + reader.offset();
   }
 
-  private Map<String, String> headers() {
-    Map<String, String> headers = new HashMap<>(8);
+  /**
+   * The event of the line {@link #nextLine()} just returned, with its headers; a line that was cut
+   * gets the reject headers and is counted and reported.
+   */
+  private Event newEvent(byte[] line) {
+    Map<String, String> headers = new HashMap<>(lineCut ? 12 : 8);
     String id = input.name + ':' + lineNumber;
-    headers.put(EVENT_ID_HEADER, pass == 1 ? id : id + '#' + pass);
+    String eventId = pass == 1 ? id : id + '#' + pass;
+    headers.put(EVENT_ID_HEADER, eventId);
     String readTime = Long.toString(System.currentTimeMillis());
     headers.put(TIMESTAMP_HEADER, readTime);
     headers.put(READ_TIME_HEADER, readTime);
-    return headers;
+    if (lineCut) {
+      headers.put(RejectionHeaders.REJECT_REASON, RejectionHeaders.LINE_TOO_LONG);
+      headers.put(RejectionHeaders.REJECTED_BY, REJECTED_BY);
+      headers.put(RejectionHeaders.ORIGINAL_LENGTH_BYTES, Long.toString(lineLength));
+      counter.incrementTruncatedLineCount();
+      if (cutLineLog.tryPass()) {
+        LOG.warn("{}: line {} of {} (eventId {}) is {} bytes long, more than {} = {}: its event "
+            + "carries its first {} bytes with {} = {}, the rest is skipped ({} more lines cut "
+            + "since the last report; TruncatedLineCount counts them all)", getName(), lineNumber,
+            input, eventId, lineLength, MAX_LINE_BYTES, maxLineBytes, maxLineBytes,
+            RejectionHeaders.REJECT_REASON, RejectionHeaders.LINE_TOO_LONG,
+            cutLineLog.heldBack());
+      }
+    }
+    return EventBuilder.withBody(line, headers);
   }
 
   /** Offers {@link #pending} to the channels; true if accepted (it is then cleared). */
@@ -643,8 +726,7 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
       getChannelProcessor().processEventBatch(new ArrayList<>(pending));
     } catch (ChannelException e) {
       counter.incrementChannelWriteFail();
-      LOG.debug("{}: channel refused a batch of {} events ending at {}:{}, will retry: {}",
-          getName(), pending.size(), input, lineNumber, e.getMessage());
+      reportRefusal(e);
       return false;
     } catch (RuntimeException e) {
       counter.incrementGenericProcessingFail();
@@ -653,9 +735,77 @@ public class ReplaySource extends AbstractSource implements PollableSource, Conf
     }
     counter.addToEventAcceptedCount(pending.size());
     counter.incrementAppendBatchAcceptedCount();
+    if (refusedAttempts > 0) {
+      LOG.info("{}: the channel accepted the batch from eventId {} after {} refused attempts",
+          getName(), pending.get(0).getHeaders().get(EVENT_ID_HEADER), refusedAttempts);
+      refusedAttempts = 0;
+    }
     pending.clear();
     recordCommit();
     return true;
+  }
+
+  /**
+   * Counts and reports a refusal of {@link #pending}: at ERROR (rate-limited) when its cause is
+   * permanent, at WARN (rate-limited) when the batch has been refused for a while, else at DEBUG.
+   */
+  private void reportRefusal(ChannelException e) {
+    long now = clock.nanoTime();
+    if (refusedAttempts++ == 0) {
+      refusedSinceNanos = now;
+    }
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(now - refusedSinceNanos);
+    String first = pending.get(0).getHeaders().get(EVENT_ID_HEADER);
+    String last = pending.get(pending.size() - 1).getHeaders().get(EVENT_ID_HEADER);
+    Throwable permanent = permanentCause(e);
+    if (permanent != null) {
+      counter.incrementPermanentChannelWriteFailCount();
+      if (refusalLog.tryPass()) {
+        LOG.error("{}: the channel refused the batch of {} events from eventId {} to {} with an "
+            + "error that retrying cannot fix: {} (attempt {} over {} s; {} reports held back). "
+            + "The source retries this batch at every back-off so as to lose no line: the "
+            + "pipeline is stalled until the cause is removed. For a Kafka channel's "
+            + "RecordTooLargeException, keep {} (now {}) well below the producer's "
+            + "max.request.size (see ReplaySource, \"Long lines\"), or raise it, and restart "
+            + "the agent", getName(), pending.size(), first, last, permanent, refusedAttempts,
+            seconds, refusalLog.heldBack(), MAX_LINE_BYTES, maxLineBytes, e);
+      }
+    } else if (now - refusedSinceNanos >= REPORT_INTERVAL_NANOS && refusalLog.tryPass()) {
+      LOG.warn("{}: the channel has refused the batch of {} events from eventId {} to {} for {} "
+          + "s ({} attempts; {} reports held back), last because: {}; retrying", getName(),
+          pending.size(), first, last, seconds, refusedAttempts, refusalLog.heldBack(),
+          causes(e));
+    } else {
+      LOG.debug("{}: channel refused a batch of {} events from eventId {} to {}, will retry: {}",
+          getName(), pending.size(), first, last, causes(e));
+    }
+  }
+
+  /**
+   * The first cause of {@code e} (itself included) that retrying the same put cannot cure: a
+   * Kafka {@link ApiException} that is not a {@link RetriableException}, e.g.
+   * {@code RecordTooLargeException}; null when there is none.
+   */
+  static Throwable permanentCause(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++) {
+      if (t instanceof ApiException && !(t instanceof RetriableException)) {
+        return t;
+      }
+      t = t.getCause() == t ? null : t.getCause();
+    }
+    return null;
+  }
+
+  /** The messages of {@code e} and its causes, joined by {@code ": "}. */
+  private static String causes(Throwable e) {
+    StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+    Throwable t = e.getCause();
+    for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++) {
+      text.append(": ").append(t);
+      t = t.getCause() == t ? null : t.getCause();
+    }
+    return text.toString();
   }
 
   /**

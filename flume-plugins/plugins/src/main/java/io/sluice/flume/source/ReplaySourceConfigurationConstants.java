@@ -56,6 +56,26 @@ public final class ReplaySourceConfigurationConstants {
   public static final String POSITION_FILE = "positionFile";
   public static final String DEFAULT_POSITION_FILE = "";
 
+  /**
+   * Most bytes of a line an event carries; a longer line is cut, marked
+   * {@code rejectReason = line-too-long} and counted (see {@link ReplaySource}, "Long lines").
+   */
+  public static final String MAX_LINE_BYTES = "maxLineBytes";
+  /**
+   * 128 KiB. An event must fit a Kafka channel's record: the producer refuses one over its
+   * {@code max.request.size} (default 1,048,576 bytes), counting the Flume event serialized with
+   * its headers. A parsing interceptor copies parts of the line into headers after decoding it as
+   * UTF-8, where each invalid byte becomes U+FFFD (3 bytes), and the access-log interceptor copies
+   * an X-Forwarded-For client field twice ({@code clientIp} and {@code forwardedFor}): a line of
+   * n bytes can take up to about 7n bytes serialized (n for the body, up to 6n for headers), plus
+   * about 1 KiB for the fixed headers. 7 x 128 KiB + 1 KiB is below 1 MiB; 256 KiB would not be.
+   * Real access-log lines and tweets are far shorter (Apache refuses a request line over 8,190
+   * bytes by default; a tweet's JSON is a few KiB).
+   */
+  public static final int DEFAULT_MAX_LINE_BYTES = 128 * 1024;
+  /** Largest {@link #MAX_LINE_BYTES}: the largest array a JVM allocates, less a byte. */
+  public static final int MAX_MAX_LINE_BYTES = LineReader.NO_LIMIT;
+
   public static final String BACKOFF_SLEEP_INCREMENT_MS =
       PollableSourceConstants.BACKOFF_SLEEP_INCREMENT;
   public static final long DEFAULT_BACKOFF_SLEEP_INCREMENT_MS =
@@ -108,6 +128,18 @@ public final class ReplaySourceConfigurationConstants {
               + "last committed line. Empty for <user.home>/.flume/replay-<source name>.json "
               + "(Flume's TAILDIR source keeps ~/.flume/taildir_position.json). Its directory "
               + "is created if needed. Delete the file to replay the input from its first line.")
+      .define(MAX_LINE_BYTES, Type.INT, DEFAULT_MAX_LINE_BYTES,
+          ConfigDef.Range.between(1, MAX_MAX_LINE_BYTES), MEDIUM,
+          "Most bytes of a line (without its terminator) an event carries, in bytes. A longer "
+              + "line is not lost: its event carries its first maxLineBytes bytes and the headers "
+              + "rejectReason = line-too-long, rejectedBy = replay-source and "
+              + "originalLengthBytes = its length, so the agent routes it to its dead letter; the "
+              + "rest of the line is skipped without being held in memory, and the line is "
+              + "counted in TruncatedLineCount. Keep an event, with what interceptors copy into "
+              + "headers, under the Kafka producer's max.request.size (1 MiB by default): the "
+              + "default, 131072 (128 KiB), leaves room for the worst case (up to about 7 bytes "
+              + "serialized per line byte, see the Javadoc of ReplaySourceConfigurationConstants"
+              + ".DEFAULT_MAX_LINE_BYTES).")
       .define(BACKOFF_SLEEP_INCREMENT_MS, Type.LONG, DEFAULT_BACKOFF_SLEEP_INCREMENT_MS,
           atLeast(1), LOW, "Flume's runner sleep added per consecutive BACKOFF, in "
               + "milliseconds.")
@@ -135,6 +167,12 @@ public final class ReplaySourceConfigurationConstants {
    * it.
    */
   public static final String READ_TIME_HEADER = "readTime";
+
+  /**
+   * Value of the {@code rejectedBy} header on the event of a line longer than
+   * {@link #MAX_LINE_BYTES} (with {@code rejectReason = line-too-long}).
+   */
+  public static final String REJECTED_BY = "replay-source";
 
   private ReplaySourceConfigurationConstants() {
   }

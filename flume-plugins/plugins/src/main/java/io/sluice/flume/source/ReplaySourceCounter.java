@@ -7,8 +7,10 @@ import org.apache.flume.instrumentation.SourceCounter;
  * completed passes over the input ({@link #getEndOfInputCount()}), of lines whose timestamp could
  * not be read ({@link #getTimestampParseFailCount()}), of files abandoned because they could not
  * be decoded ({@link #getSkippedFileCount()}), of lines an earlier run committed and this one
- * skipped ({@link #getResumedEventCount()}) and of failed position file writes
- * ({@link #getPositionSaveFailCount()}).
+ * skipped ({@link #getResumedEventCount()}), of failed position file writes
+ * ({@link #getPositionSaveFailCount()}), of lines cut at {@code maxLineBytes}
+ * ({@link #getTruncatedLineCount()}) and of batches the channel refused for a cause retrying cannot
+ * fix ({@link #getPermanentChannelWriteFailCount()}).
  *
  * <p>The class name and its {@link ReplaySourceCounterMBean} interface follow the JMX standard
  * MBean naming rule, so {@code EndOfInputCount} appears as an attribute next to the standard ones
@@ -25,6 +27,8 @@ public class ReplaySourceCounter extends SourceCounter implements ReplaySourceCo
   static final String SKIPPED_FILE = "src.replay.skipped.file";
   static final String RESUMED_EVENT = "src.replay.resumed.event";
   static final String POSITION_SAVE_FAIL = "src.replay.position.save.fail";
+  static final String TRUNCATED_LINE = "src.replay.truncated.line";
+  static final String PERMANENT_CHANNEL_WRITE_FAIL = "src.replay.channel.write.fail.permanent";
 
   /**
    * Creates the counter group of the source {@code name}.
@@ -34,7 +38,7 @@ public class ReplaySourceCounter extends SourceCounter implements ReplaySourceCo
    */
   public ReplaySourceCounter(String name) {
     super(name, new String[] {END_OF_INPUT_COUNT, TIMESTAMP_PARSE_FAIL, SKIPPED_FILE,
-        RESUMED_EVENT, POSITION_SAVE_FAIL});
+        RESUMED_EVENT, POSITION_SAVE_FAIL, TRUNCATED_LINE, PERMANENT_CHANNEL_WRITE_FAIL});
   }
 
   @Override
@@ -89,5 +93,25 @@ public class ReplaySourceCounter extends SourceCounter implements ReplaySourceCo
   /** Records a write of the position file that failed. */
   public long incrementPositionSaveFailCount() {
     return increment(POSITION_SAVE_FAIL);
+  }
+
+  @Override
+  public long getTruncatedLineCount() {
+    return get(TRUNCATED_LINE);
+  }
+
+  /** Records a line cut at {@code maxLineBytes}. */
+  public long incrementTruncatedLineCount() {
+    return increment(TRUNCATED_LINE);
+  }
+
+  @Override
+  public long getPermanentChannelWriteFailCount() {
+    return get(PERMANENT_CHANNEL_WRITE_FAIL);
+  }
+
+  /** Records an attempt the channel refused for a cause retrying cannot fix. */
+  public long incrementPermanentChannelWriteFailCount() {
+    return increment(PERMANENT_CHANNEL_WRITE_FAIL);
   }
 }

@@ -5,7 +5,8 @@ import org.apache.flume.instrumentation.SourceCounterMBean;
 /**
  * JMX view of {@link ReplaySourceCounter}: the standard source counters plus
  * {@code EndOfInputCount}, {@code TimestampParseFailCount}, {@code SkippedFileCount},
- * {@code ResumedEventCount} and {@code PositionSaveFailCount}.
+ * {@code ResumedEventCount}, {@code PositionSaveFailCount}, {@code TruncatedLineCount} and
+ * {@code PermanentChannelWriteFailCount}.
  *
  * <p>Like every Flume counter, these count from the start of this run of the source: after a
  * restart they start again at 0 and count only what this run did (see
@@ -66,4 +67,26 @@ public interface ReplaySourceCounterMBean extends SourceCounterMBean {
    * @return the number of failed writes
    */
   long getPositionSaveFailCount();
+
+  /**
+   * Lines longer than {@code maxLineBytes}, delivered cut to their first {@code maxLineBytes}
+   * bytes with {@code rejectReason = line-too-long} (the agent routes them to its dead letter);
+   * each is also in {@code EventReceivedCount}.
+   *
+   * @return the number of lines cut
+   */
+  long getTruncatedLineCount();
+
+  /**
+   * Attempts to put a batch that the channel refused for a cause retrying cannot fix (a
+   * non-retriable Kafka error, e.g. {@code RecordTooLargeException}: a record over the producer's
+   * {@code max.request.size}); each also counts in {@code ChannelWriteFail}. The source keeps
+   * retrying the batch, so that nothing is skipped, and logs the cause at ERROR (at most every 30
+   * s) with the batch's first {@code eventId}: the pipeline is stalled until the cause is removed
+   * (lower {@code maxLineBytes} or raise the producer's {@code max.request.size}, then restart).
+   * 0 in a healthy agent.
+   *
+   * @return the number of such refused attempts
+   */
+  long getPermanentChannelWriteFailCount();
 }

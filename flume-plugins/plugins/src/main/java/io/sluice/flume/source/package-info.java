@@ -4,7 +4,9 @@
  * <ul>
  *   <li>{@link io.sluice.flume.source.ReplaySource} replays text files (one file, or a glob; gzip
  *       by magic bytes) line by line with stable {@code eventId} headers, paced by a rate or by
- *       the timestamps in the lines times a speed-up, once or in a loop; after a restart it
+ *       the timestamps in the lines times a speed-up, once or in a loop; a line over
+ *       {@code maxLineBytes} (default 128 KiB) is delivered cut, marked {@code line-too-long},
+ *       and its rest skipped without being buffered; after a restart it
  *       resumes after the last line the channel committed, as recorded in its position file; it
  *       reports the end of the input through the {@code EndOfInputCount} JMX attribute of
  *       {@link io.sluice.flume.source.ReplaySourceCounter}. Keys:

@@ -7,13 +7,22 @@ import io.sluice.flume.testing.TestData;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class LineReaderTest {
+
+  @TempDir
+  Path tmp;
 
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 7, LineReader.DEFAULT_BUFFER_SIZE})
@@ -134,5 +143,138 @@ class LineReaderTest {
       }
     }
     return lines;
+  }
+
+  // ---------------------------------------------------------------- maxLineBytes
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 7, LineReader.DEFAULT_BUFFER_SIZE})
+  void returnsALineOfExactlyMaxLineBytesWhole(int bufferSize) throws IOException {
+    LineReader reader = reader("abcd\nefgh", bufferSize, 4);
+
+    assertThat(line(reader)).isEqualTo("abcd");
+    assertThat(reader.lastLineCut()).isFalse();
+    assertThat(reader.lastLineLength()).isEqualTo(4);
+    assertThat(line(reader)).as("last line, no terminator").isEqualTo("efgh");
+    assertThat(reader.lastLineCut()).isFalse();
+    assertThat(reader.readLine()).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 7, LineReader.DEFAULT_BUFFER_SIZE})
+  void cutsALineOneByteOverAndSkipsItsRest(int bufferSize) throws IOException {
+    LineReader reader = reader("abcde\nnext\nvwxyz", bufferSize, 4);
+
+    assertThat(line(reader)).isEqualTo("abcd");
+    assertThat(reader.lastLineCut()).isTrue();
+    assertThat(reader.lastLineLength()).isEqualTo(5);
+    assertThat(reader.offset()).as("after the whole line and its LF").isEqualTo(6);
+    assertThat(line(reader)).isEqualTo("next");
+    assertThat(reader.lastLineCut()).isFalse();
+    assertThat(reader.lastLineLength()).isEqualTo(4);
+    assertThat(line(reader)).as("last line, no terminator").isEqualTo("vwxy");
+    assertThat(reader.lastLineCut()).isTrue();
+    assertThat(reader.lastLineLength()).isEqualTo(5);
+    assertThat(reader.offset()).isEqualTo(16);
+    assertThat(reader.readLine()).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, LineReader.DEFAULT_BUFFER_SIZE})
+  void countsTheLengthWithoutTheCrlfAtTheCut(int bufferSize) throws IOException {
+    // maxLineBytes = 4: "abcd" + CRLF is whole; a CR inside the line is content; a line ending in
+    // CR at the end of the stream loses it, as every line does.
+    LineReader reader = reader("abcd\r\nabc\r\r\nabcd\rx\r\nabcde\r\nabcd\r", bufferSize, 4);
+    List<String> lines = new ArrayList<>();
+    List<Boolean> cut = new ArrayList<>();
+    List<Long> lengths = new ArrayList<>();
+    List<Long> offsets = new ArrayList<>();
+    for (byte[] line = reader.readLine(); line != null; line = reader.readLine()) {
+      lines.add(new String(line, ISO_8859_1));
+      cut.add(reader.lastLineCut());
+      lengths.add(reader.lastLineLength());
+      offsets.add(reader.offset());
+    }
+
+    assertThat(lines).containsExactly("abcd", "abc\r", "abcd", "abcd", "abcd");
+    assertThat(cut).containsExactly(false, false, true, true, false);
+    assertThat(lengths).containsExactly(4L, 4L, 6L, 5L, 4L);
+    assertThat(offsets).containsExactly(6L, 12L, 20L, 27L, 32L);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, LineReader.DEFAULT_BUFFER_SIZE})
+  void cutsLinesOfOneByteLimit(int bufferSize) throws IOException {
+    LineReader reader = reader("\nab\r\nc\n", bufferSize, 1);
+
+    assertThat(line(reader)).isEmpty();
+    assertThat(line(reader)).isEqualTo("a");
+    assertThat(reader.lastLineCut()).isTrue();
+    assertThat(line(reader)).isEqualTo("c");
+    assertThat(reader.lastLineCut()).isFalse();
+    assertThat(reader.readLine()).isNull();
+  }
+
+  @Test
+  void streamsA10MibLineFromAFileHoldingAtMostMaxLineBytesOfIt() throws IOException {
+    int max = ReplaySourceConfigurationConstants.DEFAULT_MAX_LINE_BYTES;
+    long huge = 10L << 20;
+    Path file = tmp.resolve("huge.log");
+    byte[] chunk = new byte[1 << 16];
+    Arrays.fill(chunk, (byte) 'x');
+    chunk[max % chunk.length] = 'y'; // a byte past the cut, in every chunk
+    try (OutputStream out = Files.newOutputStream(file)) {
+      out.write("first\n".getBytes(ISO_8859_1));
+      for (long written = 0; written < huge; written += chunk.length) {
+        out.write(chunk);
+      }
+      out.write("\r\nlast\n".getBytes(ISO_8859_1));
+    }
+
+    byte[] cutLine;
+    int peak;
+    try (LineReader reader = new LineReader(Files.newInputStream(file),
+        LineReader.DEFAULT_BUFFER_SIZE, max)) {
+      assertThat(line(reader)).isEqualTo("first");
+      cutLine = reader.readLine();
+      assertThat(reader.lastLineCut()).isTrue();
+      assertThat(reader.lastLineLength()).isEqualTo(huge);
+      assertThat(reader.offset()).isEqualTo(6 + huge + 2);
+      assertThat(line(reader)).isEqualTo("last");
+      assertThat(reader.readLine()).isNull();
+      peak = reader.peakLineBufferBytes();
+    }
+    byte[] expected = new byte[max];
+    for (int i = 0; i < max; i += chunk.length) {
+      System.arraycopy(chunk, 0, expected, i, Math.min(chunk.length, max - i));
+    }
+    assertThat(cutLine).isEqualTo(expected);
+    assertThat(peak).as("bytes held for the line besides the 64 KiB read buffer")
+        .isPositive().isLessThanOrEqualTo(max + 1);
+
+    // The same file without a limit holds the whole line: the measure above tells them apart.
+    try (LineReader unlimited = new LineReader(Files.newInputStream(file))) {
+      unlimited.readLine();
+      assertThat(unlimited.readLine()).hasSize((int) huge);
+      assertThat(unlimited.peakLineBufferBytes()).isGreaterThanOrEqualTo((int) huge);
+    }
+  }
+
+  @Test
+  void refusesAMaxLineBytesBelowOne() {
+    InputStream in = new ByteArrayInputStream(new byte[0]);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LineReader(in, 16, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLineBytes");
+  }
+
+  private static LineReader reader(String content, int bufferSize, int maxLineBytes) {
+    return new LineReader(new ByteArrayInputStream(content.getBytes(ISO_8859_1)), bufferSize,
+        maxLineBytes);
+  }
+
+  private static String line(LineReader reader) throws IOException {
+    byte[] line = reader.readLine();
+    assertThat(line).as("a line").isNotNull();
+    return new String(line, ISO_8859_1);
   }
 }

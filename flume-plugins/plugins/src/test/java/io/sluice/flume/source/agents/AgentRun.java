@@ -102,6 +102,15 @@ public final class AgentRun implements AutoCloseable {
   /** Same as {@link #start(String, String, Map, Path)} with more system properties. */
   public static AgentRun start(String file, String name, Map<String, String> environment,
       Path tmp, Map<String, String> systemProperties) throws IOException {
+    return start(agentFile(file), name, environment, tmp, systemProperties);
+  }
+
+  /**
+   * Same as {@link #start(String, String, Map, Path, Map)} for any configuration file, e.g. an
+   * agent file a test derived from one of the repository's.
+   */
+  public static AgentRun start(Path file, String name, Map<String, String> environment,
+      Path tmp, Map<String, String> systemProperties) throws IOException {
     Map<String, String> properties = new HashMap<>(systemProperties);
     properties.put(CHANNEL_TYPE_PROPERTY, "memory");
     AgentRun run = load(file, name, environment, properties, tmp);
