@@ -75,7 +75,8 @@ public final class AvroSinkConnection<E> implements SinkConnection<E> {
     };
   }
 
-  private static ThreadFactory daemon(String name) {
+  /** Daemon threads named {@code name N}. */
+  static ThreadFactory daemon(String name) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, name + " " + n.incrementAndGet());

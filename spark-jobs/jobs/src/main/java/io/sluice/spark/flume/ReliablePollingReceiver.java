@@ -8,10 +8,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.flume.SparkFlumeEvent;
 import org.apache.spark.streaming.flume.sink.SparkSinkEvent;
@@ -146,8 +144,8 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
   /** One start of the receiver: its threads stop together and never outlive the next start. */
   private final class Running {
     final AtomicBoolean stopped = new AtomicBoolean();
-    final ExecutorService threads = Executors.newFixedThreadPool(parallelism, daemon("Sluice Flume receiver"));
-    final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(daemon("Sluice Flume receiver watch"));
+    final ExecutorService threads = Executors.newFixedThreadPool(parallelism, AvroSinkConnection.daemon("Sluice Flume receiver"));
+    final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(AvroSinkConnection.daemon("Sluice Flume receiver watch"));
 
     void stop() {
       stopped.set(true);
@@ -248,14 +246,5 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
         reportError(message + since, cause);
       }
     }
-  }
-
-  private static ThreadFactory daemon(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + " " + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }
