@@ -1,5 +1,10 @@
 package io.sluice.it;
 
+import static io.sluice.it.SecureKafkaClients.client;
+import static io.sluice.it.SecureKafkaClients.endOffset;
+import static io.sluice.it.SecureKafkaClients.failure;
+import static io.sluice.it.SecureKafkaClients.produce;
+import static io.sluice.it.SecureKafkaClients.quick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,14 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -231,61 +230,10 @@ class SecureDemoIT {
     }
   }
 
-  private static Properties client(String bootstrap, Path caPem, String user, String password) {
-    Properties p = quick(new Properties());
-    p.put("bootstrap.servers", bootstrap);
-    p.put("security.protocol", "SASL_SSL");
-    p.put("ssl.truststore.type", "PEM");
-    p.put("ssl.truststore.location", caPem.toString());
-    p.put("sasl.mechanism", "SCRAM-SHA-512");
-    p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-        + "\" password=\"" + password + "\";");
-    return p;
-  }
 
-  private static Properties quick(Properties p) {
-    p.put("max.block.ms", "10000");
-    p.put("default.api.timeout.ms", "10000");
-    p.put("request.timeout.ms", "10000");
-    return p;
-  }
 
-  private static long endOffset(Properties client, String topic) {
-    Properties p = new Properties();
-    p.putAll(client);
-    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-    TopicPartition tp = new TopicPartition(topic, 0);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      return consumer.endOffsets(List.of(tp)).get(tp);
-    }
-  }
 
-  private static void produce(Properties client) throws Exception {
-    Properties p = new Properties();
-    p.putAll(client);
-    p.put("key.serializer", StringSerializer.class.getName());
-    p.put("value.serializer", StringSerializer.class.getName());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-      producer.send(new ProducerRecord<>("sluice-logs", "must-not-arrive")).get(30, TimeUnit.SECONDS);
-    }
-  }
 
-  private static Throwable failure(ThrowingRunnable action) {
-    try {
-      action.run();
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Throwable t) {
-      return t;
-    }
-  }
-
-  @FunctionalInterface
-  private interface ThrowingRunnable {
-    void run() throws Exception;
-  }
 
   private static String read(Path file) throws IOException {
     return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
