@@ -1,0 +1,35 @@
+package io.sluice.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ContractTest {
+
+  @Test
+  void pipelinesNameTheirTopicsAndAgentFiles() {
+    assertThat(Pipeline.LOGS.eventsTopic()).isEqualTo("sluice-logs");
+    assertThat(Pipeline.LOGS.rejectsTopic()).isEqualTo("sluice-logs-rejects");
+    assertThat(Pipeline.TWEETS.agentFile()).isEqualTo("tweets-agent.properties");
+    assertThat(Pipeline.of("Tweets")).isSameAs(Pipeline.TWEETS);
+    assertThatThrownBy(() -> Pipeline.of("syslog")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown pipeline 'syslog' (expected logs or tweets)");
+  }
+
+  @Test
+  void rejectCodesAreDistinctAndEachSetIsTheDocumentedOne() {
+    assertThat(Arrays.stream(RejectReason.values()).map(RejectReason::code).distinct().count())
+        .isEqualTo(RejectReason.values().length);
+    assertThat(RejectReason.ACCESS_LOG.stream().map(RejectReason::code).collect(Collectors.joining(",")))
+        .isEqualTo("empty-line,missing-field,unterminated-quote,unterminated-bracket,bad-timestamp,"
+            + "bad-request,bad-status,bad-bytes,trailing-garbage");
+    assertThat(RejectReason.POST.stream().map(RejectReason::code).collect(Collectors.joining(",")))
+        .isEqualTo("empty-record,invalid-json,not-a-status,missing-id,multiple-posts");
+    assertThat(RejectReason.JETSTREAM).containsExactly(RejectReason.MISSING_FIELD, RejectReason.INVALID_JSON);
+    assertThat(RejectReason.X_STREAM).containsExactly(RejectReason.INVALID_JSON, RejectReason.MISSING_ID,
+        RejectReason.UNEXPECTED_MESSAGE);
+  }
+}
