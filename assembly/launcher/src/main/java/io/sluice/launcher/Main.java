@@ -1,8 +1,15 @@
 package io.sluice.launcher;
 
+import io.sluice.launcher.cli.AgentCommand;
+import io.sluice.launcher.cli.BenchCommand;
+import io.sluice.launcher.cli.DemoCommand;
+import io.sluice.launcher.cli.HdfsCommand;
+import io.sluice.launcher.cli.KafkaCommand;
+import io.sluice.launcher.cli.SparkCommand;
+import io.sluice.launcher.cli.SubmitCommand;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code bin/sluice}: the Sluice command line. Run {@code sluice --help} for the sub-commands.

@@ -41,7 +41,7 @@ public final class SluiceHome {
   private final Path root;
   private final Properties settings;
 
-  SluiceHome(Path root, Properties settings) {
+  public SluiceHome(Path root, Properties settings) {
     this.root = root.toAbsolutePath().normalize();
     this.settings = settings;
   }

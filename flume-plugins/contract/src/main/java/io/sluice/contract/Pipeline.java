@@ -9,14 +9,16 @@ import java.util.Locale;
  */
 public enum Pipeline {
   /** Web-server access logs (Apache combined log format). */
-  LOGS("logs"),
+  LOGS("logs", "lines"),
   /** Posts: Twitter v1.1 statuses, X API v2 Posts, Bluesky posts. */
-  TWEETS("tweets");
+  TWEETS("tweets", "records");
 
   private final String id;
+  private final String countField;
 
-  Pipeline(String id) {
+  Pipeline(String id, String countField) {
     this.id = id;
+    this.countField = countField;
   }
 
   /**
@@ -44,6 +46,25 @@ public enum Pipeline {
    */
   public String rejectsTopic() {
     return eventsTopic() + "-rejects";
+  }
+
+  /**
+   * The field of the pipeline's section of the Spark job's {@code summary.json}, and of its
+   * per-batch {@link #totalsFile()}, that counts every event the job read: parsed plus rejected.
+   *
+   * @return {@code lines} (logs) or {@code records} (tweets)
+   */
+  public String countField() {
+    return countField;
+  }
+
+  /**
+   * The Spark job's per-batch running totals file, under {@code OUT/batches/<batch time>/}.
+   *
+   * @return {@code <id>-totals.json}
+   */
+  public String totalsFile() {
+    return id + "-totals.json";
   }
 
   /**

@@ -14,6 +14,9 @@ class ContractTest {
     assertThat(Pipeline.LOGS.eventsTopic()).isEqualTo("sluice-logs");
     assertThat(Pipeline.LOGS.rejectsTopic()).isEqualTo("sluice-logs-rejects");
     assertThat(Pipeline.TWEETS.agentFile()).isEqualTo("tweets-agent.properties");
+    assertThat(Pipeline.LOGS.countField()).isEqualTo("lines");
+    assertThat(Pipeline.TWEETS.countField()).isEqualTo("records");
+    assertThat(Pipeline.TWEETS.totalsFile()).isEqualTo("tweets-totals.json");
     assertThat(Pipeline.of("Tweets")).isSameAs(Pipeline.TWEETS);
     assertThatThrownBy(() -> Pipeline.of("syslog")).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unknown pipeline 'syslog' (expected logs or tweets)");

@@ -1,0 +1,154 @@
+package io.sluice.launcher.bench;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The Flume agents of the {@code bare-flume} and {@code kafka-channel} stages of
+ * {@code sluice bench pipeline}, derived from the packaged {@code logs} agent
+ * ({@code conf/agents/logs-agent.properties}) so that they replay exactly as it does.
+ *
+ * <p>The derived agent {@value #AGENT} keeps every {@code logs.sources.replay.*} key of the logs
+ * agent (type, {@code file}, {@code batchSize}, {@code eventsPerSecond}, the interceptors
+ * {@code pipeline} and {@code accessLog} and their settings, {@code ${env:...}} values included)
+ * except its {@code channels} and {@code selector.*}: every event goes to one channel
+ * {@code events}, drained by a {@code null} sink {@code drain} in batches of
+ * {@value #SINK_BATCH_SIZE} (the events SparkSink hands Spark per poll by default). The channel is
+ * a memory channel, or the Kafka channel of the logs agent's SparkSink with all its keys
+ * ({@code parseAsFlumeEvent} included) on a topic and consumer group of the benchmark's own.
+ */
+public final class BenchAgentConfig {
+
+  /** Name of the derived agent ({@code -n}), the prefix of its keys. */
+  static final String AGENT = "bench";
+  /** Events the null sink takes per transaction: the AnalyticsJob's default --max-batch-size, what a SparkSink hands Spark. */
+  static final int SINK_BATCH_SIZE = 5000;
+  /** Capacity of the memory channel, in events. */
+  static final int MEMORY_CAPACITY = 100_000;
+
+  /** The channel of the derived agent. */
+  enum Channel { memory, kafka }
+
+  private BenchAgentConfig() {}
+
+  /** Loads a Flume agent configuration file (Java properties, ISO-8859-1 escapes as Flume reads it). */
+  static Properties load(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  /**
+   * The derived agent's configuration file text.
+   *
+   * @param logsAgent the logs agent's properties
+   * @param agent the logs agent's name, the prefix of its keys ({@code logs})
+   * @param channel memory or Kafka channel
+   * @param topic Kafka topic of the Kafka channel (ignored for memory)
+   * @param origin where {@code logsAgent} was read from, for the header comment
+   * @throws IllegalArgumentException when the logs agent has no replay source, or (Kafka) no
+   *     Kafka channel feeding a SparkSink
+   */
+  static String render(Properties logsAgent, String agent, Channel channel, String topic, String origin) {
+    String sourcePrefix = agent + ".sources.replay.";
+    Map<String, String> out = new TreeMap<>();
+    int sourceBatch = 0;
+    for (String key : logsAgent.stringPropertyNames()) {
+      if (!key.startsWith(sourcePrefix)) {
+        continue;
+      }
+      String rest = key.substring(sourcePrefix.length());
+      if (rest.equals("channels") || rest.startsWith("selector.")) {
+        continue;
+      }
+      String value = logsAgent.getProperty(key).trim();
+      out.put(AGENT + ".sources.replay." + rest, value);
+      if (rest.equals("batchSize") && value.matches("\\d{1,9}")) {
+        sourceBatch = Integer.parseInt(value);
+      }
+    }
+    if (!out.containsKey(AGENT + ".sources.replay.type")) {
+      throw new IllegalArgumentException("no source 'replay' (" + sourcePrefix + "type) in " + origin);
+    }
+    out.put(AGENT + ".sources.replay.channels", "events");
+    String ch = AGENT + ".channels.events.";
+    if (channel == Channel.memory) {
+      out.put(ch + "type", "memory");
+      out.put(ch + "capacity", Integer.toString(MEMORY_CAPACITY));
+      out.put(ch + "transactionCapacity", Integer.toString(Math.max(SINK_BATCH_SIZE, sourceBatch)));
+    } else {
+      String eventsChannel = sparkSinkChannel(logsAgent, agent, origin);
+      String prefix = agent + ".channels." + eventsChannel + ".";
+      for (String key : logsAgent.stringPropertyNames()) {
+        if (key.startsWith(prefix)) {
+          out.put(ch + key.substring(prefix.length()), logsAgent.getProperty(key).trim());
+        }
+      }
+      if (!"org.apache.flume.channel.kafka.KafkaChannel".equals(out.get(ch + "type"))) {
+        throw new IllegalArgumentException("channel '" + eventsChannel + "' of " + origin + " is not a Kafka channel");
+      }
+      out.put(ch + "kafka.topic", topic);
+      out.put(ch + "kafka.consumer.group.id", topic + "-null-sink");
+    }
+    out.put(AGENT + ".sinks.drain.type", "null");
+    out.put(AGENT + ".sinks.drain.batchSize", Integer.toString(SINK_BATCH_SIZE));
+    out.put(AGENT + ".sinks.drain.channel", "events");
+
+    StringBuilder text = new StringBuilder()
+        .append("# Generated by sluice bench pipeline: the replay source and interceptors of\n")
+        .append("# ").append(origin).append("\n")
+        .append("# -> ").append(channel == Channel.memory ? "memory channel" : "Kafka channel (topic " + topic + ")")
+        .append(" -> null sink.\n")
+        .append(AGENT).append(".sources = replay\n")
+        .append(AGENT).append(".channels = events\n")
+        .append(AGENT).append(".sinks = drain\n");
+    out.forEach((k, v) -> text.append(k).append(" = ").append(escape(v)).append('\n'));
+    return text.toString();
+  }
+
+  /**
+   * The Kafka topics of the agent's Kafka channels ({@code <agent>.channels.*.kafka.topic}), the
+   * ones to create before it starts.
+   */
+  static List<String> kafkaTopics(Properties agentConfig, String agent) {
+    List<String> topics = new ArrayList<>();
+    for (String key : new TreeSet<>(agentConfig.stringPropertyNames())) {
+      if (key.startsWith(agent + ".channels.") && key.endsWith(".kafka.topic")) {
+        topics.add(agentConfig.getProperty(key).trim());
+      }
+    }
+    return topics;
+  }
+
+  /** The channel the agent's SparkSink drains. */
+  private static String sparkSinkChannel(Properties p, String agent, String origin) {
+    String sinkPrefix = agent + ".sinks.";
+    for (String key : new TreeSet<>(p.stringPropertyNames())) {
+      if (key.startsWith(sinkPrefix) && key.endsWith(".type")
+          && p.getProperty(key).trim().equals("org.apache.spark.streaming.flume.sink.SparkSink")) {
+        String channel = p.getProperty(key.substring(0, key.length() - "type".length()) + "channel");
+        if (channel != null) {
+          return channel.trim();
+        }
+      }
+    }
+    throw new IllegalArgumentException("no SparkSink with a channel in " + origin);
+  }
+
+  /** A properties value as written: backslashes doubled, leading blanks kept. */
+  private static String escape(String value) {
+    String v = value.replace("\\", "\\\\");
+    return v.startsWith(" ") ? "\\" + v : v;
+  }
+}

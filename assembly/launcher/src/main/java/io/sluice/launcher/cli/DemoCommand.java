@@ -1,0 +1,495 @@
+package io.sluice.launcher.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.launcher.LaunchException;
+import io.sluice.launcher.SluiceHome;
+import io.sluice.launcher.kafka.KafkaSecurity;
+import io.sluice.launcher.kafka.KafkaSettings;
+import io.sluice.launcher.kafka.LocalKafka;
+import io.sluice.launcher.process.Deadline;
+import io.sluice.launcher.process.FlumeAgent;
+import io.sluice.launcher.process.ManagedProcess;
+import io.sluice.launcher.process.Net;
+import io.sluice.launcher.process.RunningParts;
+import io.sluice.launcher.process.SparkJob;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice demo}: the whole pipeline on one machine.
+ *
+ * <p>Starts a local Kafka broker (KRaft), the {@code logs} and {@code tweets} Flume agents (replay
+ * source, interceptor, Kafka channel, SparkSink; dead-letter channel and file) and two Spark
+ * AnalyticsJobs, one per pipeline ({@code --pipeline logs|tweets}), each through SparkSubmit in
+ * {@code local[2]}, each in its own JVM. Replays the input files once, shows progress, stops when
+ * every replayed event has been counted by Spark and every reject has reached the dead-letter file,
+ * then prints {@code OUT/summary.json} as tables, builds the HTML report {@code OUT/report.html}
+ * (with a screenshot {@code OUT/report.png} when Chromium is installed) and prints each job's
+ * events per second.
+ *
+ * <p>Each job writes under {@code OUT/analytics/<pipeline>/} ({@code summary.json}, the per-batch
+ * windows, alerts and totals in {@code batches/}, its checkpoint); the launcher merges the jobs'
+ * halves into {@code OUT/summary.json} (the logs half from the logs job, the tweets half from the
+ * tweets job), the file whose contract README.md documents.
+ *
+ * <p>{@code --kafka-tls} secures the Kafka hop ({@link DemoKafkaSecurity}): the broker's client
+ * listener is {@code SASL_SSL}, the agents and the jobs authenticate with SCRAM-SHA-512.
+ *
+ * <p>Every child process is stopped on exit, on failure and on Ctrl-C. Exit status: 0 done,
+ * 1 a part failed to start or the run timed out (the message names the part and its log),
+ * 2 bad command line.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run the whole pipeline locally on real data: Kafka broker, Flume agents, Spark job.")
+public final class DemoCommand implements Callable<Integer> {
+
+  /** How the demo's Spark jobs read the events. */
+  enum SparkSource { flume, kafka }
+
+  @Option(names = "--logs", paramLabel = "FILE",
+      description = "Access log to replay (default: the bundled sample, samples/access_logs/elastic-examples_apache_logs.log).")
+  Path logs;
+
+  @Option(names = "--tweets", paramLabel = "FILE",
+      description = "Twitter v1.1 statuses, one JSON object per line (default: samples/tweets/ALL_shared_tweets.jsonl).")
+  Path tweets;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-out",
+      description = "Output directory: summary.json, rejects/, logs/ of every process (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+      description = "Give up when the input is not fully processed after this many seconds (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Option(names = "--startup-timeout", paramLabel = "SECONDS", defaultValue = "120",
+      description = "Time each part gets to start (default: ${DEFAULT-VALUE}).")
+  long startupTimeoutSeconds;
+
+  @Option(names = "--spark-source", paramLabel = "flume|kafka", defaultValue = "flume",
+      description = "How the Spark jobs read events: pull from the agents' SparkSinks (flume) or read the "
+          + "Kafka channel topics directly (kafka) (default: ${DEFAULT-VALUE}).")
+  SparkSource sparkSource;
+
+  @Option(names = "--kafka-tls",
+      description = "Secure the Kafka hop: the broker's client listener is SASL_SSL (TLS with a generated certificate,"
+          + " SCRAM-SHA-512 user " + DemoKafkaSecurity.USER + " whose random password is written to"
+          + " OUT/kafka-client/password, mode 0600, and never printed); the agents' Kafka channels and, with"
+          + " --spark-source kafka, the jobs (--kafka-properties OUT/kafka-client/spark-kafka.properties) use it"
+          + " (default: off, PLAINTEXT).")
+  boolean kafkaTls;
+
+  /** This command as picocli parsed it, so usage errors name {@code sluice demo}. */
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  private final RunningParts running = new RunningParts();
+  /** With {@code --kafka-tls}: the agents' SLUICE_KAFKA_* security settings; else empty (PLAINTEXT). */
+  private Map<String, String> kafkaClientEnv = Map.of();
+  /** With {@code --kafka-tls}: the jobs' {@code --kafka-properties} file; else null. */
+  private Path sparkKafkaProperties;
+  private final PrintStream console = System.out;
+
+  /** One pipeline of this demo: its input, agent, job and progress. */
+  private static final class Run {
+    final DemoPipeline pipeline;
+    final Path input;
+    int sinkPort;
+    FlumeAgent agent;
+    /** Metrics keys of the agent's replay source and of its dead-letter sink, from its file. */
+    String sourceKey;
+    String deadLetterKey;
+    SparkJob job;
+    Path jobOut;
+    /** System.nanoTime when the job counted its first event and when it got to its last; 0 before. */
+    long first;
+    long done;
+    long events;
+
+    Run(DemoPipeline pipeline, Path input) {
+      this.pipeline = pipeline;
+      this.input = input;
+    }
+
+    String id() {
+      return pipeline.id();
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    SluiceHome home = SluiceHome.fromSystemProperty();
+    List<Run> runs = new ArrayList<>();
+    for (DemoPipeline p : DemoPipeline.values()) {
+      runs.add(new Run(p, input(given(p), p.sample(home), "--" + p.id())));
+    }
+    Path outDir = out.toAbsolutePath().normalize();
+    prepareOutDir(outDir);
+    Path logDir = outDir.resolve("logs");
+    Duration startup = Duration.ofSeconds(startupTimeoutSeconds);
+    String names = runs.stream().map(r -> "'" + r.id() + "'").collect(Collectors.joining(" and "));
+
+    Thread hook = new Thread(this::stopAll, "sluice-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    long t0 = System.nanoTime();
+    try {
+      console.printf("Sluice %s demo: %s -> %s%n", home.version(),
+          runs.stream().map(r -> r.input.toString()).collect(Collectors.joining(" + ")), outDir);
+
+      LocalKafka kafka;
+      if (kafkaTls) {
+        DemoKafkaSecurity security = DemoKafkaSecurity.create(outDir);
+        console.printf("[1/4] starting Kafka broker (KRaft, SASL_SSL: TLS + %s as user %s, password in %s) ...%n",
+            KafkaSecurity.SCRAM_MECHANISM, DemoKafkaSecurity.USER, security.passwordFile());
+        KafkaSettings settings = security.brokerSettings(outDir.resolve("kafka"));
+        kafka = LocalKafka.start(home, settings, logDir.resolve("kafka.log"), startup);
+        running.add(kafka);
+        kafkaClientEnv = security.agentEnv(settings);
+        sparkKafkaProperties = security.writeSparkProperties(settings);
+      } else {
+        console.println("[1/4] starting Kafka broker (KRaft) ...");
+        kafka = LocalKafka.start(home, outDir.resolve("kafka"), logDir, startup);
+        running.add(kafka);
+      }
+      kafka.createTopics(runs.stream().flatMap(r -> Stream.of(r.pipeline.pipeline().eventsTopic(),
+          r.pipeline.pipeline().rejectsTopic())).toList());
+      long tKafka = System.nanoTime();
+
+      console.println("[2/4] starting Flume agents " + names + " ...");
+      for (Run r : runs) {
+        r.sinkPort = Net.freePort();
+        r.agent = launchAgent(home, r.id(), r.pipeline.agentEnv(r.input, r.sinkPort), kafka, outDir);
+        r.sourceKey = r.agent.file().sourceOfType("ReplaySource");
+        r.deadLetterKey = r.agent.file().sinkOfTopic(r.pipeline.pipeline().rejectsTopic());
+      }
+      for (Run r : runs) {
+        r.agent.awaitReady(List.of(r.sinkPort), startup);
+      }
+      long tAgents = System.nanoTime();
+
+      console.println("[3/4] submitting the Spark AnalyticsJobs " + names + " (local[2] each, source "
+          + sparkSource + ") ...");
+      Path summaryFile = outDir.resolve("summary.json");
+      for (Run r : runs) {
+        r.jobOut = outDir.resolve("analytics").resolve(r.id());
+        List<String> args = new ArrayList<>(sourceArgs(kafka, r.sinkPort));
+        args.addAll(List.of("--out", r.jobOut.toString()));
+        args.addAll(r.pipeline.jobArgs());
+        r.job = SparkJob.submit("spark " + r.id() + " job", home, "local[2]", SparkJob.ANALYTICS_JOB, args, outDir,
+            logDir.resolve("spark-" + r.id() + ".log"));
+        running.add(r.job);
+      }
+      for (Run r : runs) {
+        ManagedProcess p = r.job.process();
+        Deadline.await(() -> Summary.read(r.jobOut.resolve("summary.json")) != null, p::isAlive, startup,
+            Duration.ofMillis(250), () -> p.name() + " did not start"
+                + (p.isAlive() ? " within " + startup.toSeconds() + " s" : " (exit " + p.exitValue() + ")")
+                + "; see " + p.log() + System.lineSeparator() + p.logTail(25));
+      }
+      long tSpark = System.nanoTime();
+
+      console.println("[4/4] replaying; progress every 2 s (events read by the sources -> counted by Spark)");
+      JsonNode summary = awaitCompletion(summaryFile, runs);
+      long tDone = System.nanoTime();
+
+      Summary.print(summary, console);
+      long events = 0;
+      for (Run r : runs) {
+        r.events = summary.path(r.id()).path(r.pipeline.pipeline().countField()).asLong();
+        events += r.events;
+      }
+      double processing = seconds(tDone - tSpark);
+      console.println();
+      console.printf(Locale.ROOT, "Done in %.1f s: Kafka up %.1f s, agents up %.1f s, Spark up %.1f s, processing %.1f s "
+              + "(%,d events, %,.0f events/s once Spark was up)%n",
+          seconds(tDone - t0), seconds(tKafka - t0), seconds(tAgents - tKafka), seconds(tSpark - tAgents),
+          processing, events, events / Math.max(processing, 0.001));
+      console.println("Spark jobs (local[2] each, " + sparkSource + " source; times from both jobs up):");
+      for (Run r : runs) {
+        printRate(r.id(), r.events, tSpark, r.first, r.done);
+      }
+      report(home, outDir, runs, logDir);
+      console.printf("Summary: %s%nRejected events (dead letter): %s%nPer-batch windows, alerts, totals: %s%nProcess logs: %s%n",
+          summaryFile, outDir.resolve("rejects"), outDir.resolve("analytics"), logDir);
+      return 0;
+    } catch (LaunchException e) {
+      System.err.println("sluice demo failed: " + e.getMessage());
+      return 1;
+    } finally {
+      stopAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is already running stopAll().
+      }
+    }
+  }
+
+  /** The file given on the command line for {@code p}, or null. */
+  private Path given(DemoPipeline p) {
+    return switch (p) {
+      case LOGS -> logs;
+      case TWEETS -> tweets;
+    };
+  }
+
+  private FlumeAgent launchAgent(SluiceHome home, String name, Map<String, String> env, LocalKafka kafka, Path outDir)
+      throws IOException {
+    Path rejects = outDir.resolve("rejects").resolve(name);
+    Files.createDirectories(rejects);
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("SLUICE_KAFKA_BOOTSTRAP", kafka.bootstrap());
+    all.putAll(kafkaClientEnv);
+    all.put("SLUICE_SINK_HOST", Net.LOOPBACK);
+    all.put("SLUICE_REJECTS_DIR", rejects.toString());
+    // The replay source's position file: under OUT/state, cleared with OUT at every demo, so each
+    // demo replays its files from the first line (a shell's SLUICE_STATE_DIR must not make it resume).
+    all.put("SLUICE_STATE_DIR", outDir.resolve("state").resolve(name).toString());
+    FlumeAgent agent = FlumeAgent.launch(home, name, all, outDir, outDir.resolve("logs"));
+    running.add(agent);
+    return agent;
+  }
+
+  /**
+   * Waits until each source has read its whole file, Spark has counted every event it replayed and
+   * every reject has been written to the dead-letter file; returns the merged summary. Keeps
+   * {@code summaryFile} up to date with the merged sections of the jobs' summaries and notes in
+   * each run when its job counted its first and its last event.
+   */
+  private JsonNode awaitCompletion(Path summaryFile, List<Run> runs) throws InterruptedException, IOException {
+    long end = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+    long started = System.nanoTime();
+    long nextReport = 0;
+    while (true) {
+      for (Run r : runs) {
+        for (ManagedProcess p : List.of(r.agent.process(), r.job.process())) {
+          if (!p.isAlive()) {
+            throw new LaunchException(p.name() + " exited (" + p.exitValue() + ") before the input was processed; see "
+                + p.log() + System.lineSeparator() + p.logTail(25));
+          }
+        }
+      }
+      JsonNode summary = mergeSummaries(runs, summaryFile);
+      List<String> progress = new ArrayList<>();
+      boolean done = true;
+      for (Run r : runs) {
+        Progress p = Progress.of(r, summary == null ? null : summary.path(r.id()));
+        r.first = r.first == 0 && p.counted() > 0 ? System.nanoTime() : r.first;
+        r.done = r.done == 0 && p.done() ? System.nanoTime() : r.done;
+        done &= p.done();
+        progress.add(r.id() + ": " + p);
+      }
+      if (done || System.nanoTime() >= nextReport) {
+        console.printf(Locale.ROOT, "  %5.1fs  %s%n", seconds(System.nanoTime() - started), String.join("  |  ", progress));
+        for (Run r : runs) {
+          for (String error : recentReceiverErrors(r.jobOut, System.currentTimeMillis() - 2_000)) {
+            console.printf(Locale.ROOT, "          %s job: %s%n", r.id(), error);
+          }
+        }
+        nextReport = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+      }
+      if (done) {
+        return summary;
+      }
+      if (System.nanoTime() > end) {
+        throw new LaunchException("input not fully processed after " + timeoutSeconds + " s ("
+            + String.join(", ", progress) + "); see the logs in " + runs.get(0).job.process().log().getParent());
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /**
+   * Errors the job's receivers reported since {@code sinceMs} (epoch ms), from its
+   * {@code receivers.json}: a SparkSink it cannot reach, or one that gives no events.
+   */
+  static List<String> recentReceiverErrors(Path jobOut, long sinceMs) {
+    JsonNode status = Summary.read(jobOut.resolve("receivers.json"));
+    List<String> errors = new ArrayList<>();
+    if (status != null) {
+      for (JsonNode r : status.path("receivers")) {
+        if (!r.path("lastError").asText().isEmpty() && r.path("lastErrorTimeMs").asLong() >= sinceMs) {
+          errors.add(r.path("lastError").asText());
+        }
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * {@code summary.json} of the demo: each pipeline's section from its own job's summary, written
+   * atomically to {@code target}; null while a job has written none.
+   */
+  private static JsonNode mergeSummaries(List<Run> runs, Path target) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode merged = json.createObjectNode();
+    for (Run r : runs) {
+      JsonNode job = Summary.read(r.jobOut.resolve("summary.json"));
+      if (job == null) {
+        return null;
+      }
+      merged.set(r.id(), job.path(r.id()));
+    }
+    Path tmp = Files.createTempFile(target.getParent(), ".summary.json-", ".tmp");
+    try {
+      Files.write(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(merged));
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    return merged;
+  }
+
+  /**
+   * One job's figures: events per second from both jobs up to its last event counted, and over the
+   * span from its first counted event to its last (0.5 s polling: a span under a few seconds is rough).
+   */
+  private void printRate(String job, long events, long jobsUp, long first, long last) {
+    double total = Math.max(seconds(last - jobsUp), 0.001);
+    double span = seconds(last - first);
+    console.printf(Locale.ROOT, "  %-6s %,7d events, first counted at %.1f s, all at %.1f s: %,.0f events/s overall%s%n",
+        job, events, seconds(first - jobsUp), total, events / total,
+        span >= 1 ? String.format(Locale.ROOT, ", %,.0f events/s while counting", events / span) : "");
+  }
+
+  /** How the demo's jobs read events: their SparkSink, or the Kafka channel topics. */
+  private List<String> sourceArgs(LocalKafka kafka, int sinkPort) {
+    if (sparkSource == SparkSource.flume) {
+      return List.of("--sinks", Net.LOOPBACK + ":" + sinkPort);
+    }
+    return sparkKafkaProperties == null
+        ? List.of("--source", "kafka", "--kafka-bootstrap", kafka.bootstrap())
+        : List.of("--source", "kafka", "--kafka-bootstrap", kafka.bootstrap(),
+            "--kafka-properties", sparkKafkaProperties.toString());
+  }
+
+  /**
+   * Builds {@code OUT/report.html} (and {@code OUT/report.png} when Chromium is installed) from the
+   * jobs' outputs once each job's per-batch totals count every event (so the windows up to the last
+   * event are written), prints where it is and opens it when there is a desktop. A report that
+   * cannot be built is reported, not fatal: the numbers are in summary.json.
+   */
+  private void report(SluiceHome home, Path outDir, List<Run> runs, Path logDir) throws InterruptedException {
+    try {
+      Deadline.await(() -> runs.stream().allMatch(r -> newestTotal(r.jobOut, r.pipeline.pipeline().totalsFile(),
+              r.pipeline.pipeline().countField()) >= r.events), () -> true,
+          Duration.ofSeconds(60), Duration.ofMillis(250), () -> "the per-batch outputs lag behind summary.json");
+    } catch (LaunchException e) {
+      console.println("Report: " + e.getMessage() + " after 60 s; the report shows the windows so far");
+    }
+    Path html = outDir.resolve("report.html");
+    Path png = outDir.resolve("report.png");
+    Path log = logDir.resolve("report.log");
+    try {
+      String in = runs.stream().map(r -> r.jobOut.toString()).collect(Collectors.joining(","));
+      int rc = SparkJob.run(home, SparkJob.REPORT_BUILDER, List.of("--in", in, "--out", html.toString(),
+          "--title", "Sluice demo report", "--screenshot", png.toString()), outDir, log, Duration.ofMinutes(3));
+      if (rc != 0 || !Files.exists(html)) {
+        console.printf("Report: not built (exit %d); see %s%n", rc, log);
+        return;
+      }
+    } catch (IOException | LaunchException e) {
+      console.printf("Report: not built (%s); see %s%n", e.getMessage(), log);
+      return;
+    }
+    console.printf("Report: %s%n", html.toUri());
+    console.printf("Screenshot: %s%n", Files.exists(png) ? png
+        : "none (no chromium on the PATH; Debian's chromium package renders one)");
+    open(html);
+  }
+
+  /** {@code field} of {@code file} in the newest batch directory of a job that has one, or -1. */
+  private static long newestTotal(Path jobOut, String file, String field) {
+    try (Stream<Path> dirs = Files.list(jobOut.resolve("batches"))) {
+      Path newest = dirs.filter(d -> d.getFileName().toString().matches("\\d+") && Files.exists(d.resolve(file)))
+          .max(Comparator.comparingLong(d -> Long.parseLong(d.getFileName().toString()))).orElse(null);
+      JsonNode totals = newest == null ? null : Summary.read(newest.resolve(file));
+      return totals == null ? -1 : totals.path(field).asLong(-1);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** Opens {@code file} with xdg-open when there is a display and xdg-open; never waits for it. */
+  private void open(Path file) {
+    boolean display = System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null;
+    String path = System.getenv("PATH");
+    boolean xdgOpen = path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+        .anyMatch(d -> Files.isExecutable(Path.of(d, "xdg-open")));
+    if (display && xdgOpen) {
+      try {
+        new ProcessBuilder("xdg-open", file.toUri().toString()).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        console.println("Opened the report with xdg-open.");
+      } catch (IOException e) {
+        console.println("Could not open the report: " + e.getMessage());
+      }
+    }
+  }
+
+  /** One pipeline's counters: what its source read, what Spark counted, what reached the dead-letter file. */
+  record Progress(long read, boolean endOfInput, long counted, long rejected, long deadLettered) {
+
+    static Progress of(Run run, JsonNode summary) {
+      JsonNode metrics = run.agent.metrics();
+      return new Progress(
+          FlumeAgent.counter(metrics, run.sourceKey, "EventAcceptedCount"),
+          FlumeAgent.counter(metrics, run.sourceKey, "EndOfInputCount") > 0,
+          summary == null ? 0 : summary.path(run.pipeline.pipeline().countField()).asLong(),
+          summary == null ? 0 : summary.path("rejected").asLong(),
+          FlumeAgent.counter(metrics, run.deadLetterKey, "EventDrainSuccessCount"));
+    }
+
+    boolean done() {
+      return endOfInput && counted >= read && deadLettered >= rejected;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "read %,d%s -> spark %,d (rejected %,d, dead-lettered %,d)",
+          read, endOfInput ? " (eof)" : "", counted, rejected, deadLettered);
+    }
+  }
+
+  private Path input(Path given, Path sample, String option) {
+    Path p = given != null ? given : sample;
+    if (!Files.isReadable(p) || Files.isDirectory(p)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          option + ": not a readable file: " + p);
+    }
+    return p.toAbsolutePath().normalize();
+  }
+
+  /** Clears what an earlier demo run left in {@code dir} (its own sub-directories only). */
+  private static void prepareOutDir(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (String child : List.of("kafka", "kafka-client", "checkpoint", "rejects", "state", "logs", "summary.json", "analytics", "report.html",
+        "report.png")) {
+      RunningParts.deleteTree(dir.resolve(child));
+    }
+  }
+
+  private void stopAll() {
+    running.stopAll();
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+}

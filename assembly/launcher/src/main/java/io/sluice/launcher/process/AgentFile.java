@@ -1,0 +1,108 @@
+package io.sluice.launcher.process;
+
+import io.sluice.launcher.LaunchException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The component names of one agent in a Flume properties file ({@code <agent>.sources},
+ * {@code .channels}, {@code .sinks} and their {@code type}, {@code channel(s)} and
+ * {@code kafka.topic} keys), so the launcher reads an agent's counters by what the file declares
+ * instead of hard-coding {@code SOURCE.replay}. Component keys are those of Flume's JSON monitoring
+ * ({@code GET /metrics}): {@code SOURCE.<name>}, {@code CHANNEL.<name>}, {@code SINK.<name>}.
+ */
+public final class AgentFile {
+
+  private final Path file;
+  private final String agent;
+  private final Properties props;
+
+  private AgentFile(Path file, String agent, Properties props) {
+    this.file = file;
+    this.agent = agent;
+    this.props = props;
+  }
+
+  /**
+   * Reads agent {@code agent}'s part of {@code file}.
+   *
+   * @throws LaunchException when the file cannot be read or declares no component for the agent
+   */
+  public static AgentFile read(Path file, String agent) {
+    Properties props = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      props.load(in);
+    } catch (IOException e) {
+      throw new LaunchException("cannot read agent configuration " + file + ": " + e.getMessage());
+    }
+    AgentFile f = new AgentFile(file, agent, props);
+    if (f.names("sources").isEmpty() && f.names("sinks").isEmpty()) {
+      throw new LaunchException(file + " declares no sources or sinks for agent '" + agent + "' ("
+          + agent + ".sources)");
+    }
+    return f;
+  }
+
+  /**
+   * The metrics key of the agent's source whose {@code type} is the class with simple name
+   * {@code simpleClassName} (e.g. {@code ReplaySource}; a {@code $Builder} suffix is ignored).
+   *
+   * @throws LaunchException when not exactly one source has that type
+   */
+  public String sourceOfType(String simpleClassName) {
+    return "SOURCE." + only("sources", simpleClassName, names("sources").stream()
+        .filter(s -> simpleName(get("sources." + s + ".type")).equals(simpleClassName)).toList());
+  }
+
+  /**
+   * The metrics key of the agent's sink that drains the Kafka channel writing to {@code topic}.
+   *
+   * @throws LaunchException when not exactly one sink does
+   */
+  public String sinkOfTopic(String topic) {
+    List<String> channels = names("channels").stream()
+        .filter(c -> topic.equals(get("channels." + c + ".kafka.topic"))).toList();
+    return "SINK." + only("sinks", "channel on topic " + topic, names("sinks").stream()
+        .filter(s -> channels.contains(get("sinks." + s + ".channel"))).toList());
+  }
+
+  /**
+   * The metrics key of the agent's sink whose {@code type} is the class with simple name
+   * {@code simpleClassName}, e.g. {@code SparkSink}.
+   *
+   * @throws LaunchException when not exactly one sink has that type
+   */
+  public String sinkOfType(String simpleClassName) {
+    return "SINK." + only("sinks", simpleClassName, names("sinks").stream()
+        .filter(s -> simpleName(get("sinks." + s + ".type")).equals(simpleClassName)).toList());
+  }
+
+  private String only(String kind, String what, List<String> found) {
+    if (found.size() != 1) {
+      throw new LaunchException(file + ": agent '" + agent + "' has " + found.size() + " " + kind
+          + " for " + what + " (" + agent + "." + kind + " = " + names(kind) + "), expected one");
+    }
+    return found.get(0);
+  }
+
+  private List<String> names(String kind) {
+    String v = get(kind);
+    return v.isBlank() ? List.of() : new ArrayList<>(Arrays.asList(v.trim().split("\\s+")));
+  }
+
+  private String get(String key) {
+    return props.getProperty(agent + "." + key, "").trim();
+  }
+
+  private static String simpleName(String type) {
+    String t = type.endsWith("$Builder") ? type.substring(0, type.length() - "$Builder".length()) : type;
+    return t.substring(t.lastIndexOf('.') + 1);
+  }
+}

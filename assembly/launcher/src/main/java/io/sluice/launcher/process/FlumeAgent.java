@@ -1,0 +1,144 @@
+package io.sluice.launcher.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.launcher.LaunchException;
+import io.sluice.launcher.SluiceHome;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Flume 1.11 agent in its own JVM ({@code org.apache.flume.node.Application -n NAME -f FILE}, as
+ * {@code flume-ng agent} runs it), with Flume's HTTP JSON monitoring on a loopback port so the
+ * launcher can read its counters ({@code GET /metrics}).
+ */
+public final class FlumeAgent implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String name;
+  private final AgentFile file;
+  private final ManagedProcess process;
+  private final int metricsPort;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private FlumeAgent(String name, AgentFile file, ManagedProcess process, int metricsPort) {
+    this.name = name;
+    this.file = file;
+    this.process = process;
+    this.metricsPort = metricsPort;
+  }
+
+  /**
+   * Starts agent {@code name} from {@code conf/agents/NAME-agent.properties} with {@code env} (the
+   * {@code ${env:...}} values of that file); does not wait for it: see {@link #awaitReady}.
+   */
+  public static FlumeAgent launch(SluiceHome home, String name, Map<String, String> env, Path workDir, Path logDir)
+      throws IOException {
+    return launch(home, name, home.agentConfig(name), env, workDir, logDir);
+  }
+
+  /**
+   * Starts agent {@code name} (the prefix of its keys) from {@code configFile} with {@code env};
+   * does not wait for it: see {@link #awaitReady}.
+   */
+  public static FlumeAgent launch(SluiceHome home, String name, Path configFile, Map<String, String> env, Path workDir,
+      Path logDir) throws IOException {
+    AgentFile file = AgentFile.read(configFile, name);
+    int metricsPort = Net.freePort();
+    AgentSpec spec = new AgentSpec(name, configFile, home.conf(), List.of(home.pluginsDir()),
+        Map.of("flume.monitoring.type", "http", "flume.monitoring.port", Integer.toString(metricsPort)),
+        List.of(), "", false);
+    List<String> cmd = command(home, spec);
+    Path log = logDir.resolve(name + "-agent.log");
+    return new FlumeAgent(name, file, ManagedProcess.start(name + " agent", cmd, env, workDir, log), metricsPort);
+  }
+
+  /**
+   * The agent JVM's command line, as {@code flume-ng agent} builds it: heap defaults, then
+   * {@code javaOpts}, log4j2.xml of the conf directory (else the distribution's), the plugins'
+   * {@code native} directories as java.library.path, the {@code -D} properties, the classpath of
+   * {@link SluiceHome#flumeClasspath(Path, List)} and {@code org.apache.flume.node.Application}.
+   */
+  public static List<String> command(SluiceHome home, AgentSpec spec) {
+    List<String> cmd = new ArrayList<>(List.of(Jvm.javaBinary(), "-Xms128m", "-Xmx512m"));
+    cmd.addAll(spec.javaOpts());
+    Path log4j = spec.confDir().resolve("log4j2.xml");
+    cmd.add("-Dlog4j.configurationFile=" + (java.nio.file.Files.isRegularFile(log4j) ? log4j : home.conf().resolve("log4j2.xml")));
+    List<Path> natives = SluiceHome.pluginNativeDirs(spec.pluginsPath());
+    if (!natives.isEmpty()) {
+      cmd.add("-Djava.library.path=" + String.join(java.io.File.pathSeparator, natives.stream().map(Path::toString).toList()));
+    }
+    new java.util.TreeMap<>(spec.systemProperties()).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    String cp = home.flumeClasspath(spec.confDir(), spec.pluginsPath());
+    cmd.addAll(List.of("-cp", spec.extraClasspath().isBlank() ? cp : cp + java.io.File.pathSeparator + spec.extraClasspath(),
+        "org.apache.flume.node.Application", "-n", spec.name(), "-f", spec.configFile().toString()));
+    if (spec.noReloadConf()) {
+      cmd.add("--no-reload-conf");
+    }
+    return cmd;
+  }
+
+  /**
+   * Returns once the agent's metrics endpoint answers and every port in {@code ports} accepts
+   * connections.
+   *
+   * @throws LaunchException when the agent exits or is not ready within {@code timeout}
+   */
+  public void awaitReady(List<Integer> ports, Duration timeout) throws InterruptedException {
+    Deadline.await(() -> metrics() != null && ports.stream().allMatch(port -> Net.isOpen(Net.LOOPBACK, port)),
+        process::isAlive, timeout, Duration.ofMillis(250),
+        () -> "Flume agent '" + name + "' did not start"
+            + (process.isAlive() ? " within " + timeout.toSeconds() + " s" : " (exit " + process.exitValue() + ")")
+            + "; see " + process.log() + System.lineSeparator() + process.logTail(20));
+  }
+
+  /** Flume's counters ({@code {"SOURCE.replay": {"EventAcceptedCount": "42", ...}, ...}}), or null when unreachable. */
+  public JsonNode metrics() {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + Net.LOOPBACK + ":" + metricsPort + "/metrics"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** A counter of a component ({@code "SOURCE.replay"}, {@code "EventAcceptedCount"}), 0 when absent. */
+  public static long counter(JsonNode metrics, String component, String counter) {
+    if (metrics == null) {
+      return 0;
+    }
+    JsonNode v = metrics.path(component).path(counter);
+    return v.isMissingNode() ? 0 : Long.parseLong(v.asText("0"));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The components the agent's configuration file declares, to name its counters. */
+  public AgentFile file() {
+    return file;
+  }
+
+  public ManagedProcess process() {
+    return process;
+  }
+
+  @Override
+  public void close() {
+    process.stop(Duration.ofSeconds(15));
+  }
+}

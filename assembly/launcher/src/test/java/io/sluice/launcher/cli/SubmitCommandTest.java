@@ -1,0 +1,65 @@
+package io.sluice.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.launcher.SluiceHome;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class SubmitCommandTest {
+
+  private static final String OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED";
+  private final SluiceHome home = home();
+
+  private static SluiceHome home() {
+    Properties p = new Properties();
+    p.setProperty("jdk17.opens", OPENS);
+    return new SluiceHome(Path.of("/opt/sluice"), p);
+  }
+
+  private List<String> submitArgs(List<String> cmd) {
+    return cmd.subList(cmd.indexOf(SubmitCommand.SUBMIT_CLASS) + 1, cmd.size());
+  }
+
+  @Test
+  void addsTheJdk17OpeningsToTheDriverJvmAndToDriverAndExecutorOptions() {
+    List<String> cmd = SubmitCommand.command(home, List.of("--master", "local[2]", "--class", "A", "app.jar", "x"));
+    assertThat(cmd).contains("--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED");
+    assertThat(cmd.indexOf("--add-opens=java.base/java.lang=ALL-UNNAMED")).isLessThan(cmd.indexOf(SubmitCommand.SUBMIT_CLASS));
+    assertThat(submitArgs(cmd)).containsExactly(
+        "--conf", "spark.driver.extraJavaOptions=" + OPENS,
+        "--conf", "spark.executor.extraJavaOptions=" + OPENS,
+        "--master", "local[2]", "--class", "A", "app.jar", "x");
+    assertThat(cmd).contains("-cp", "/opt/sluice/lib/spark/jars/*");
+  }
+
+  @Test
+  void mergesTheOpeningsInFrontOfGivenExtraJavaOptions() {
+    List<String> cmd = SubmitCommand.command(home, List.of(
+        "--conf", "spark.executor.extraJavaOptions=-XX:+UseG1GC", "--conf=spark.driver.extraJavaOptions=-Dx=1", "app.jar"));
+    assertThat(submitArgs(cmd)).containsExactly(
+        "--conf", "spark.executor.extraJavaOptions=" + OPENS + " -XX:+UseG1GC",
+        "--conf", "spark.driver.extraJavaOptions=" + OPENS + " -Dx=1",
+        "app.jar");
+  }
+
+  @Test
+  void appliesDriverMemoryJavaOptionsAndClassPathToTheSubmitJvm() {
+    List<String> cmd = SubmitCommand.command(home, List.of("--driver-memory", "512m",
+        "--driver-java-options", "-Da=1 -Db=2", "--driver-class-path", "/x/extra.jar", "app.jar"));
+    assertThat(cmd).contains("-Xmx512m", "-Da=1", "-Db=2").doesNotContain("-Xmx" + SubmitCommand.DEFAULT_DRIVER_MEMORY);
+    assertThat(cmd.get(cmd.indexOf("-cp") + 1)).isEqualTo("/x/extra.jar:/opt/sluice/lib/spark/jars/*");
+    assertThat(submitArgs(cmd)).containsSubsequence("--driver-memory", "512m", "app.jar");
+  }
+
+  @Test
+  void leavesTheApplicationsArgumentsAlone() {
+    List<String> cmd = SubmitCommand.command(home, List.of("--verbose", "app.jar", "--conf", "spark.executor.extraJavaOptions=-Dy", "--driver-memory", "9g"));
+    assertThat(submitArgs(cmd)).endsWith("--verbose", "app.jar", "--conf", "spark.executor.extraJavaOptions=-Dy", "--driver-memory", "9g");
+    assertThat(cmd).contains("-Xmx" + SubmitCommand.DEFAULT_DRIVER_MEMORY).doesNotContain("-Xmx9g");
+    assertThat(submitArgs(cmd)).startsWith("--conf", "spark.driver.extraJavaOptions=" + OPENS,
+        "--conf", "spark.executor.extraJavaOptions=" + OPENS);
+  }
+}
