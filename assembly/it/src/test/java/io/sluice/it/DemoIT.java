@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,11 +41,35 @@ class DemoIT {
   @TempDir
   Path tmp;
 
+  /** Every {@code bin/sluice} started by a test, stopped with its descendants after it. */
+  private final List<Process> started = new ArrayList<>();
+
   @BeforeAll
   static void unpackTheTarball() throws Exception {
     HOME = Distribution.unpack(unpacked);
     LOGS = HOME.resolve("samples/access_logs/elastic-examples_apache_logs.log");
     TWEETS = HOME.resolve("samples/tweets/ALL_shared_tweets.jsonl");
+  }
+
+  /**
+   * Kills what a test left running, also when one of its assertions failed mid-run: every
+   * {@code bin/sluice} it started and all their descendants (broker, agents, Spark JVMs).
+   */
+  @AfterEach
+  void killLeftovers() throws InterruptedException {
+    List<ProcessHandle> all = new ArrayList<>();
+    for (Process p : started) {
+      all.addAll(p.descendants().toList());
+      all.add(p.toHandle());
+    }
+    all.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle h : all) {
+      try {
+        h.onExit().get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("process " + h.pid() + " still alive 30 s after SIGKILL", e);
+      }
+    }
   }
 
   @Test
@@ -175,7 +200,9 @@ class DemoIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
         .redirectOutput(console.toFile());
     isolate(pb.environment());
-    return pb.start();
+    Process p = pb.start();
+    started.add(p);
+    return p;
   }
 
   private Commands.Result sluiceToEnd(String... args) throws IOException, InterruptedException {
