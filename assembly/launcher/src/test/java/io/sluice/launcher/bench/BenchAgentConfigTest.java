@@ -74,7 +74,7 @@ class BenchAgentConfigTest {
 
   @Test
   void transactionCapacityCoversALargerSourceBatch() throws IOException {
-    Properties agent = parse("a.sources.replay.type = io.sluice.flume.source.ReplaySource\n"
+    Properties agent = parse("a.sources.replay.type = io.sluice.flume.source.replay.ReplaySource\n"
         + "a.sources.replay.batchSize = 8000\n"
         + "a.sources.replay.file = C:\\\\logs\\\\access.log\n");
 

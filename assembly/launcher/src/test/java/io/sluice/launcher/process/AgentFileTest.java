@@ -33,7 +33,7 @@ class AgentFileTest {
     Files.writeString(file, String.join("\n",
         "a.sources = r1 r2",
         "a.sources.r1.type = io.sluice.flume.source.replay.ReplaySource",
-        "a.sources.r2.type = io.sluice.flume.source.ReplaySource",
+        "a.sources.r2.type = io.sluice.flume.source.replay.ReplaySource",
         "a.sinks = k",
         "a.sinks.k.type = logger",
         "a.sinks.k.channel = c"));

@@ -1,6 +1,7 @@
 package io.sluice.flume.bench;
 
-import io.sluice.flume.interceptor.AccessLogInterceptor;
+import io.sluice.contract.EventHeaders;
+import io.sluice.flume.interceptor.accesslog.AccessLogInterceptor;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flume.Context;
@@ -20,11 +21,11 @@ final class Interceptors {
 
   /** Header per regex group, the names {@link AccessLogInterceptor} uses. */
   static final String[] GROUP_HEADERS = {
-    AccessLogInterceptor.CLIENT_IP_HEADER, AccessLogInterceptor.TIMESTAMP_HEADER,
-    AccessLogInterceptor.METHOD_HEADER, AccessLogInterceptor.PATH_HEADER,
-    AccessLogInterceptor.PROTOCOL_HEADER, AccessLogInterceptor.STATUS_HEADER,
-    AccessLogInterceptor.BYTES_HEADER, AccessLogInterceptor.REFERRER_HEADER,
-    AccessLogInterceptor.USER_AGENT_HEADER
+    EventHeaders.CLIENT_IP, EventHeaders.TIMESTAMP,
+    EventHeaders.METHOD, EventHeaders.PATH,
+    EventHeaders.PROTOCOL, EventHeaders.STATUS,
+    EventHeaders.BYTES, EventHeaders.REFERRER,
+    EventHeaders.USER_AGENT
   };
 
   private Interceptors() {

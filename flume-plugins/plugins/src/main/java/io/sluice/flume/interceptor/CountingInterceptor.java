@@ -1,5 +1,7 @@
 package io.sluice.flume.interceptor;
 
+import io.sluice.contract.EventHeaders;
+import io.sluice.contract.RejectReason;
 import io.sluice.flume.metrics.InterceptorCounter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,20 +19,20 @@ import org.slf4j.LoggerFactory;
  * counters; {@link #intercept(List)} keeps the order, skips nulls, never returns null and never
  * returns more events than it got.
  */
-abstract class CountingInterceptor implements Interceptor {
+public abstract class CountingInterceptor implements Interceptor {
 
   /**
    * Reason counter ({@code EventRejectedCount.other}) of the events a parsing interceptor passes on
    * because an earlier stage rejected them with a code it has no counter of.
    */
-  static final String OTHER_EARLIER_REASON = "other";
+  public static final String OTHER_EARLIER_REASON = "other";
 
   private static final Logger LOG = LoggerFactory.getLogger(CountingInterceptor.class);
 
   /** The interceptor's counters. */
   protected final InterceptorCounter counter;
 
-  CountingInterceptor(InterceptorCounter counter) {
+  protected CountingInterceptor(InterceptorCounter counter) {
     this.counter = counter;
   }
 
@@ -65,29 +67,29 @@ abstract class CountingInterceptor implements Interceptor {
    *
    * @return the live counters
    */
-  InterceptorCounter counter() {
+  public InterceptorCounter counter() {
     return counter;
   }
 
   /**
    * The reject codes a parsing interceptor counts: its own closed set, then
-   * {@value RejectionHeaders#LINE_TOO_LONG} (set by the replay source) and
+   * {@link RejectReason#LINE_TOO_LONG} (set by the replay source) and
    * {@value #OTHER_EARLIER_REASON}, for the events it passes on already rejected (see
    * {@link #passOnRejected}).
    *
    * @param own the interceptor's codes
    * @return the codes to create reason counters for, without duplicates
    */
-  static List<String> countedRejectCodes(List<String> own) {
+  protected static List<String> countedRejectCodes(List<String> own) {
     Set<String> codes = new LinkedHashSet<>(own);
-    codes.add(RejectionHeaders.LINE_TOO_LONG);
+    codes.add(RejectReason.LINE_TOO_LONG.code());
     codes.add(OTHER_EARLIER_REASON);
     return List.copyOf(codes);
   }
 
   /**
    * Passes on, untouched, an event that an earlier stage (the source, or an interceptor before
-   * this one) rejected: when it has a {@value RejectionHeaders#REJECT_REASON}, counts it as
+   * this one) rejected: when it has a {@value EventHeaders#REJECT_REASON}, counts it as
    * rejected with that reason ({@code EventRejectedCount.<code>} when this interceptor counts the
    * code, else {@code EventRejectedCount.}{@value #OTHER_EARLIER_REASON}) and returns true; the
    * caller must then neither parse it nor change its headers. The reason stays the one that
@@ -96,8 +98,8 @@ abstract class CountingInterceptor implements Interceptor {
    * @param headers the event's headers
    * @return true when the event was already rejected
    */
-  final boolean passOnRejected(Map<String, String> headers) {
-    String reason = headers.get(RejectionHeaders.REJECT_REASON);
+  protected final boolean passOnRejected(Map<String, String> headers) {
+    String reason = headers.get(EventHeaders.REJECT_REASON);
     if (reason == null) {
       return false;
     }
@@ -107,12 +109,12 @@ abstract class CountingInterceptor implements Interceptor {
   }
 
   /**
-   * Marks an event as rejected and counts it: {@value RejectionHeaders#REJECT_REASON} and
-   * {@value RejectionHeaders#REJECTED_BY} headers, body untouched.
+   * Marks an event as rejected and counts it: {@value EventHeaders#REJECT_REASON} and
+   * {@value EventHeaders#REJECTED_BY} headers, body untouched.
    */
-  final void reject(Map<String, String> headers, String code, String rejectedBy) {
-    headers.put(RejectionHeaders.REJECT_REASON, code);
-    headers.put(RejectionHeaders.REJECTED_BY, rejectedBy);
+  protected final void reject(Map<String, String> headers, String code, String rejectedBy) {
+    headers.put(EventHeaders.REJECT_REASON, code);
+    headers.put(EventHeaders.REJECTED_BY, rejectedBy);
     counter.rejected(code);
   }
 }

@@ -12,25 +12,25 @@ import org.apache.flume.Event;
 import org.apache.flume.event.EventBuilder;
 
 /** Builds events the way ReplaySource does: raw line bytes plus an eventId header. */
-final class InterceptorTestSupport {
+public final class InterceptorTestSupport {
 
-  static final String EVENT_ID = "eventId";
+  public static final String EVENT_ID = "eventId";
 
   private InterceptorTestSupport() {
   }
 
-  static Event event(String body) {
+  public static Event event(String body) {
     return event(body.getBytes(UTF_8), "test:1");
   }
 
-  static Event event(byte[] body, String eventId) {
+  public static Event event(byte[] body, String eventId) {
     Map<String, String> headers = new HashMap<>();
     headers.put(EVENT_ID, eventId);
     return EventBuilder.withBody(body, headers);
   }
 
   /** One event per line of the file, numbered like ReplaySource's eventId. */
-  static List<Event> events(Path file) {
+  public static List<Event> events(Path file) {
     List<Event> events = new ArrayList<>();
     int number = 0;
     for (byte[] line : TestData.lines(file)) {

@@ -1,9 +1,12 @@
 package io.sluice.flume.interceptor;
 
+import static io.sluice.contract.EventHeaders.REJECT_REASON;
 import static io.sluice.flume.interceptor.InterceptorTestSupport.event;
-import static io.sluice.flume.interceptor.RejectionHeaders.REJECT_REASON;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.contract.EventHeaders;
+import io.sluice.flume.interceptor.accesslog.AccessLogInterceptor;
+import io.sluice.flume.interceptor.post.TweetNormalizerInterceptor;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -14,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -49,13 +51,13 @@ class ParserPropertiesTest {
 
   @Property(tries = 400)
   void accessLogAnyBytesParseOrRejectWithACode(@ForAll @Size(max = 400) byte[] body) {
-    assertParsedOrRejected(accessLog, body, ACCESS_CODES, AccessLogInterceptor.STATUS_HEADER);
+    assertParsedOrRejected(accessLog, body, ACCESS_CODES, EventHeaders.STATUS);
   }
 
   @Property(tries = 600)
   void accessLogGrammarNoiseParsesOrRejectsWithACode(@ForAll("accessLogNoise") String line) {
     assertParsedOrRejected(accessLog, line.getBytes(StandardCharsets.UTF_8), ACCESS_CODES,
-        AccessLogInterceptor.STATUS_HEADER);
+        EventHeaders.STATUS);
   }
 
   @Provide
@@ -76,17 +78,17 @@ class ParserPropertiesTest {
 
     Map<String, String> headers = event.getHeaders();
     assertThat(headers).doesNotContainKey(REJECT_REASON)
-        .containsEntry(AccessLogInterceptor.CLIENT_IP_HEADER, request.clientIp())
-        .containsEntry(AccessLogInterceptor.METHOD_HEADER, request.method())
-        .containsEntry(AccessLogInterceptor.PATH_HEADER, request.path())
-        .containsEntry(AccessLogInterceptor.STATUS_HEADER, Integer.toString(request.status()))
-        .containsEntry(AccessLogInterceptor.BYTES_HEADER, Long.toString(request.bytes()))
-        .containsEntry(AccessLogInterceptor.TIMESTAMP_HEADER, Long.toString(request.epochMs()))
-        .containsEntry(AccessLogInterceptor.USER_AGENT_HEADER, request.userAgent());
+        .containsEntry(EventHeaders.CLIENT_IP, request.clientIp())
+        .containsEntry(EventHeaders.METHOD, request.method())
+        .containsEntry(EventHeaders.PATH, request.path())
+        .containsEntry(EventHeaders.STATUS, Integer.toString(request.status()))
+        .containsEntry(EventHeaders.BYTES, Long.toString(request.bytes()))
+        .containsEntry(EventHeaders.TIMESTAMP, Long.toString(request.epochMs()))
+        .containsEntry(EventHeaders.USER_AGENT, request.userAgent());
     if (request.vhost() == null) {
-      assertThat(headers).doesNotContainKey(AccessLogInterceptor.VHOST_HEADER);
+      assertThat(headers).doesNotContainKey(EventHeaders.VHOST);
     } else {
-      assertThat(headers).containsEntry(AccessLogInterceptor.VHOST_HEADER, request.vhost());
+      assertThat(headers).containsEntry(EventHeaders.VHOST, request.vhost());
     }
   }
 
@@ -124,13 +126,13 @@ class ParserPropertiesTest {
 
   @Property(tries = 300)
   void postAnyBytesParseOrRejectWithACode(@ForAll @Size(max = 300) byte[] body) {
-    assertParsedOrRejected(posts, body, POST_CODES, TweetNormalizerInterceptor.TWEET_ID_HEADER);
+    assertParsedOrRejected(posts, body, POST_CODES, EventHeaders.TWEET_ID);
   }
 
   @Property(tries = 500)
   void postJsonNoiseParsesOrRejectsWithACode(@ForAll("jsonNoise") String json) {
     assertParsedOrRejected(posts, json.getBytes(StandardCharsets.UTF_8), POST_CODES,
-        TweetNormalizerInterceptor.TWEET_ID_HEADER);
+        EventHeaders.TWEET_ID);
   }
 
   @Provide
@@ -162,9 +164,9 @@ class ParserPropertiesTest {
     Set<String> expected = new LinkedHashSet<>();
     tags.forEach(t -> expected.add(t.toLowerCase(Locale.ROOT)));
     assertThat(event.getHeaders()).doesNotContainKey(REJECT_REASON)
-        .containsEntry(TweetNormalizerInterceptor.TWEET_ID_HEADER, Integer.toString(id))
-        .containsEntry(TweetNormalizerInterceptor.LANG_HEADER, lang)
-        .containsEntry(TweetNormalizerInterceptor.HASHTAGS_HEADER, String.join(" ", expected));
+        .containsEntry(EventHeaders.TWEET_ID, Integer.toString(id))
+        .containsEntry(EventHeaders.LANG, lang)
+        .containsEntry(EventHeaders.HASHTAGS, String.join(" ", expected));
   }
 
   @Provide
@@ -173,25 +175,6 @@ class ParserPropertiesTest {
   }
 
   // ---------------------------------------------------------------- dedup
-
-  @Property(tries = 200)
-  void dedupKeepsExactlyTheFirstSightingOfEachIdInOrder(
-      @ForAll @Size(max = 60) List<@IntRange(max = 15) Integer> ids) {
-    DedupInterceptor dedup = new DedupInterceptor(
-        DedupInterceptorConfig.parse(new Context()), new AtomicLong()::get);
-    List<Event> in = new ArrayList<>();
-    for (int id : ids) {
-      in.add(event(new byte[] {(byte) id}, Integer.toString(id)));
-    }
-
-    List<Event> out = dedup.intercept(in);
-
-    List<String> expected = new ArrayList<>(new LinkedHashSet<>(
-        ids.stream().map(String::valueOf).toList()));
-    assertThat(out).extracting(e -> e.getHeaders().get("eventId"))
-        .containsExactlyElementsOf(expected);
-    assertThat(dedup.counter().value("EventDroppedCount")).isEqualTo(ids.size() - out.size());
-  }
 
   // ---------------------------------------------------------------- helpers
 

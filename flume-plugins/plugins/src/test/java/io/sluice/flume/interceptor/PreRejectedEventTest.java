@@ -8,6 +8,11 @@ import static io.sluice.flume.metrics.InterceptorCounter.rejectedCounter;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.contract.EventHeaders;
+import io.sluice.contract.RejectReason;
+import io.sluice.contract.Rejecters;
+import io.sluice.flume.interceptor.accesslog.AccessLogInterceptor;
+import io.sluice.flume.interceptor.post.TweetNormalizerInterceptor;
 import io.sluice.flume.metrics.InterceptorCounter;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +54,7 @@ class PreRejectedEventTest {
     assertThat(counter.value(EVENT_RECEIVED)).isEqualTo(1);
     assertThat(counter.value(EVENT_ACCEPTED)).isZero();
     assertThat(counter.value(EVENT_REJECTED)).isEqualTo(1);
-    assertThat(counter.value(rejectedCounter(RejectionHeaders.LINE_TOO_LONG))).isEqualTo(1);
+    assertThat(counter.value(rejectedCounter(RejectReason.LINE_TOO_LONG.code()))).isEqualTo(1);
   }
 
   @Test
@@ -67,25 +72,25 @@ class PreRejectedEventTest {
     assertThat(counter.value(EVENT_RECEIVED)).isEqualTo(1);
     assertThat(counter.value(EVENT_ACCEPTED)).isZero();
     assertThat(counter.value(EVENT_REJECTED)).isEqualTo(1);
-    assertThat(counter.value(rejectedCounter(RejectionHeaders.LINE_TOO_LONG))).isEqualTo(1);
+    assertThat(counter.value(rejectedCounter(RejectReason.LINE_TOO_LONG.code()))).isEqualTo(1);
   }
 
   @Test
   void keepsASourceReasonItDoesNotKnowAndCountsItAsOther() {
     TweetNormalizerInterceptor interceptor = tweets("keep");
     Event unexpected = event("{\"errors\":[{\"title\":\"operational-disconnect\"}]}");
-    unexpected.getHeaders().put(RejectionHeaders.REJECT_REASON, "unexpected-message");
-    unexpected.getHeaders().put(RejectionHeaders.REJECTED_BY, "x-filtered-stream");
+    unexpected.getHeaders().put(EventHeaders.REJECT_REASON, "unexpected-message");
+    unexpected.getHeaders().put(EventHeaders.REJECTED_BY, "x-filtered-stream");
     Event invalid = event("{\"did\":");
-    invalid.getHeaders().put(RejectionHeaders.REJECT_REASON, "invalid-json");
-    invalid.getHeaders().put(RejectionHeaders.REJECTED_BY, "jetstream");
+    invalid.getHeaders().put(EventHeaders.REJECT_REASON, "invalid-json");
+    invalid.getHeaders().put(EventHeaders.REJECTED_BY, "jetstream");
 
     interceptor.intercept(List.of(unexpected, invalid));
 
     assertThat(unexpected.getHeaders())
-        .containsEntry(RejectionHeaders.REJECT_REASON, "unexpected-message")
-        .containsEntry(RejectionHeaders.REJECTED_BY, "x-filtered-stream");
-    assertThat(invalid.getHeaders()).containsEntry(RejectionHeaders.REJECTED_BY, "jetstream");
+        .containsEntry(EventHeaders.REJECT_REASON, "unexpected-message")
+        .containsEntry(EventHeaders.REJECTED_BY, "x-filtered-stream");
+    assertThat(invalid.getHeaders()).containsEntry(EventHeaders.REJECTED_BY, "jetstream");
     InterceptorCounter counter = interceptor.counter();
     assertThat(counter.value(EVENT_REJECTED)).isEqualTo(2);
     assertThat(counter.value(rejectedCounter("other"))).isEqualTo(1);
@@ -100,11 +105,11 @@ class PreRejectedEventTest {
     List<Event> out = interceptor.intercept(batch);
 
     assertThat(out).containsExactlyElementsOf(batch);
-    assertThat(out.get(0).getHeaders()).containsKey(AccessLogInterceptor.STATUS_HEADER)
-        .doesNotContainKey(RejectionHeaders.REJECT_REASON);
+    assertThat(out.get(0).getHeaders()).containsKey(EventHeaders.STATUS)
+        .doesNotContainKey(EventHeaders.REJECT_REASON);
     assertThat(out.get(2).getHeaders())
-        .containsEntry(RejectionHeaders.REJECT_REASON, "missing-field")
-        .containsEntry(RejectionHeaders.REJECTED_BY, AccessLogInterceptor.REJECTED_BY);
+        .containsEntry(EventHeaders.REJECT_REASON, "missing-field")
+        .containsEntry(EventHeaders.REJECTED_BY, Rejecters.ACCESS_LOG_INTERCEPTOR);
     InterceptorCounter counter = interceptor.counter();
     long perReason = counter.counterNames().stream()
         .filter(name -> name.startsWith(EVENT_REJECTED + "."))
@@ -117,9 +122,9 @@ class PreRejectedEventTest {
   /** The event ReplaySource makes of a line it cut: its first bytes and the reject headers. */
   private static Event cutLine(String firstBytes) {
     Event event = event(firstBytes.getBytes(UTF_8), "huge.log:7");
-    event.getHeaders().put(RejectionHeaders.REJECT_REASON, RejectionHeaders.LINE_TOO_LONG);
-    event.getHeaders().put(RejectionHeaders.REJECTED_BY, "replay-source");
-    event.getHeaders().put(RejectionHeaders.ORIGINAL_LENGTH_BYTES, "3145728");
+    event.getHeaders().put(EventHeaders.REJECT_REASON, RejectReason.LINE_TOO_LONG.code());
+    event.getHeaders().put(EventHeaders.REJECTED_BY, "replay-source");
+    event.getHeaders().put(EventHeaders.ORIGINAL_LENGTH_BYTES, "3145728");
     event.getHeaders().put("timestamp", "1700000000000");
     return event;
   }

@@ -11,7 +11,7 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
 /** Records what one class logs (at the levels the test configuration lets through) until closed. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
   private final Logger logger;
   private final List<LogEvent> events = new CopyOnWriteArrayList<>();
@@ -22,7 +22,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
   }
 
   /** Starts recording what {@code type}'s logger logs. */
-  static LogCapture of(Class<?> type) {
+  public static LogCapture of(Class<?> type) {
     LogCapture capture = new LogCapture((Logger) LogManager.getLogger(type));
     capture.start();
     capture.logger.addAppender(capture);
@@ -35,13 +35,13 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
   }
 
   /** The formatted messages logged at {@code level}, in order. */
-  List<String> messages(Level level) {
+  public List<String> messages(Level level) {
     return events.stream().filter(e -> e.getLevel() == level)
         .map(e -> e.getMessage().getFormattedMessage()).collect(Collectors.toList());
   }
 
   /** The exceptions logged at {@code level}, in order (null for a message without one). */
-  List<Throwable> thrown(Level level) {
+  public List<Throwable> thrown(Level level) {
     return events.stream().filter(e -> e.getLevel() == level).map(LogEvent::getThrown)
         .collect(Collectors.toList());
   }

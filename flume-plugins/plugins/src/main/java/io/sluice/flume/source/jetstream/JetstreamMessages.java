@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.sluice.flume.interceptor.RejectionHeaders;
+import io.sluice.contract.EventHeaders;
+import io.sluice.contract.RejectReason;
+import io.sluice.contract.Rejecters;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,24 +21,6 @@ import org.apache.flume.event.EventBuilder;
  * headers). Stateless and thread-safe.
  */
 final class JetstreamMessages {
-
-  /** Reject codes, a closed set (agent configurations route on them). */
-  enum RejectReason {
-    /** Not one well-formed JSON object. */
-    INVALID_JSON("invalid-json"),
-    /** A required member is missing or of the wrong type. */
-    MISSING_FIELD("missing-field");
-
-    private final String code;
-
-    RejectReason(String code) {
-      this.code = code;
-    }
-
-    String code() {
-      return code;
-    }
-  }
 
   /** What became of a message. */
   static final class Result {
@@ -94,10 +78,10 @@ final class JetstreamMessages {
       return new Result(null, null, timeUs);
     }
     Map<String, String> headers = new HashMap<>(16);
-    headers.put(JetstreamSource.DID_HEADER, did);
-    headers.put(JetstreamSource.KIND_HEADER, kind);
-    headers.put(JetstreamSource.TIME_US_HEADER, Long.toString(timeUs));
-    headers.put(JetstreamSource.TIMESTAMP_HEADER, Long.toString(timeUs / 1000));
+    headers.put(EventHeaders.DID, did);
+    headers.put(EventHeaders.KIND, kind);
+    headers.put(EventHeaders.TIME_US, Long.toString(timeUs));
+    headers.put(EventHeaders.TIMESTAMP, Long.toString(timeUs / 1000));
     if (kind.equals("commit")) {
       JsonNode commit = root.get("commit");
       String collection = text(commit, "collection");
@@ -107,25 +91,25 @@ final class JetstreamMessages {
       if (collection == null || operation == null || rkey == null || rev == null) {
         return reject(body, RejectReason.MISSING_FIELD, receivedAtMs, timeUs);
       }
-      headers.put(JetstreamSource.COLLECTION_HEADER, collection);
-      headers.put(JetstreamSource.OPERATION_HEADER, operation);
-      headers.put(JetstreamSource.EVENT_ID_HEADER,
+      headers.put(EventHeaders.COLLECTION, collection);
+      headers.put(EventHeaders.OPERATION, operation);
+      headers.put(EventHeaders.EVENT_ID,
           did + '/' + collection + '/' + rkey + '@' + rev);
     } else {
       JsonNode seq = root.path(kind).get("seq");
       String version = seq != null && seq.isIntegralNumber() ? seq.asText() : Long.toString(timeUs);
-      headers.put(JetstreamSource.EVENT_ID_HEADER, did + '#' + kind + '@' + version);
+      headers.put(EventHeaders.EVENT_ID, did + '#' + kind + '@' + version);
     }
     return new Result(EventBuilder.withBody(body, headers), null, timeUs);
   }
 
   private static Result reject(byte[] body, RejectReason reason, long receivedAtMs, long timeUs) {
     Map<String, String> headers = new HashMap<>(8);
-    headers.put(RejectionHeaders.REJECT_REASON, reason.code());
-    headers.put(RejectionHeaders.REJECTED_BY, JetstreamSource.REJECTED_BY);
-    headers.put(JetstreamSource.TIMESTAMP_HEADER, Long.toString(receivedAtMs));
+    headers.put(EventHeaders.REJECT_REASON, reason.code());
+    headers.put(EventHeaders.REJECTED_BY, Rejecters.JETSTREAM_SOURCE);
+    headers.put(EventHeaders.TIMESTAMP, Long.toString(receivedAtMs));
     if (timeUs > 0) {
-      headers.put(JetstreamSource.TIME_US_HEADER, Long.toString(timeUs));
+      headers.put(EventHeaders.TIME_US, Long.toString(timeUs));
     }
     return new Result(EventBuilder.withBody(body, headers), reason, timeUs);
   }

@@ -1,5 +1,10 @@
 package io.sluice.flume.source.jetstream;
 
+import io.sluice.contract.EventHeaders;
+import io.sluice.contract.Rejecters;
+import io.sluice.flume.config.ComponentConfig;
+import io.sluice.flume.config.InvalidConfigurationException;
+import io.sluice.flume.metrics.JetstreamSourceCounter;
 import io.sluice.flume.source.stream.StreamRunner;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -19,7 +24,6 @@ import org.apache.flume.EventDrivenSource;
 import org.apache.flume.FlumeException;
 import org.apache.flume.conf.BatchSizeSupported;
 import org.apache.flume.conf.Configurable;
-import org.apache.flume.conf.ConfigurationException;
 import org.apache.flume.source.AbstractSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,28 +36,28 @@ import org.slf4j.LoggerFactory;
  * One event per Jetstream message; the body is the JSON message exactly as received (UTF-8).
  * Headers:
  * <ul>
- *   <li>{@value #EVENT_ID_HEADER}: a stable id, the same each time Jetstream delivers the event:
- *       for a commit {@code <did>/<collection>/<rkey>@<rev>} (the record's repository, collection
- *       and key, plus the commit revision, so that a create and a later delete of the same record
- *       are distinct events), e.g.
+ *   <li>{@value EventHeaders#EVENT_ID}: a stable id, the same each time Jetstream delivers the
+ *       event: for a commit {@code <did>/<collection>/<rkey>@<rev>} (the record's repository,
+ *       collection and key, plus the commit revision, so that a create and a later delete of the
+ *       same record are distinct events), e.g.
  *       {@code did:plc:q235v55g5unth4zjjdpacfdr/app.bsky.feed.post/3mmoojp4cd223@3mmoojpaqkn2z};
  *       for identity and account events {@code <did>#<kind>@<seq>} with the firehose sequence
  *       number ({@code time_us} when there is none), e.g.
  *       {@code did:plc:g4ut2w5755qxi3fe7mfs72p4#identity@30340180350};</li>
- *   <li>{@value #TIMESTAMP_HEADER}: {@code time_us / 1000}, epoch milliseconds;</li>
- *   <li>{@value #TIME_US_HEADER}: {@code time_us}, the Jetstream cursor of the event;</li>
- *   <li>{@value #DID_HEADER}, {@value #KIND_HEADER} ({@code commit}, {@code identity},
- *       {@code account}); for commits also {@value #COLLECTION_HEADER} and
- *       {@value #OPERATION_HEADER} ({@code create}, {@code update}, {@code delete}).</li>
+ *   <li>{@value EventHeaders#TIMESTAMP}: {@code time_us / 1000}, epoch milliseconds;</li>
+ *   <li>{@value EventHeaders#TIME_US}: {@code time_us}, the Jetstream cursor of the event;</li>
+ *   <li>{@value EventHeaders#DID}, {@value EventHeaders#KIND} ({@code commit}, {@code identity},
+ *       {@code account}); for commits also {@value EventHeaders#COLLECTION} and
+ *       {@value EventHeaders#OPERATION} ({@code create}, {@code update}, {@code delete}).</li>
  * </ul>
  * Events of a kind not listed in {@code kinds} (default: commits only) are counted in
  * {@code FilteredEventCount} and not delivered. A message that is not a JSON object, or lacks
  * {@code did}, {@code time_us}, {@code kind} or (for commits) {@code commit.collection},
  * {@code operation}, {@code rkey}, {@code rev}, is delivered with its body unchanged and the
  * headers {@code rejectReason} ({@code invalid-json} or {@code missing-field}),
- * {@code rejectedBy} = {@value #REJECTED_BY} and {@value #TIMESTAMP_HEADER} = receive time, and
- * counted in {@code MalformedMessageCount}; route it with a multiplexing selector on
- * {@code rejectReason}.
+ * {@code rejectedBy} = {@value Rejecters#JETSTREAM_SOURCE} and {@value EventHeaders#TIMESTAMP} =
+ * receive time, and counted in {@code MalformedMessageCount}; route it with a multiplexing selector
+ * on {@code rejectReason}.
  *
  * <h2>Cursor, restart and reconnect</h2>
  * Jetstream v1 takes a {@code cursor} query parameter in {@code time_us} microseconds and replays
@@ -64,18 +68,18 @@ import org.slf4j.LoggerFactory;
  * (default 1000 ms) when it moved, whether or not more events arrive; with
  * {@code cursorSaveIntervalMs = 0} it is written after every committed batch instead, on the
  * source's thread; it is also written on stop. Each write replaces the file atomically (temporary
- * file, {@code fsync}, rename, directory {@code fsync}: {@link io.sluice.flume.source.AtomicFiles}),
- * so a crash leaves the previous or the new cursor, never a torn file. {@link #start()} reads it
- * and connects with {@code cursor = saved - cursorRewindMs}; a reconnect within a run uses the
- * newest {@code time_us} read so far, minus the same rewind. Events read but not yet committed when
- * the agent stops, and after a crash ({@code kill -9}) also the events committed since the last
- * write (at most {@code cursorSaveIntervalMs} worth), are therefore read again after a restart,
- * and nothing between the saved cursor and the live tip is missed. The rewind covers events whose {@code time_us} is slightly older than ones already
- * seen (switching instances, as Jetstream's documentation advises); the events it re-reads are
- * duplicates with the same {@value #EVENT_ID_HEADER}, for a downstream deduplication by that
- * header. Without a state file the source starts at the live tip. A state file that cannot be
- * read fails {@link #start()} rather than silently skipping to the live tip: fix it, or delete it
- * to accept the gap.
+ * file, {@code fsync}, rename, directory {@code fsync}: {@link
+ * io.sluice.flume.source.AtomicFiles}), so a crash leaves the previous or the new cursor, never a
+ * torn file. {@link #start()} reads it and connects with {@code cursor = saved - cursorRewindMs}; a
+ * reconnect within a run uses the newest {@code time_us} read so far, minus the same rewind. Events
+ * read but not yet committed when the agent stops, and after a crash ({@code kill -9}) also the
+ * events committed since the last write (at most {@code cursorSaveIntervalMs} worth), are therefore
+ * read again after a restart, and nothing between the saved cursor and the live tip is missed. The
+ * rewind covers events whose {@code time_us} is slightly older than ones already seen (switching
+ * instances, as Jetstream's documentation advises); the events it re-reads are duplicates with the
+ * same {@value EventHeaders#EVENT_ID}, for a downstream deduplication by that header. Without a
+ * state file the source starts at the live tip. A state file that cannot be read fails {@link
+ * #start()} rather than silently skipping to the live tip: fix it, or delete it to accept the gap.
  *
  * <p>Connection handling (demand-driven reading, batching, reconnect immediately after a
  * connection that delivered messages, otherwise capped exponential back-off
@@ -90,34 +94,17 @@ import org.slf4j.LoggerFactory;
  * {@code batchSize} (100), {@code batchDurationMs} (1000), {@code idleTimeoutMs} (60000),
  * {@code connectTimeoutMs} (10000), {@code reconnectBackoffInitialMs} (1000),
  * {@code reconnectBackoffMaxMs} (60000). A bad, missing or unknown key fails
- * {@link #configure(Context)} with a {@link ConfigurationException} naming it; so does a state
- * file whose directory cannot be created or that is not a regular file. Compression
+ * {@link #configure(Context)} with a {@link InvalidConfigurationException} naming it; so does a
+ * state file whose directory cannot be created or that is not a regular file. Compression
  * ({@code compress=true}) and Jetstream's v2 endpoint are not supported.
  *
  * <h2>Metrics</h2>
  * {@link JetstreamSourceCounter} ({@code org.apache.flume.source:type=<name>}): the stream
- * counters of {@link io.sluice.flume.source.stream.StreamSourceCounterMBean} plus
+ * counters of {@link io.sluice.flume.metrics.StreamSourceCounterMBean} plus
  * {@code CursorSaveFailCount} and {@code CursorUs}.
  */
 public class JetstreamSource extends AbstractSource
     implements EventDrivenSource, Configurable, BatchSizeSupported {
-
-  /** Header: the event's stable id (see the class documentation). */
-  public static final String EVENT_ID_HEADER = "eventId";
-  /** Header: {@code time_us / 1000}, epoch milliseconds. */
-  public static final String TIMESTAMP_HEADER = "timestamp";
-  /** Header: Jetstream's {@code time_us}, microseconds since the epoch. */
-  public static final String TIME_US_HEADER = "timeUs";
-  /** Header: the repository's DID. */
-  public static final String DID_HEADER = "did";
-  /** Header: {@code commit}, {@code identity} or {@code account}. */
-  public static final String KIND_HEADER = "kind";
-  /** Header: the record's collection NSID (commits only). */
-  public static final String COLLECTION_HEADER = "collection";
-  /** Header: {@code create}, {@code update} or {@code delete} (commits only). */
-  public static final String OPERATION_HEADER = "operation";
-  /** Value of {@code rejectedBy} on malformed messages. */
-  public static final String REJECTED_BY = "jetstream-source";
 
   private static final Logger LOG = LoggerFactory.getLogger(JetstreamSource.class);
   /** Jetstream's default cursor lookback; older cursors are clamped by the server. */
@@ -149,8 +136,8 @@ public class JetstreamSource extends AbstractSource
   /**
    * Validates the configuration and creates the counters.
    *
-   * @throws ConfigurationException naming the key on a bad, missing or unknown value, or when
-   *     the state file's directory cannot be created or the state file is not a regular file
+   * @throws InvalidConfigurationException naming the key on a bad, missing or unknown value, or
+   *     when the state file's directory cannot be created or the state file is not a regular file
    */
   @Override
   public void configure(Context context) {
@@ -160,12 +147,13 @@ public class JetstreamSource extends AbstractSource
     try {
       Files.createDirectories(file.getParent());
     } catch (IOException e) {
-      throw new ConfigurationException("Key '" + JetstreamSourceConfig.STATE_FILE
-          + "': cannot create the directory of " + file + ": " + e, e);
+      throw ComponentConfig.invalid(JetstreamSourceConfig.COMPONENT,
+          JetstreamSourceConfig.STATE_FILE, ": cannot create the directory of " + file + ": " + e,
+          e);
     }
     if (Files.exists(file) && !Files.isRegularFile(file)) {
-      throw new ConfigurationException("Key '" + JetstreamSourceConfig.STATE_FILE + "': " + file
-          + " exists and is not a regular file");
+      throw ComponentConfig.invalid(JetstreamSourceConfig.COMPONENT,
+          JetstreamSourceConfig.STATE_FILE, ": " + file + " exists and is not a regular file");
     }
     config = parsed;
     store = new CursorStore(file);
@@ -340,7 +328,7 @@ public class JetstreamSource extends AbstractSource
     public void accepted(List<Event> events) {
       synchronized (cursorLock) {
         for (Event event : events) {
-          String timeUs = event.getHeaders().get(TIME_US_HEADER);
+          String timeUs = event.getHeaders().get(EventHeaders.TIME_US);
           if (timeUs != null) {
             newestAcceptedUs = Math.max(newestAcceptedUs, Long.parseLong(timeUs));
           }

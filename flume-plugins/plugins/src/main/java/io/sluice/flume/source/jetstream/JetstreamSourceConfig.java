@@ -5,7 +5,9 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 import static org.apache.kafka.common.config.ConfigDef.Range.atLeast;
 
-import io.sluice.flume.source.SourceConfig;
+import io.sluice.contract.Rejecters;
+import io.sluice.flume.config.ComponentConfig;
+import io.sluice.flume.config.InvalidConfigurationException;
 import io.sluice.flume.source.stream.Backoff;
 import io.sluice.flume.source.stream.FailureKind;
 import io.sluice.flume.source.stream.StreamRunner;
@@ -23,9 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.flume.Context;
-import org.apache.flume.conf.ConfigurationException;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -33,6 +34,9 @@ import org.apache.kafka.common.config.ConfigException;
  * its type, default, validator and documentation (unit included), and the validated values.
  */
 public final class JetstreamSourceConfig {
+
+  /** The component name in configuration errors ({@link ComponentConfig#invalid}). */
+  public static final String COMPONENT = Rejecters.JETSTREAM_SOURCE;
 
   public static final String ENDPOINTS = "endpoints";
   public static final String DEFAULT_ENDPOINTS = "wss://jetstream2.us-east.bsky.network/subscribe,"
@@ -149,7 +153,7 @@ public final class JetstreamSourceConfig {
   final long backoffInitialMs;
   final long backoffMaxMs;
 
-  private JetstreamSourceConfig(SourceConfig config, String sourceName) {
+  private JetstreamSourceConfig(ComponentConfig config, String sourceName) {
     endpoints = new ArrayList<>();
     for (String endpoint : config.getList(ENDPOINTS)) {
       endpoints.add(URI.create(endpoint));
@@ -168,7 +172,7 @@ public final class JetstreamSourceConfig {
     backoffInitialMs = config.getLong(RECONNECT_BACKOFF_INITIAL_MS);
     backoffMaxMs = config.getLong(RECONNECT_BACKOFF_MAX_MS);
     if (backoffMaxMs < backoffInitialMs) {
-      throw new ConfigurationException("Key '" + RECONNECT_BACKOFF_MAX_MS + "' must be >= "
+      throw ComponentConfig.invalid(COMPONENT, RECONNECT_BACKOFF_MAX_MS, " must be >= "
           + RECONNECT_BACKOFF_INITIAL_MS + " (" + backoffInitialMs + "), got " + backoffMaxMs);
     }
   }
@@ -179,10 +183,11 @@ public final class JetstreamSourceConfig {
    * @param context the source's context
    * @param sourceName the source's name (for the default state file)
    * @return the values
-   * @throws ConfigurationException naming the first key that is bad, missing or unknown
+   * @throws InvalidConfigurationException naming the first key that is bad, missing or unknown
    */
   public static JetstreamSourceConfig parse(Context context, String sourceName) {
-    return new JetstreamSourceConfig(SourceConfig.parse(DEFINITION, context), sourceName);
+    return new JetstreamSourceConfig(ComponentConfig.parseSource(DEFINITION, context, COMPONENT),
+        sourceName);
   }
 
   /** A fresh set of back-offs (all failure kinds share Jetstream's capped exponential one). */
@@ -202,7 +207,7 @@ public final class JetstreamSourceConfig {
       }
       return Paths.get(value);
     } catch (InvalidPathException e) {
-      throw new ConfigurationException("Key '" + STATE_FILE + "': invalid path '" + value + "'",
+      throw ComponentConfig.invalid(COMPONENT, STATE_FILE, ": invalid path '" + value + "'",
           e);
     }
   }

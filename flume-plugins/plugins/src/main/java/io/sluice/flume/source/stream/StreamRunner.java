@@ -1,5 +1,6 @@
 package io.sluice.flume.source.stream;
 
+import io.sluice.flume.metrics.StreamSourceCounter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.sluice.flume.source.agents;
 import static io.sluice.flume.source.SourceTestSupport.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.flume.source.ReplaySource;
+import io.sluice.flume.source.replay.ReplaySource;
 import io.sluice.flume.testing.TestData;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,6 +4,7 @@ import static io.sluice.flume.source.SourceTestSupport.awaitTrue;
 import static io.sluice.flume.source.SourceTestSupport.bodies;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.flume.metrics.JetstreamSourceCounterMBean;
 import io.sluice.flume.source.agents.AgentRun;
 import io.sluice.flume.source.jetstream.JetstreamReplayServer.Recorded;
 import io.sluice.flume.source.jetstream.JetstreamReplayServer.Script;

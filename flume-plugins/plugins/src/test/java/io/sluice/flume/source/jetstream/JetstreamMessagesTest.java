@@ -3,7 +3,8 @@ package io.sluice.flume.source.jetstream;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.flume.interceptor.RejectionHeaders;
+import io.sluice.contract.EventHeaders;
+import io.sluice.contract.RejectReason;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Set;
@@ -72,7 +73,7 @@ class JetstreamMessagesTest {
     JetstreamMessages.Result result = all.parse(golden.get(0) + " {}", 42);
 
     assertThat(result.event.getHeaders())
-        .containsEntry(RejectionHeaders.REJECT_REASON, "invalid-json")
+        .containsEntry(EventHeaders.REJECT_REASON, "invalid-json")
         .containsEntry("timestamp", "42");
   }
 
@@ -82,7 +83,7 @@ class JetstreamMessagesTest {
 
     JetstreamMessages.Result result = all.parse(withoutRev, 0);
 
-    assertThat(result.rejected).isEqualTo(JetstreamMessages.RejectReason.MISSING_FIELD);
+    assertThat(result.rejected).isEqualTo(RejectReason.MISSING_FIELD);
     assertThat(result.event.getHeaders()).containsEntry("timeUs", "1779719009157119");
   }
 }

@@ -4,6 +4,7 @@ import static io.sluice.flume.source.SourceTestSupport.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.contract.EventHeaders;
 import io.sluice.flume.source.agents.AgentProcess;
 import io.sluice.flume.source.agents.FileChannelContents;
 import io.sluice.flume.source.jetstream.JetstreamReplayServer.Recorded;
@@ -83,7 +84,7 @@ class JetstreamSourceKillIT {
       assertThat(expected.values().stream().filter(n -> n == 2).count()).isEqualTo(2);
       Map<String, Integer> delivered = new TreeMap<>();
       for (Event event : FileChannelContents.drain(tmp.resolve("channels/events"))) {
-        delivered.merge(event.getHeaders().get(JetstreamSource.EVENT_ID_HEADER), 1,
+        delivered.merge(event.getHeaders().get(EventHeaders.EVENT_ID), 1,
             Integer::sum);
       }
       assertThat(delivered).isEqualTo(expected);

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.flume.interceptor.RejectionHeaders;
+import io.sluice.contract.EventHeaders;
 import io.sluice.flume.source.jetstream.JetstreamReplayServer.Recorded;
 import io.sluice.flume.source.jetstream.JetstreamReplayServer.Script;
 import java.io.IOException;
@@ -118,7 +118,9 @@ class JetstreamSourceTest {
     JetstreamSource source = start(context, channel); // kinds: the default, commit only
 
     List<Event> events = takeAtLeast(channel, 8, TIMEOUT);
-    awaitTrue(TIMEOUT, () -> source.getCounter().getFilteredEventCount() == 2);
+    // The runner counts a batch as accepted just after the channel took it: wait for the count.
+    awaitTrue(TIMEOUT, () -> source.getCounter().getFilteredEventCount() == 2
+        && source.getCounter().getEventAcceptedCount() >= 8);
 
     assertThat(header(events, "kind")).hasSize(8).containsOnly("commit");
     assertThat(source.getCounter().getEventReceivedCount()).isEqualTo(10);
@@ -158,12 +160,12 @@ class JetstreamSourceTest {
     List<Event> events = takeAtLeast(channel, 3 + 8, TIMEOUT);
 
     List<Event> rejects = events.stream()
-        .filter(e -> e.getHeaders().containsKey(RejectionHeaders.REJECT_REASON))
+        .filter(e -> e.getHeaders().containsKey(EventHeaders.REJECT_REASON))
         .collect(Collectors.toList());
     assertThat(bodies(rejects)).containsExactly(notJson, noTime, noRkey);
-    assertThat(header(rejects, RejectionHeaders.REJECT_REASON))
+    assertThat(header(rejects, EventHeaders.REJECT_REASON))
         .containsExactly("invalid-json", "missing-field", "missing-field");
-    assertThat(header(rejects, RejectionHeaders.REJECTED_BY)).containsOnly("jetstream-source");
+    assertThat(header(rejects, EventHeaders.REJECTED_BY)).containsOnly("jetstream-source");
     assertThat(source.getCounter().getMalformedMessageCount()).isEqualTo(3);
   }
 
@@ -313,7 +315,9 @@ class JetstreamSourceTest {
     Context context = config(server);
     context.put(JetstreamSourceConfig.WANTED_COLLECTIONS, "*");
     context.put(JetstreamSourceConfig.KINDS, ALL_KINDS);
-    context.put(JetstreamSourceConfig.IDLE_TIMEOUT_MS, "300");
+    // Long enough that the second connection, silent after its events, does not time out too
+    // before the counters are read.
+    context.put(JetstreamSourceConfig.IDLE_TIMEOUT_MS, "1000");
     JetstreamSource source = start(context, channel);
 
     List<Event> events = new ArrayList<>();
@@ -322,8 +326,11 @@ class JetstreamSourceTest {
       return distinctIds(events).size() == 10;
     }, () -> "distinct events: " + distinctIds(events));
 
-    assertThat(source.getCounter().getIdleTimeoutCount()).isPositive();
-    assertThat(server.parameter(1, "cursor")).isNotEmpty();
+    assertThat(source.getCounter().getIdleTimeoutCount()).isEqualTo(1);
+    // The cursor: the third (last delivered) event's time_us, rewound by the default 5 s.
+    long cursor = server.events().get(2).timeUs
+        - JetstreamSourceConfig.DEFAULT_CURSOR_REWIND_MS * 1000;
+    assertThat(server.parameter(1, "cursor")).containsExactly(Long.toString(cursor));
   }
 
   @Test

@@ -8,6 +8,7 @@ import static io.sluice.flume.source.SourceTestSupport.uniqueName;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.flume.metrics.StreamSourceCounter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -41,6 +42,9 @@ class StreamRunnerTest {
   private static final class ScriptedConnector implements StreamRunner.Connector {
     private final List<Object> steps;
     final List<Long> connectNanos = new CopyOnWriteArrayList<>();
+    /** Delays the network back-off had handed out when each attempt started (set by run()). */
+    final List<Integer> networkFailuresAtConnect = new CopyOnWriteArrayList<>();
+    volatile Backoff network;
 
     ScriptedConnector(Object... steps) {
       this.steps = List.of(steps);
@@ -50,6 +54,7 @@ class StreamRunnerTest {
     public StreamConnection connect(StreamListener listener) throws StreamConnectException {
       int attempt = connectNanos.size();
       connectNanos.add(System.nanoTime());
+      networkFailuresAtConnect.add(network == null ? -1 : network.failures());
       Object step = steps.get(Math.min(attempt, steps.size() - 1));
       if (step instanceof RuntimeException) {
         throw (RuntimeException) step;
@@ -98,6 +103,10 @@ class StreamRunnerTest {
     assertThat(bodies(events)).containsExactly("a", "b");
     List<Long> at = connector.connectNanos;
     assertThat(TimeUnit.NANOSECONDS.toMillis(at.get(2) - at.get(1))).isGreaterThanOrEqualTo(200);
+    // At once: no network delay was drawn before attempt 1 (the previous connection delivered);
+    // exactly one (the first linear step, 200 ms) before attempt 2.
+    assertThat(connector.networkFailuresAtConnect.subList(0, 3)).containsExactly(0, 0, 1);
+    assertThat(Backoff.linear(200, 2000).nextDelayMs()).isEqualTo(200);
   }
 
   @Test
@@ -135,6 +144,9 @@ class StreamRunnerTest {
     backoffs.put(FailureKind.NETWORK, Backoff.linear(networkBackoffMs, networkBackoffMs * 10));
     backoffs.put(FailureKind.HTTP, Backoff.exponential(10, 100));
     backoffs.put(FailureKind.RATE_LIMITED, Backoff.exponential(300, 3000));
+    if (connector instanceof ScriptedConnector) {
+      ((ScriptedConnector) connector).network = backoffs.get(FailureKind.NETWORK);
+    }
     StreamSourceCounter counter = new StreamSourceCounter(uniqueName("runner"));
     counter.start();
     StreamRunner runner = new StreamRunner(uniqueName("runner"), connector,

@@ -1,8 +1,0 @@
-/**
- * {@link io.sluice.flume.source.x.XFilteredStreamSource}: the X API v2 filtered stream
- * ({@code GET /2/tweets/search/stream}, rules through {@code /2/tweets/search/stream/rules}) into
- * Flume, reconnecting as X's "Handling disconnections" guide documents. Keys:
- * {@link io.sluice.flume.source.x.XStreamSourceConfig#DEFINITION}; counters:
- * {@link io.sluice.flume.source.x.XSourceCounterMBean}.
- */
-package io.sluice.flume.source.x;
