@@ -2,6 +2,7 @@ package io.sluice.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.spark.output.BatchOutputs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,14 +15,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Reads the per-batch output directories of a local output location. */
-final class BatchFiles {
+public final class BatchFiles {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private BatchFiles() {}
 
   /** Batch directories under {@code out}, oldest first. */
-  static List<Path> batchDirs(Path out) {
+  public static List<Path> batchDirs(Path out) {
     Path batches = out.resolve(BatchOutputs.BATCHES);
     if (!Files.isDirectory(batches)) {
       return List.of();
@@ -36,7 +37,7 @@ final class BatchFiles {
     }
   }
 
-  static JsonNode read(Path file) {
+  public static JsonNode read(Path file) {
     try {
       return JSON.readTree(file.toFile());
     } catch (IOException e) {
@@ -45,7 +46,7 @@ final class BatchFiles {
   }
 
   /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes; returns the last result. */
-  static boolean await(BooleanSupplier condition, Duration timeout) {
+  public static boolean await(BooleanSupplier condition, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     boolean ok = condition.getAsBoolean();
     while (!ok && System.nanoTime() < deadline) {

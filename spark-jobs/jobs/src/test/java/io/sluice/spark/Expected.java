@@ -20,25 +20,25 @@ import java.util.TreeMap;
  * Window, session and mention figures computed with plain Java collections straight from the test's
  * header maps, written from the documented shapes and not from the production code.
  */
-final class Expected {
+public final class Expected {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Expected() {}
 
   /** First event per eventId, in order. */
-  static List<Map<String, String>> distinct(Collection<Map<String, String>> events) {
+  public static List<Map<String, String>> distinct(Collection<Map<String, String>> events) {
     Map<String, Map<String, String>> byId = new LinkedHashMap<>();
     events.forEach(e -> byId.putIfAbsent(e.get("eventId"), e));
     return new ArrayList<>(byId.values());
   }
 
-  static boolean parsedLog(Map<String, String> e) {
+  public static boolean parsedLog(Map<String, String> e) {
     return "logs".equals(e.get("pipeline")) && !e.containsKey("rejectReason");
   }
 
   /** The window fields of logs-window.json (without times and rates) for distinct {@code events}. */
-  static JsonNode logWindow(Collection<Map<String, String>> events, int topN, long heavyThreshold) {
+  public static JsonNode logWindow(Collection<Map<String, String>> events, int topN, long heavyThreshold) {
     long requests = 0;
     long rejected = 0;
     long errors = 0;
@@ -97,7 +97,7 @@ final class Expected {
   }
 
   /** The window fields of tweets-window.json (without times and rates) for {@code events}. */
-  static JsonNode tweetWindow(Collection<Map<String, String>> events, int topN) {
+  public static JsonNode tweetWindow(Collection<Map<String, String>> events, int topN) {
     Map<String, Map<String, String>> tweets = distinctTweets(events);
     Map<String, Long> hashtags = new HashMap<>();
     Map<String, Long> languages = new TreeMap<>();
@@ -123,7 +123,7 @@ final class Expected {
   }
 
   /** Parsed tweets by tweet id, first record (by eventId order of arrival) of each. */
-  static Map<String, Map<String, String>> distinctTweets(Collection<Map<String, String>> events) {
+  public static Map<String, Map<String, String>> distinctTweets(Collection<Map<String, String>> events) {
     Map<String, Map<String, String>> byTweet = new TreeMap<>();
     for (Map<String, String> e : distinct(events)) {
       if ("tweets".equals(e.get("pipeline")) && !e.containsKey("rejectReason") && e.get("tweetId") != null) {
@@ -134,7 +134,7 @@ final class Expected {
   }
 
   /** Users a v1.1 status mentions: user_mentions of extended_tweet when truncated, else of the status. */
-  static Set<String> mentionsOf(String json) {
+  public static Set<String> mentionsOf(String json) {
     Set<String> users = new LinkedHashSet<>();
     if (json == null) {
       return users;
@@ -159,7 +159,7 @@ final class Expected {
    * Sessions of the parsed, distinct log lines: per client, request times sorted, a new session
    * after a gap of more than {@code gapMs}. Returns {count, meanRequests, meanDurationSeconds}.
    */
-  static double[] sessions(Collection<Map<String, String>> events, long gapMs) {
+  public static double[] sessions(Collection<Map<String, String>> events, long gapMs) {
     Map<String, List<Long>> times = new HashMap<>();
     for (Map<String, String> e : distinct(events)) {
       if (parsedLog(e)) {
@@ -189,7 +189,7 @@ final class Expected {
         sessions == 0 ? 0 : durationMs / 1000.0 / sessions};
   }
 
-  static List<Map<String, Object>> top(Map<String, Long> counts, String keyName, String countName, int n) {
+  public static List<Map<String, Object>> top(Map<String, Long> counts, String keyName, String countName, int n) {
     List<Map.Entry<String, Long>> entries = new ArrayList<>(counts.entrySet());
     entries.sort(Comparator.comparing((Map.Entry<String, Long> e) -> -e.getValue()).thenComparing(Map.Entry::getKey));
     List<Map<String, Object>> out = new ArrayList<>();
@@ -202,7 +202,7 @@ final class Expected {
     return out;
   }
 
-  static JsonNode tree(Object value) {
+  public static JsonNode tree(Object value) {
     try {
       return JSON.readTree(JSON.writeValueAsString(value));
     } catch (IOException e) {
@@ -211,7 +211,7 @@ final class Expected {
   }
 
   /** {@code actual} with only the fields {@code expected} has (a projection for comparisons). */
-  static JsonNode project(JsonNode actual, JsonNode expected) {
+  public static JsonNode project(JsonNode actual, JsonNode expected) {
     Map<String, Object> out = new LinkedHashMap<>();
     expected.fieldNames().forEachRemaining(f -> out.put(f, actual.get(f)));
     return tree(out);

@@ -17,14 +17,14 @@ import java.util.TreeMap;
  * The summary.json a list of events should produce, computed with plain Java collections straight
  * from the header maps, written from the contract and not from the production code.
  */
-final class ExpectedSummary {
+public final class ExpectedSummary {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ExpectedSummary() {}
 
   /** Expected summary.json of {@code events} (in any order, duplicates allowed) as a JSON tree. */
-  static JsonNode of(Collection<Map<String, String>> events) {
+  public static JsonNode of(Collection<Map<String, String>> events) {
     Map<String, Map<String, String>> byEventId = new LinkedHashMap<>();
     for (Map<String, String> e : events) {
       byEventId.putIfAbsent(e.get("eventId"), e);
@@ -101,7 +101,7 @@ final class ExpectedSummary {
   }
 
   /** A JSON tree as it reads back from text, so numbers compare by value. */
-  static JsonNode normalized(Object value) {
+  public static JsonNode normalized(Object value) {
     try {
       return JSON.readTree(value instanceof String ? (String) value : JSON.writeValueAsString(value));
     } catch (IOException e) {

@@ -29,12 +29,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * true}: each record's value is one {@link AvroFlumeEvent} in Avro binary encoding
  * ({@code SpecificDatumWriter}, no container), no key.
  */
-final class FlumeKafkaRecords {
+public final class FlumeKafkaRecords {
 
   private FlumeKafkaRecords() {}
 
   /** One event as the channel encodes it; the body comes from {@link SampleEvents#BODY} when present. */
-  static byte[] encode(Map<String, String> event) {
+  public static byte[] encode(Map<String, String> event) {
     Map<CharSequence, CharSequence> headers = new HashMap<>(event);
     CharSequence body = headers.remove(SampleEvents.BODY);
     AvroFlumeEvent avro = new AvroFlumeEvent(headers,
@@ -56,12 +56,12 @@ final class FlumeKafkaRecords {
    * its leader may not be known yet ({@code NotLeaderForPartitionException}), and kafka-clients
    * 2.0 does not retry by default, which silently dropped records.
    */
-  static void send(String bootstrap, String topic, List<Map<String, String>> events, byte[]... extraValues) {
+  public static void send(String bootstrap, String topic, List<Map<String, String>> events, byte[]... extraValues) {
     send(bootstrap, Map.of(), topic, events, extraValues);
   }
 
   /** As {@link #send(String, String, List, byte[]...)}, with the client security settings {@code security}. */
-  static void send(String bootstrap, Map<String, Object> security, String topic, List<Map<String, String>> events,
+  public static void send(String bootstrap, Map<String, Object> security, String topic, List<Map<String, String>> events,
       byte[]... extraValues) {
     Properties p = new Properties();
     p.putAll(security);

@@ -17,12 +17,12 @@ import org.apache.spark.streaming.flume.sink.SparkSink;
  * Real Flume memory channels, each drained by a stock SparkSink bound to an ephemeral port on
  * loopback, in the test JVM.
  */
-final class FlumeSinks implements AutoCloseable {
+public final class FlumeSinks implements AutoCloseable {
 
   private final List<MemoryChannel> channels = new ArrayList<>();
   private final List<SparkSink> sinks = new ArrayList<>();
 
-  FlumeSinks(String... names) {
+  public FlumeSinks(String... names) {
     for (String name : names) {
       MemoryChannel channel = new MemoryChannel();
       channel.setName(name + "-channel");
@@ -42,12 +42,12 @@ final class FlumeSinks implements AutoCloseable {
   }
 
   /** {@code 127.0.0.1:port,...} of all sinks, for {@code --sinks}. */
-  String addresses() {
+  public String addresses() {
     return sinks.stream().map(s -> "127.0.0.1:" + s.getPort()).collect(Collectors.joining(","));
   }
 
   /** Puts events into channel {@code i} in transactions: headers as given, the body from {@link SampleEvents#BODY}. */
-  void put(int i, List<Map<String, String>> events) {
+  public void put(int i, List<Map<String, String>> events) {
     MemoryChannel channel = channels.get(i);
     for (int from = 0; from < events.size(); from += 500) {
       Transaction tx = channel.getTransaction();

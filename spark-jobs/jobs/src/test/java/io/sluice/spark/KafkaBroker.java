@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,11 @@ import org.apache.kafka.clients.admin.NewTopic;
  * A real single-node Kafka 3.9 broker (KRaft, broker and controller in one process) for tests, in a
  * JVM of its own: the broker is Scala 2.13 and cannot share the Spark test JVM (Scala 2.11). Runs
  * from the jars {@code assembly/kafka-runtime} copies to its {@code target/lib} (system property
- * {@code sluice.kafka.lib}, set by surefire). Kafka cannot bind port 0 and report it back, so the
- * ports are free ports picked just before the start. Talks to the broker with the test JVM's
+ * {@code sluice.kafka.lib}, set by surefire). The client listener binds port 0 and the test reads
+ * the port it got from the broker's log (its acceptor's {@code Awaiting socket connections on
+ * host:port}, the bound port), so no other process can take it between a pick and the bind. The
+ * KRaft controller listener stays on a free port picked just before the start: the static quorum
+ * ({@code controller.quorum.voters}) must name its port in advance. Talks to the broker with the test JVM's
  * kafka-clients 2.0 (the version Spark's Kafka integration runs on).
  *
  * <p>{@link #startSecure} starts it as {@code bin/sluice kafka --tls --scram-user} does: the client
@@ -38,7 +41,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * formatted. Secrets stay in files: {@code server.properties} refers to them through Kafka's
  * {@code FileConfigProvider} and Kafka tools read their passwords from java argument files.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final String SCRAM = "SCRAM-SHA-512";
@@ -64,7 +67,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** A PLAINTEXT broker. */
-  static KafkaBroker start(Path dir) throws IOException, InterruptedException {
+  public static KafkaBroker start(Path dir) throws IOException, InterruptedException {
     return start(dir, null, null);
   }
 
@@ -73,7 +76,7 @@ final class KafkaBroker implements AutoCloseable {
    * log in with SCRAM-SHA-512 as {@code user}, whose password is the content of
    * {@code userPasswordFile} (trailing line breaks dropped).
    */
-  static KafkaBroker startSecure(Path dir, String user, Path userPasswordFile) throws IOException, InterruptedException {
+  public static KafkaBroker startSecure(Path dir, String user, Path userPasswordFile) throws IOException, InterruptedException {
     return start(dir, user, userPasswordFile);
   }
 
@@ -85,7 +88,6 @@ final class KafkaBroker implements AutoCloseable {
     }
     boolean secure = user != null;
     String listener = secure ? "SASL_SSL" : "PLAINTEXT";
-    int brokerPort = freePort();
     int controllerPort = freePort();
     Files.createDirectories(dir);
     Path config = dir.resolve("server.properties");
@@ -93,8 +95,8 @@ final class KafkaBroker implements AutoCloseable {
         "process.roles=broker,controller",
         "node.id=1",
         "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=" + listener + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=" + listener + "://127.0.0.1:" + brokerPort,
+        "listeners=" + listener + "://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=" + listener + "://127.0.0.1:0", // advertised with the port bound
         "controller.listener.names=CONTROLLER",
         "inter.broker.listener.name=" + listener,
         "listener.security.protocol.map=CONTROLLER:PLAINTEXT," + listener + ":" + listener,
@@ -143,6 +145,13 @@ final class KafkaBroker implements AutoCloseable {
     server.addAll(List.of("kafka.Kafka", config.toString()));
     Process p = new ProcessBuilder(server).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    int brokerPort;
+    try {
+      brokerPort = awaitBoundPort(p, log, controllerPort);
+    } catch (RuntimeException | InterruptedException e) {
+      p.destroyForcibly();
+      throw e;
+    }
     KafkaBroker broker = new KafkaBroker(p, "127.0.0.1:" + brokerPort, log, dir, javaCommand, clientSecurity);
     try {
       broker.awaitReady(brokerPort);
@@ -151,6 +160,31 @@ final class KafkaBroker implements AutoCloseable {
       throw e;
     }
     return broker;
+  }
+
+  /** The port the client listener bound, from the broker's log: the acceptor that is not the controller's. */
+  private static int awaitBoundPort(Process process, Path log, int controllerPort) throws InterruptedException {
+    java.util.regex.Pattern awaiting = java.util.regex.Pattern.compile("Awaiting socket connections on [^\\s]*:(\\d+)\\.");
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        java.util.regex.Matcher m = awaiting.matcher(Files.readString(log, StandardCharsets.UTF_8));
+        while (m.find()) {
+          int port = Integer.parseInt(m.group(1));
+          if (port != controllerPort) {
+            return port;
+          }
+        }
+      } catch (IOException e) {
+        // not written yet
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("kafka exited " + process.exitValue() + "; see " + log + ":\n" + tail(log));
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("kafka bound no client port within " + START_TIMEOUT + "; see " + log + ":\n"
+        + tail(log));
   }
 
   private void awaitReady(int port) throws InterruptedException {
@@ -173,7 +207,7 @@ final class KafkaBroker implements AutoCloseable {
     throw new IllegalStateException("kafka not ready within " + START_TIMEOUT + "; see " + log + ":\n" + tail(log));
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return bootstrap;
   }
 
@@ -182,17 +216,17 @@ final class KafkaBroker implements AutoCloseable {
    * one SASL_SSL, the truststore and the test user's current credentials (passwords literal: test
    * clients only).
    */
-  Map<String, Object> clientSecurity() {
+  public Map<String, Object> clientSecurity() {
     return clientSecurity;
   }
 
   /** The PKCS12 truststore clients of a secure broker trust its certificate with. */
-  Path truststore() {
+  public Path truststore() {
     return dir.resolve("tls/truststore.p12");
   }
 
   /** The password of {@link #truststore()}, followed by a line break. */
-  Path truststorePasswordFile() {
+  public Path truststorePasswordFile() {
     return dir.resolve("tls/truststore.password");
   }
 
@@ -201,7 +235,7 @@ final class KafkaBroker implements AutoCloseable {
    * {@code kafka-configs --alter --add-config SCRAM-SHA-512=[...]}, run as the broker's own user);
    * {@link #clientSecurity()} then logs in with it.
    */
-  void setScramPassword(String user, String password) throws IOException, InterruptedException {
+  public void setScramPassword(String user, String password) throws IOException, InterruptedException {
     Path secrets = dir.resolve("tls/broker-secrets.properties");
     Path adminConfig = dir.resolve("tls/admin.properties");
     Files.writeString(adminConfig, String.join("\n",
@@ -225,7 +259,7 @@ final class KafkaBroker implements AutoCloseable {
     clientSecurity = clientSecurity(dir, user, password);
   }
 
-  AdminClient admin() {
+  public AdminClient admin() {
     Properties p = new Properties();
     p.putAll(clientSecurity);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -234,7 +268,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** Creates topics with one partition each. */
-  void createTopics(String... topics) throws Exception {
+  public void createTopics(String... topics) throws Exception {
     try (AdminClient admin = admin()) {
       List<NewTopic> list = new ArrayList<>();
       for (String t : topics) {
@@ -269,7 +303,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** A password file's content without its trailing line breaks. */
-  static String readPassword(Path file) {
+  public static String readPassword(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8).replaceAll("[\r\n]+$", "");
     } catch (IOException e) {
@@ -287,6 +321,8 @@ final class KafkaBroker implements AutoCloseable {
     if (!Files.exists(log4j)) {
       Files.createDirectories(dir);
       Files.writeString(log4j, "log4j.rootLogger=WARN, stderr\n"
+          // The acceptors' "Awaiting socket connections on host:port." gives the port bound (see awaitBoundPort).
+          + "log4j.logger.kafka.network=INFO\n"
           + "log4j.appender.stderr=org.apache.log4j.ConsoleAppender\n"
           + "log4j.appender.stderr.target=System.err\n"
           + "log4j.appender.stderr.layout=org.apache.log4j.PatternLayout\n"
@@ -387,7 +423,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** 144 random bits, base64url: safe in properties files, JAAS and Kafka's SCRAM credential syntax. */
-  static String randomPassword() {
+  public static String randomPassword() {
     byte[] b = new byte[18];
     new java.security.SecureRandom().nextBytes(b);
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);

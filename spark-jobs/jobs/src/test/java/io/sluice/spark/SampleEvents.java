@@ -2,6 +2,9 @@ package io.sluice.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.contract.EventHeaders;
+import io.sluice.contract.Pipeline;
+import io.sluice.spark.input.EventRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +27,10 @@ import java.util.regex.Pattern;
  * The bundled real sample files turned into event header maps the way the Flume interceptors do
  * upstream, by a deliberately simple parser of the test's own (not the production code).
  */
-final class SampleEvents {
+public final class SampleEvents {
 
-  static final String LOG_FILE = "elastic-examples_apache_logs.log";
-  static final String TWEET_FILE = "ALL_shared_tweets.jsonl";
+  public static final String LOG_FILE = "elastic-examples_apache_logs.log";
+  public static final String TWEET_FILE = "ALL_shared_tweets.jsonl";
 
   /** Combined log format: ip ident user [time] "method target protocol" status bytes "referrer" "agent". */
   private static final Pattern COMBINED = Pattern.compile(
@@ -36,14 +39,14 @@ final class SampleEvents {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Test-only key holding an event's body in these header maps; {@link #record} moves it to the body. */
-  static final String BODY = "__body";
+  public static final String BODY = "__body";
 
   private static final DateTimeFormatter LOG_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
 
   private SampleEvents() {}
 
-  static Path samples() {
+  public static Path samples() {
     String dir = System.getProperty("sluice.samples");
     if (dir == null) {
       throw new IllegalStateException("system property sluice.samples is not set (surefire sets it)");
@@ -51,7 +54,7 @@ final class SampleEvents {
     return Paths.get(dir);
   }
 
-  static List<String> lines(Path file) {
+  public static List<String> lines(Path file) {
     try {
       return Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -66,7 +69,7 @@ final class SampleEvents {
    * Every line of the real access log, as log events; lines the regex rejects are rejected events.
    * Parsed once per JVM: callers copy before changing an event.
    */
-  static synchronized List<Map<String, String>> logEvents() {
+  public static synchronized List<Map<String, String>> logEvents() {
     if (logEvents == null) {
       logEvents = parseLogEvents().stream().map(Map::copyOf).collect(java.util.stream.Collectors.toUnmodifiableList());
     }
@@ -74,7 +77,7 @@ final class SampleEvents {
   }
 
   /** Every record of the real tweet file, as tweet events; parsed once per JVM. */
-  static synchronized List<Map<String, String>> tweetEvents() {
+  public static synchronized List<Map<String, String>> tweetEvents() {
     if (tweetEvents == null) {
       tweetEvents = parseTweetEvents().stream().map(Map::copyOf).collect(java.util.stream.Collectors.toUnmodifiableList());
     }
@@ -90,8 +93,8 @@ final class SampleEvents {
     return events;
   }
 
-  static Map<String, String> logEvent(String eventId, String line) {
-    Map<String, String> h = base(eventId, EventHeaders.PIPELINE_LOGS);
+  public static Map<String, String> logEvent(String eventId, String line) {
+    Map<String, String> h = base(eventId, Pipeline.LOGS.id());
     Matcher m = COMBINED.matcher(line);
     if (!m.matches()) {
       return reject(h, "not in combined log format");
@@ -117,8 +120,8 @@ final class SampleEvents {
     return events;
   }
 
-  static Map<String, String> tweetEvent(String eventId, String json) {
-    Map<String, String> h = base(eventId, EventHeaders.PIPELINE_TWEETS);
+  public static Map<String, String> tweetEvent(String eventId, String json) {
+    Map<String, String> h = base(eventId, Pipeline.TWEETS.id());
     h.put(BODY, json);
     JsonNode tweet;
     try {
@@ -146,20 +149,20 @@ final class SampleEvents {
   }
 
   /** The record the job makes of one of these events (headers, and the body kept under {@link #BODY}). */
-  static EventRecord record(Map<String, String> event) {
+  public static EventRecord record(Map<String, String> event) {
     Map<String, String> headers = new HashMap<>(event);
     String body = headers.remove(BODY);
     return EventRecord.fromEvent(headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
   }
 
-  static List<EventRecord> records(List<Map<String, String>> events) {
+  public static List<EventRecord> records(List<Map<String, String>> events) {
     List<EventRecord> out = new ArrayList<>(events.size());
     events.forEach(e -> out.add(record(e)));
     return out;
   }
 
   /** A copy of {@code event} with another event id: a different record of the same content. */
-  static Map<String, String> withEventId(Map<String, String> event, String eventId) {
+  public static Map<String, String> withEventId(Map<String, String> event, String eventId) {
     Map<String, String> copy = new HashMap<>(event);
     copy.put(EventHeaders.EVENT_ID, eventId);
     return copy;

@@ -1,14 +1,15 @@
 package io.sluice.spark;
 
+import io.sluice.spark.job.SluiceKryoRegistrator;
 import org.apache.spark.SparkConf;
 
 /** Spark settings shared by the tests: real Spark, {@code local[2]}, no UI, loopback only, Kryo. */
-final class SparkTestContexts {
+public final class SparkTestContexts {
 
   private SparkTestContexts() {}
 
   /** As the job runs: Kryo with {@link SluiceKryoRegistrator} (AnalyticsJob sets it on a new context). */
-  static SparkConf conf(String appName) {
+  public static SparkConf conf(String appName) {
     SparkConf conf = new SparkConf()
         .setMaster("local[2]")
         .setAppName(appName)

@@ -11,12 +11,12 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /** Polls a summary.json until it holds an expected document, with a deadline. */
-final class SummaryFiles {
+public final class SummaryFiles {
 
   private SummaryFiles() {}
 
   /** The parsed file, or null when it does not exist yet. */
-  static JsonNode read(Path file) {
+  public static JsonNode read(Path file) {
     try {
       return ExpectedSummary.normalized(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
@@ -30,7 +30,7 @@ final class SummaryFiles {
    * Waits until {@code file} holds {@code expected}; returns the last content read (which equals
    * {@code expected} unless the deadline passed, for the caller's assertion to report).
    */
-  static JsonNode awaitContent(Path file, JsonNode expected, Duration timeout) {
+  public static JsonNode awaitContent(Path file, JsonNode expected, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     JsonNode last = read(file);
     while (!expected.equals(last) && System.nanoTime() < deadline) {

@@ -5,12 +5,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Command line of {@link ReportBuilder}. Immutable; built only by {@link #parse}; a malformed,
+ * Command line of {@link ReportBuilder}: the checked value of {@link ReportOptions}. Immutable;
+ * built only by {@link #parse}; a malformed,
  * unknown, repeated or missing option fails with an {@link IllegalArgumentException} naming it.
  */
 public final class ReportConfig {
@@ -18,30 +17,6 @@ public final class ReportConfig {
   public static final String DEFAULT_TITLE = "Sluice analytics report";
   public static final int DEFAULT_MAX_WINDOWS = 720;
   public static final String DEFAULT_SCREENSHOT_SIZE = "1280x3300";
-
-  enum Option {
-    IN("--in", "URI[,URI...]", null,
-        "output locations of analytics jobs (local path, file: or hdfs: URI), e.g. one per pipeline (required)"),
-    OUT("--out", "FILE", null, "the HTML file to write, self-contained (required)"),
-    TITLE("--title", "TEXT", DEFAULT_TITLE, "title of the report"),
-    MAX_WINDOWS("--max-windows", "N", String.valueOf(DEFAULT_MAX_WINDOWS), "latest windows per pipeline in the charts"),
-    SCREENSHOT("--screenshot", "FILE", "none",
-        "also render the report in headless Chromium to this PNG (skipped, with a note, when no browser is installed)"),
-    SCREENSHOT_SIZE("--screenshot-size", "WIDTHxHEIGHT", DEFAULT_SCREENSHOT_SIZE, "screenshot size in CSS pixels"),
-    HELP("--help", null, null, "print this help and exit");
-
-    final String flag;
-    final String valueName;
-    final String defaultValue;
-    final String doc;
-
-    Option(String flag, String valueName, String defaultValue, String doc) {
-      this.flag = flag;
-      this.valueName = valueName;
-      this.defaultValue = defaultValue;
-      this.doc = doc;
-    }
-  }
 
   private final boolean help;
   private final List<String> inputs;
@@ -64,41 +39,20 @@ public final class ReportConfig {
     this.screenshotHeight = screenshotHeight;
   }
 
+  /**
+   * Parses the command line ({@link ReportOptions}) and checks it. With {@code --help} anywhere,
+   * returns a config whose {@link #isHelpRequested()} is true.
+   *
+   * @throws IllegalArgumentException naming the offending option
+   */
   public static ReportConfig parse(String... args) {
     for (String a : args) {
-      if (a.equals(Option.HELP.flag)) {
+      if (a.equals(ReportOptions.HELP)) {
         return new ReportConfig(true, List.of(), null, DEFAULT_TITLE, DEFAULT_MAX_WINDOWS, null, 0, 0);
       }
     }
-    Map<Option, String> given = new EnumMap<>(Option.class);
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      String value = null;
-      int eq = flag.indexOf('=');
-      if (flag.startsWith("--") && eq > 0) {
-        value = flag.substring(eq + 1);
-        flag = flag.substring(0, eq);
-      }
-      Option option = null;
-      for (Option o : Option.values()) {
-        if (o.flag.equals(flag) && o != Option.HELP) {
-          option = o;
-        }
-      }
-      if (option == null) {
-        throw new IllegalArgumentException(flag.startsWith("-") ? "Unknown option " + flag : "Unexpected argument '" + flag + "'");
-      }
-      if (value == null) {
-        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-          throw new IllegalArgumentException("Option " + flag + " needs a value: " + option.valueName);
-        }
-        value = args[++i];
-      }
-      if (given.put(option, value) != null) {
-        throw new IllegalArgumentException("Option " + flag + " is given more than once");
-      }
-    }
-    String in = given.get(Option.IN);
+    ReportOptions given = ReportOptions.parse(args);
+    String in = given.in;
     if (in == null || in.isBlank()) {
       throw new IllegalArgumentException("Missing required option --in URI[,URI...]");
     }
@@ -106,28 +60,27 @@ public final class ReportConfig {
     for (String part : in.split(",")) {
       inputs.add(location(part.trim()));
     }
-    String out = given.get(Option.OUT);
+    String out = given.out;
     if (out == null || out.isBlank()) {
       throw new IllegalArgumentException("Missing required option --out FILE");
     }
     int maxWindows = 0;
     try {
-      maxWindows = Integer.parseInt(given.getOrDefault(Option.MAX_WINDOWS, String.valueOf(DEFAULT_MAX_WINDOWS)).trim());
+      maxWindows = Integer.parseInt(given.maxWindows.trim());
     } catch (NumberFormatException e) {
       // reported below
     }
     if (maxWindows < 1) {
-      throw new IllegalArgumentException("Invalid value for --max-windows: '" + given.get(Option.MAX_WINDOWS)
+      throw new IllegalArgumentException("Invalid value for --max-windows: '" + given.maxWindows
           + "' (expected a positive integer)");
     }
-    String size = given.getOrDefault(Option.SCREENSHOT_SIZE, DEFAULT_SCREENSHOT_SIZE).trim();
+    String size = given.screenshotSize.trim();
     if (!size.matches("[1-9]\\d{1,4}x[1-9]\\d{1,4}")) {
       throw new IllegalArgumentException("Invalid value for --screenshot-size: '" + size + "' (expected e.g. 1280x3300)");
     }
     String[] wh = size.split("x");
-    String screenshot = given.get(Option.SCREENSHOT);
-    return new ReportConfig(false, List.copyOf(inputs), Paths.get(out).toAbsolutePath(),
-        given.getOrDefault(Option.TITLE, DEFAULT_TITLE), maxWindows,
+    String screenshot = given.screenshot;
+    return new ReportConfig(false, List.copyOf(inputs), Paths.get(out).toAbsolutePath(), given.title, maxWindows,
         screenshot == null ? null : Paths.get(screenshot).toAbsolutePath(),
         Integer.parseInt(wh[0]), Integer.parseInt(wh[1]));
   }
@@ -151,14 +104,7 @@ public final class ReportConfig {
         .append(ReportBuilder.class.getName()).append(" --in URI[,URI...] --out FILE [options]\n\n")
         .append("Builds a self-contained HTML report (Chart.js inlined) from the outputs of Sluice analytics jobs.\n\n")
         .append("Options:\n");
-    for (Option o : Option.values()) {
-      String left = o.flag + (o.valueName == null ? "" : " " + o.valueName);
-      b.append(String.format("  %-32s %s", left, o.doc));
-      if (o.defaultValue != null) {
-        b.append(" (default: ").append(o.defaultValue).append(')');
-      }
-      b.append('\n');
-    }
+    ReportOptions.documented().forEach((left, doc) -> b.append(String.format("  %-32s %s", left, doc)).append('\n'));
     return b.toString();
   }
 

@@ -4,14 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.spark.BatchOutputs;
-import io.sluice.spark.Summary;
-import io.sluice.spark.SummaryWriter;
+import io.sluice.spark.analytics.PipelineAnalytics;
+import io.sluice.spark.output.BatchOutputs;
+import io.sluice.spark.output.Summary;
+import io.sluice.spark.output.SummaryWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,24 +45,22 @@ public final class ReportData {
   private ReportData() {}
 
   public static ObjectNode collect(List<String> inputs, int maxWindows, Configuration conf) throws IOException {
-    JsonNode logsSummary = null;
-    JsonNode tweetsSummary = null;
-    TreeMap<Long, JsonNode> logWindows = new TreeMap<>();
-    TreeMap<Long, JsonNode> tweetWindows = new TreeMap<>();
-    Map<String, JsonNode> alerts = new LinkedHashMap<>();
-    JsonNode logsTotals = null;
-    JsonNode tweetsTotals = null;
+    PipelineAnalytics[] pipelines = PipelineAnalytics.values();
+    Map<PipelineAnalytics, Section> sections = new EnumMap<>(PipelineAnalytics.class);
+    for (PipelineAnalytics p : pipelines) {
+      sections.put(p, new Section());
+    }
     for (String input : inputs) {
       FileSystem fs = FileSystem.get(URI.create(input), conf);
       Path root = new Path(input);
       JsonNode summary = read(fs, new Path(root, SummaryWriter.FILE_NAME));
       if (summary != null) {
-        if (logsSummary == null || summary.path("logs").path("lines").asLong() > logsSummary.path("lines").asLong()) {
-          logsSummary = summary.path("logs");
-        }
-        if (tweetsSummary == null
-            || summary.path("tweets").path("records").asLong() > tweetsSummary.path("records").asLong()) {
-          tweetsSummary = summary.path("tweets");
+        for (PipelineAnalytics p : pipelines) {
+          Section section = sections.get(p);
+          JsonNode found = summary.path(p.id());
+          if (section.summary == null || p.count(found) > p.count(section.summary)) {
+            section.summary = found;
+          }
         }
       }
       Path batches = new Path(root, BatchOutputs.BATCHES);
@@ -76,25 +76,22 @@ public final class ReportData {
       dirs.sort(Comparator.comparingLong(d -> Long.parseLong(d.getPath().getName())));
       for (FileStatus d : dirs) {
         long time = Long.parseLong(d.getPath().getName());
-        JsonNode lw = read(fs, new Path(d.getPath(), BatchOutputs.LOGS_WINDOW));
-        if (lw != null) {
-          logWindows.put(time, lw);
-        }
-        JsonNode tw = read(fs, new Path(d.getPath(), BatchOutputs.TWEETS_WINDOW));
-        if (tw != null) {
-          tweetWindows.put(time, tw);
-        }
-        JsonNode al = read(fs, new Path(d.getPath(), BatchOutputs.ALERTS));
-        if (al != null) {
-          al.path("alerts").forEach(a -> alerts.put(a.path("id").asText(), a));
-        }
-        JsonNode lt = read(fs, new Path(d.getPath(), BatchOutputs.LOGS_TOTALS));
-        if (lt != null && (logsTotals == null || time >= logsTotals.path("batchTime").asLong())) {
-          logsTotals = lt;
-        }
-        JsonNode tt = read(fs, new Path(d.getPath(), BatchOutputs.TWEETS_TOTALS));
-        if (tt != null && (tweetsTotals == null || time >= tweetsTotals.path("batchTime").asLong())) {
-          tweetsTotals = tt;
+        for (PipelineAnalytics p : pipelines) {
+          Section section = sections.get(p);
+          JsonNode window = read(fs, new Path(d.getPath(), p.windowFile()));
+          if (window != null) {
+            section.windows.put(time, window);
+          }
+          if (p.hasAlerts()) {
+            JsonNode al = read(fs, new Path(d.getPath(), BatchOutputs.ALERTS));
+            if (al != null) {
+              al.path("alerts").forEach(a -> section.alerts.put(a.path("id").asText(), a));
+            }
+          }
+          JsonNode totals = read(fs, new Path(d.getPath(), p.totalsFile()));
+          if (totals != null && (section.totals == null || time >= section.totals.path("batchTime").asLong())) {
+            section.totals = totals;
+          }
         }
       }
     }
@@ -105,25 +102,34 @@ public final class ReportData {
     report.put("maxWindows", maxWindows);
     ObjectNode summary = report.putObject("summary");
     JsonNode empty = Summary.empty().toJsonTree();
-    summary.set("logs", logsSummary != null ? logsSummary : empty.get("logs"));
-    summary.set("tweets", tweetsSummary != null ? tweetsSummary : empty.get("tweets"));
-    if (!logWindows.isEmpty() || logsTotals != null) {
-      ObjectNode logs = report.putObject("logs");
-      logs.set("windows", latest(logWindows, maxWindows));
-      ArrayNode a = logs.putArray("alerts");
-      alerts.values().stream().sorted(Comparator.comparingLong(x -> x.path("windowEnd").asLong())).forEach(a::add);
-      logs.set("totals", logsTotals);
-    } else {
-      report.putNull("logs");
+    for (PipelineAnalytics p : pipelines) {
+      JsonNode found = sections.get(p).summary;
+      summary.set(p.id(), found != null ? found : empty.get(p.id()));
     }
-    if (!tweetWindows.isEmpty() || tweetsTotals != null) {
-      ObjectNode tweets = report.putObject("tweets");
-      tweets.set("windows", latest(tweetWindows, maxWindows));
-      tweets.set("totals", tweetsTotals);
-    } else {
-      report.putNull("tweets");
+    for (PipelineAnalytics p : pipelines) {
+      Section section = sections.get(p);
+      if (!section.windows.isEmpty() || section.totals != null) {
+        ObjectNode node = report.putObject(p.id());
+        node.set("windows", latest(section.windows, maxWindows));
+        if (p.hasAlerts()) {
+          ArrayNode a = node.putArray("alerts");
+          section.alerts.values().stream().sorted(Comparator.comparingLong(x -> x.path("windowEnd").asLong()))
+              .forEach(a::add);
+        }
+        node.set("totals", section.totals);
+      } else {
+        report.putNull(p.id());
+      }
     }
     return report;
+  }
+
+  /** What the inputs hold for one pipeline. */
+  private static final class Section {
+    JsonNode summary;
+    final TreeMap<Long, JsonNode> windows = new TreeMap<>();
+    final Map<String, JsonNode> alerts = new LinkedHashMap<>();
+    JsonNode totals;
   }
 
   private static ArrayNode latest(TreeMap<Long, JsonNode> windows, int n) {

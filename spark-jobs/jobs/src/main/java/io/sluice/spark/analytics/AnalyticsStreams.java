@@ -1,0 +1,229 @@
+package io.sluice.spark.analytics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.spark.input.EventRecord;
+import io.sluice.spark.input.IdAudit;
+import io.sluice.spark.job.AnalyticsJobConfig;
+import io.sluice.spark.output.AlertPublisher;
+import io.sluice.spark.output.BatchOutputs;
+import io.sluice.spark.output.Summary;
+import io.sluice.spark.output.SummaryWriter;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.Optional;
+import org.apache.spark.streaming.Duration;
+import org.apache.spark.streaming.Durations;
+import org.apache.spark.streaming.State;
+import org.apache.spark.streaming.StateSpec;
+import org.apache.spark.streaming.api.java.JavaDStream;
+import org.apache.spark.streaming.api.java.JavaPairDStream;
+import scala.Tuple2;
+
+/**
+ * The streaming side of the analytics: deduplication across micro-batches, sessions, running totals
+ * as keyed Spark Streaming state, windows and alerts, around the pure functions of {@link Analytics}.
+ *
+ * <pre>
+ * records --filter(pipelines)--key by eventId, mapWithState(first seen, expires after the dedup horizon)
+ *   = distinct events (cached) --&gt; latency.json
+ *   distinct --transformToPair(batchMetrics)= per-batch metrics (cached) ----------------+-- no LOGS_CLIENT
+ *   distinct --transformToPair(parsedTweetsById), mapWithState(first seen, horizon)        |
+ *            = distinct tweets --transformToPair(tweetMetrics) (cached) ---------------+   |
+ *   distinct --transformToPair(requestTimesByClient)--mapWithState(Sessions)--&gt; closed -+   |
+ *                                                                                    |   |
+ *          updateStateByKey(sum) &lt;---------------------------------------------------+---+
+ *            = running totals (+ open sessions from the state snapshot)
+ *              --&gt; summary.json, every batch; *-totals.json every slide (same collect)
+ *   per-batch metrics, logs kinds --reduceByKeyAndWindow(length, slide)--&gt; logs-window.json, alerts.json
+ *   tweet metrics --reduceByKeyAndWindow(length, slide)--&gt; tweets-window.json
+ * </pre>
+ *
+ * <p>Cost per batch: one Spark job (the summary's collect, which computes the deduplication,
+ * the metrics, sessions and totals) plus one small job for the latency; per slide one job per
+ * window. Windows add up the per-batch metrics of their batches instead of recomputing them from
+ * the window's events, so an event is turned into metrics once.
+ *
+ * <p>Windows are over batch (arrival) time, as Spark Streaming's {@code window} is: a window holds
+ * the distinct events first seen in its batches, each counted in every window that covers its
+ * batch; a redelivered event is never counted again. Sessions are over request time (see
+ * {@link Sessions}).
+ *
+ * <p><b>State and its horizon.</b> The deduplication keeps one entry per {@code eventId} (and per
+ * {@code tweetId}) for the dedup horizon ({@code --dedup-horizon-seconds}): an entry expires
+ * once its id has not been seen for that long, so the state holds the ids of the last horizon's
+ * events, whatever the age of the stream. Redeliveries (a SparkSink's nack or transaction
+ * timeout, a restarted job replaying its write-ahead log, a source resuming slightly before
+ * where it stopped) arrive within that horizon and are dropped; an id seen again after it would
+ * be counted again. Spark removes expired entries at the state's checkpoints (every 10 batches).
+ * Sessions expire after the session gap without requests. The running totals hold one entry per
+ * metric (status code, endpoint, language, hashtag, ...), which grows with the number of distinct
+ * values, not with the number of events. All state is checkpointed to the context's checkpoint
+ * location, which must be set.
+ */
+public final class AnalyticsStreams {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private AnalyticsStreams() {}
+
+  /** Where the graph writes. {@code alerts} may be null (no alerts topic). */
+  public static final class Outputs implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final SummaryWriter summary;
+    final BatchOutputs batches;
+    final AlertPublisher alerts;
+    final LatencyTracker latency;
+    final IdAudit audit;
+
+    public Outputs(SummaryWriter summary, BatchOutputs batches, AlertPublisher alerts) {
+      this(summary, batches, alerts, null, null);
+    }
+
+    /**
+     * As above, with event-to-result latency written by {@code latency} and the ids of each batch by
+     * {@code audit} (null: not written).
+     */
+    public Outputs(SummaryWriter summary, BatchOutputs batches, AlertPublisher alerts, LatencyTracker latency,
+        IdAudit audit) {
+      this.summary = summary;
+      this.batches = batches;
+      this.alerts = alerts;
+      this.latency = latency;
+      this.audit = audit;
+    }
+  }
+
+  /**
+   * Builds the analytics of {@code config}'s pipelines over {@code records} and registers their
+   * output operations.
+   *
+   * @param partitions partitions of the keyed state (and of the windows' shuffles)
+   */
+  public static void build(JavaDStream<EventRecord> records, AnalyticsJobConfig config, int partitions, Outputs out) {
+    Duration horizon = Durations.seconds(config.dedupHorizonSeconds());
+    boolean logs = config.pipelines().logs();
+    boolean tweets = config.pipelines().tweets();
+    // Events of the selected pipelines, and of unknown ones (counted as unrouted).
+    JavaDStream<EventRecord> accepted = records.filter(r -> r.isLog() ? logs : r.isTweet() ? tweets : true);
+    JavaDStream<EventRecord> distinct =
+        firstSeen(accepted.mapToPair(e -> new Tuple2<>(e.eventId(), e)), partitions, horizon);
+    distinct.cache();
+    IdAudit audit = out.audit;
+    if (audit != null) {
+      accepted.foreachRDD((rdd, time) -> audit.write(time.milliseconds(), IdAudit.RECEIVED,
+          rdd.map(EventRecord::eventId).collect()));
+      distinct.foreachRDD((rdd, time) -> audit.write(time.milliseconds(), IdAudit.COUNTED,
+          rdd.map(EventRecord::eventId).collect()));
+    }
+    // Every event's metrics, once: the logs window's (with LOGS_CLIENT) are a superset of the totals'.
+    JavaPairDStream<Metric, Tally> batchMetrics = distinct.transformToPair(Analytics::batchMetrics);
+    batchMetrics.cache();
+    JavaPairDStream<Metric, Tally> increments = batchMetrics.filter(t -> t._1().kind() != Metric.Kind.LOGS_CLIENT);
+    List<PipelineAnalytics> run = PipelineAnalytics.of(config);
+    Map<PipelineAnalytics, PipelineAnalytics.Streams> streams = new EnumMap<>(PipelineAnalytics.class);
+    List<JavaPairDStream<Metric, Tally>> current = new ArrayList<>();
+    for (PipelineAnalytics p : run) {
+      PipelineAnalytics.Streams st = p.streams(distinct, batchMetrics, config, partitions, horizon);
+      streams.put(p, st);
+      increments = increments.union(st.increments);
+      if (st.current != null) {
+        current.add(st.current);
+      }
+    }
+    JavaPairDStream<Metric, Tally> totals = increments.updateStateByKey(AnalyticsStreams::addUp, partitions);
+    JavaPairDStream<Metric, Tally> reported = totals;
+    for (JavaPairDStream<Metric, Tally> c : current) {
+      reported = reported.union(c);
+    }
+    reported.cache();
+    int summaryTopN = Math.max(config.topN(), Analytics.TOP_N);
+    SummaryWriter summary = out.summary;
+    reported.foreachRDD((rdd, time) -> summary.write(time.milliseconds(), Analytics.summarize(rdd, summaryTopN)));
+    LatencyTracker latency = out.latency;
+    if (latency != null) {
+      distinct.foreachRDD(rdd -> latency.record(rdd));
+    }
+
+    BatchOutputs batches = out.batches;
+    Duration batch = Durations.seconds(config.batchSeconds());
+    int topN = config.topN();
+    long heavy = config.heavyClientRequests();
+    ErrorRateRule rule = config.errorRateRule();
+    AlertPublisher publisher = out.alerts;
+    for (PipelineAnalytics p : run) {
+      Duration length = Durations.seconds(p.windowSeconds(config));
+      Duration slide = Durations.seconds(p.slideSeconds(config));
+      long lengthMs = p.windowSeconds(config) * 1000L;
+      String id = p.id();
+      streams.get(p).windowMetrics.reduceByKeyAndWindow(Tally::plus, length, slide, partitions)
+          .foreachRDD((rdd, time) -> {
+            long end = time.milliseconds();
+            Window w = p.window(rdd, end - lengthMs, end, topN, heavy, rule);
+            batches.write(end, p.windowFile(), id, w.toJsonTree());
+            if (p.hasAlerts()) {
+              List<Alert> alerts = w.alerts();
+              ObjectNode json = JSON.createObjectNode();
+              ArrayNode array = json.putArray("alerts");
+              alerts.forEach(a -> array.add(a.toJsonTree()));
+              batches.write(end, BatchOutputs.ALERTS, id, json);
+              if (publisher != null) {
+                publisher.publish(alerts);
+              }
+            }
+          });
+      reported.window(batch, slide).foreachRDD((rdd, time) -> batches.write(time.milliseconds(),
+          p.totalsFile(), id, p.totalsJson(summaryOf(summary, rdd, time.milliseconds(), summaryTopN), topN)));
+    }
+  }
+
+  /**
+   * The totals of batch {@code timeMs}: the summary this batch already collected for
+   * {@code summary.json} (top lists of {@code topN} entries or more, cut by the caller), else
+   * collected again (after a recovery the first batches may run without it).
+   */
+  private static Summary summaryOf(SummaryWriter writer, org.apache.spark.api.java.JavaPairRDD<Metric, Tally> rdd,
+      long timeMs, int topN) {
+    Summary s = writer.latest(timeMs);
+    return s != null ? s : Analytics.summarize(rdd, topN);
+  }
+
+  /**
+   * The values of keys seen for the first time; later values of the same key are dropped while
+   * the key is remembered: until it has not been seen for {@code horizon}.
+   */
+  static JavaDStream<EventRecord> firstSeen(JavaPairDStream<String, EventRecord> keyed, int partitions,
+      Duration horizon) {
+    return keyed
+        .mapWithState(StateSpec.function(AnalyticsStreams::passFirst).numPartitions(partitions).timeout(horizon))
+        .flatMap(AnalyticsStreams::presentOnes);
+  }
+
+  private static Optional<EventRecord> passFirst(String key, Optional<EventRecord> value, State<Boolean> seen) {
+    if (!value.isPresent() || seen.exists()) {
+      // A repeat within the horizon (its timer restarts), or a timing-out key (no value).
+      return Optional.empty();
+    }
+    seen.update(Boolean.TRUE);
+    return value;
+  }
+
+  private static java.util.Iterator<EventRecord> presentOnes(Optional<EventRecord> value) {
+    List<EventRecord> out = value.isPresent() ? List.of(value.get()) : Collections.emptyList();
+    return out.iterator();
+  }
+
+  private static Optional<Tally> addUp(List<Tally> increments, Optional<Tally> total) {
+    Tally sum = total.orNull();
+    for (Tally t : increments) {
+      sum = sum == null ? t : sum.plus(t);
+    }
+    return Optional.ofNullable(sum);
+  }
+}

@@ -1,0 +1,106 @@
+package io.sluice.spark.analytics;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * Key of one running total: a {@link Kind} and, for the breakdowns (status, endpoint, hashtag,
+ * language, unrouted pipeline), the value broken down by; {@code ""} for plain counters.
+ *
+ * <p>{@link #hashCode()} is built from {@code kind.ordinal()}, never from the enum's identity hash:
+ * Spark partitions keys by hash code, and an identity hash differs between executor JVMs.
+ */
+public final class Metric implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** What a running total counts. Each maps to one field of {@code summary.json}. */
+  public enum Kind {
+    /** Distinct log events without a rejection header ({@code logs.parsed}). */
+    LOGS_PARSED,
+    /** Distinct rejected log events ({@code logs.rejected}). */
+    LOGS_REJECTED,
+    /** Parsed log lines by HTTP status ({@code logs.statusCounts}). */
+    LOGS_STATUS,
+    /** Parsed log lines by path without query ({@code logs.topEndpoints}). */
+    LOGS_ENDPOINT,
+    /** Response sizes of parsed log lines: count, sum, min, max ({@code logs.contentSize}). */
+    LOGS_CONTENT_SIZE,
+    /** Distinct tweet records, parsed or rejected ({@code tweets.records}). */
+    TWEETS_RECORDS,
+    /** Distinct rejected tweet records ({@code tweets.rejected}). */
+    TWEETS_REJECTED,
+    /** Distinct tweet ids among parsed tweet records ({@code tweets.tweets}). */
+    TWEETS_DISTINCT,
+    /** Distinct tweets by hashtag ({@code tweets.topHashtags}). */
+    TWEETS_HASHTAG,
+    /** Distinct tweets by language ({@code tweets.languages}). */
+    TWEETS_LANGUAGE,
+    /** Distinct events whose pipeline header is neither logs nor tweets, by that header. */
+    UNROUTED,
+    /** Parsed log lines with a 5xx status (error rate, alerts). */
+    LOGS_SERVER_ERRORS,
+    /** Parsed log lines by client address (heavy clients of a window). */
+    LOGS_CLIENT,
+    /** Closed sessions: a {@link Tally} of their durations in milliseconds (count = sessions). */
+    LOGS_SESSION_DURATION,
+    /** Closed sessions: a {@link Tally} of their request counts. */
+    LOGS_SESSION_REQUESTS,
+    /** Open sessions, from a state snapshot: a {@link Tally} of their durations so far, in milliseconds. */
+    LOGS_OPEN_SESSION_DURATION,
+    /** Open sessions, from a state snapshot: a {@link Tally} of their request counts so far. */
+    LOGS_OPEN_SESSION_REQUESTS,
+    /** Parsed log lines left out of sessions: no client address, no timestamp, or too late (see {@link Sessions}). */
+    LOGS_UNSESSIONIZED,
+    /** Distinct tweets by mentioned user (lower-cased screen name). */
+    TWEETS_MENTION
+  }
+
+  private final Kind kind;
+  private final String name;
+
+  private Metric(Kind kind, String name) {
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.name = Objects.requireNonNull(name, "name");
+  }
+
+  /** A plain counter. */
+  public static Metric of(Kind kind) {
+    return new Metric(kind, "");
+  }
+
+  /** One entry of a breakdown. */
+  public static Metric of(Kind kind, String name) {
+    return new Metric(kind, name);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Metric)) {
+      return false;
+    }
+    Metric m = (Metric) o;
+    return kind == m.kind && name.equals(m.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * kind.ordinal() + name.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return name.isEmpty() ? kind.name() : kind + ":" + name;
+  }
+}

@@ -1,0 +1,311 @@
+package io.sluice.spark.analytics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.contract.Pipeline;
+import io.sluice.spark.input.EventRecord;
+import io.sluice.spark.job.AnalyticsJobConfig;
+import io.sluice.spark.output.BatchOutputs;
+import io.sluice.spark.output.Summary.Ranked;
+import io.sluice.spark.output.Summary;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.Optional;
+import org.apache.spark.streaming.Duration;
+import org.apache.spark.streaming.Durations;
+import org.apache.spark.streaming.State;
+import org.apache.spark.streaming.StateSpec;
+import org.apache.spark.streaming.api.java.JavaDStream;
+import org.apache.spark.streaming.api.java.JavaMapWithStateDStream;
+import org.apache.spark.streaming.api.java.JavaPairDStream;
+
+/**
+ * What the job does for each {@link Pipeline}, said once per pipeline: the streams its windows and
+ * running totals add to the graph ({@link AnalyticsStreams} iterates over the pipelines of the
+ * run), its window ({@code <id>-window.json}), its section of {@code summary.json}, its running
+ * totals file ({@link Pipeline#totalsFile()}) and its section of the report
+ * ({@link io.sluice.spark.report.ReportData}).
+ */
+public enum PipelineAnalytics {
+
+  /** Access logs: status counts, endpoints, content size, heavy clients, the error-rate alert, sessions. */
+  LOGS(Pipeline.LOGS, BatchOutputs.LOGS_WINDOW) {
+    @Override
+    Streams streams(JavaDStream<EventRecord> distinct, JavaPairDStream<Metric, Tally> batchMetrics,
+        AnalyticsJobConfig config, int partitions, Duration horizon) {
+      long gapMs = config.sessionGapSeconds() * 1000L;
+      JavaMapWithStateDStream<String, long[], Sessions.Session, Sessions.Step> steps = distinct
+          .transformToPair(Analytics::requestTimesByClient)
+          .mapWithState(StateSpec.function(
+                  (String ip, Optional<long[]> times, State<Sessions.Session> state) ->
+                      Sessions.track(gapMs, ip, times, state))
+              .numPartitions(partitions)
+              .timeout(Durations.milliseconds(gapMs)));
+      return new Streams(steps.flatMapToPair(step -> Analytics.sessionStepContributions(step, false)),
+          steps.stateSnapshots().transformToPair(Analytics::openSessionMetrics),
+          batchMetrics.filter(t -> Analytics.isLogsWindowKind(t._1().kind())));
+    }
+
+    @Override
+    int windowSeconds(AnalyticsJobConfig config) {
+      return config.logsWindowSeconds();
+    }
+
+    @Override
+    int slideSeconds(AnalyticsJobConfig config) {
+      return config.logsSlideSeconds();
+    }
+
+    @Override
+    Window window(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN, long heavyThreshold,
+        ErrorRateRule rule) {
+      return Window.logs(windowMetrics, startMs, endMs, topN, heavyThreshold, rule);
+    }
+
+    @Override
+    public boolean hasAlerts() {
+      return true;
+    }
+
+    @Override
+    void putWindow(Window w, ObjectNode json) {
+      Summary totals = w.totals();
+      double seconds = w.seconds();
+      json.put("requests", totals.logsParsed());
+      json.put("rejected", totals.logsRejected());
+      json.put("requestsPerSecond", seconds > 0 ? totals.logsParsed() / seconds : 0.0);
+      json.put("serverErrors", totals.serverErrors());
+      json.put("errorRate", totals.errorRate());
+      Summary.putCounts(json.putObject("statusCounts"), totals.statusCounts());
+      Summary.putRanked(json.putArray("topEndpoints"), "endpoint", totals.topEndpoints(), w.topN());
+      putContentSize(json, totals);
+      ObjectNode heavy = json.putObject("heavyClients");
+      heavy.put("threshold", w.heavyThreshold());
+      heavy.put("count", w.heavyClientCount());
+      ArrayNode clients = heavy.putArray("clients");
+      for (Ranked r : w.heavyClients()) {
+        clients.addObject().put("clientIp", r.key()).put("requests", r.count());
+      }
+      ErrorRateRule rule = w.rule();
+      json.putObject("alertRule").put("threshold", rule.threshold()).put("minRequests", rule.minRequests());
+    }
+
+    /**
+     * <pre>
+     * {"lines": N, "parsed": P, "rejected": R,
+     *  ("serverErrors": n, "errorRate": r,)                                   totals file only
+     *  "statusCounts": {"200": n, "404": n, ...},
+     *  "topEndpoints": [{"endpoint": "/path", "count": n}, ...],
+     *  "contentSize": {"min": a, "max": b, "avg": c}
+     *  (, "sessions": {"count": n, "open": n, "meanRequests": x, "meanDurationSeconds": x,
+     *                  "unsessionized": n})                                   totals file only
+     * }
+     * </pre>
+     */
+    @Override
+    void putTotals(Summary s, int topN, boolean totalsFile, ObjectNode json) {
+      json.put("lines", s.logLines());
+      json.put("parsed", s.logsParsed());
+      json.put("rejected", s.logsRejected());
+      if (totalsFile) {
+        json.put("serverErrors", s.serverErrors());
+        json.put("errorRate", s.errorRate());
+      }
+      Summary.putCounts(json.putObject("statusCounts"), s.statusCounts());
+      Summary.putRanked(json.putArray("topEndpoints"), "endpoint", s.topEndpoints(), topN);
+      putContentSize(json, s);
+      if (totalsFile) {
+        ObjectNode sessions = json.putObject("sessions");
+        sessions.put("count", s.sessions());
+        sessions.put("open", s.openSessions());
+        sessions.put("meanRequests", s.sessionMeanRequests());
+        sessions.put("meanDurationSeconds", s.sessionMeanDurationSeconds());
+        sessions.put("unsessionized", s.unsessionized());
+      }
+    }
+
+    private void putContentSize(ObjectNode json, Summary s) {
+      ObjectNode size = json.putObject("contentSize");
+      size.put("min", s.contentSizeMin());
+      size.put("max", s.contentSizeMax());
+      size.put("avg", s.contentSizeAvg());
+    }
+  },
+
+  /** Posts: distinct tweets (by tweet id), hashtags, languages, mentions. */
+  TWEETS(Pipeline.TWEETS, BatchOutputs.TWEETS_WINDOW) {
+    @Override
+    Streams streams(JavaDStream<EventRecord> distinct, JavaPairDStream<Metric, Tally> batchMetrics,
+        AnalyticsJobConfig config, int partitions, Duration horizon) {
+      JavaDStream<EventRecord> distinctTweets =
+          AnalyticsStreams.firstSeen(distinct.transformToPair(Analytics::parsedTweetsById), partitions, horizon);
+      JavaPairDStream<Metric, Tally> tweetMetrics = distinctTweets.transformToPair(Analytics::tweetMetrics);
+      tweetMetrics.cache();
+      return new Streams(tweetMetrics, null, tweetMetrics);
+    }
+
+    @Override
+    int windowSeconds(AnalyticsJobConfig config) {
+      return config.tweetsWindowSeconds();
+    }
+
+    @Override
+    int slideSeconds(AnalyticsJobConfig config) {
+      return config.tweetsSlideSeconds();
+    }
+
+    @Override
+    Window window(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN, long heavyThreshold,
+        ErrorRateRule rule) {
+      return Window.tweets(windowMetrics, startMs, endMs, topN);
+    }
+
+    @Override
+    public boolean hasAlerts() {
+      return false;
+    }
+
+    @Override
+    void putWindow(Window w, ObjectNode json) {
+      Summary totals = w.totals();
+      double seconds = w.seconds();
+      json.put("tweets", totals.tweets());
+      json.put("tweetsPerSecond", seconds > 0 ? totals.tweets() / seconds : 0.0);
+      Summary.putRanked(json.putArray("topHashtags"), "hashtag", totals.topHashtags(), w.topN());
+      Summary.putCounts(json.putObject("languages"), totals.languages());
+      Summary.putRanked(json.putArray("topMentions"), "user", totals.topMentions(), w.topN());
+    }
+
+    /**
+     * <pre>
+     * {"records": N, "tweets": T, "rejected": R,
+     *  "topHashtags": [{"hashtag": "tag", "count": n}, ...],
+     *  "languages": {"en": n, "und": n, ...}
+     *  (, "topMentions": [{"user": "name", "count": n}, ...])                totals file only
+     * }
+     * </pre>
+     */
+    @Override
+    void putTotals(Summary s, int topN, boolean totalsFile, ObjectNode json) {
+      json.put("records", s.tweetRecords());
+      json.put("tweets", s.tweets());
+      json.put("rejected", s.tweetsRejected());
+      Summary.putRanked(json.putArray("topHashtags"), "hashtag", s.topHashtags(), topN);
+      Summary.putCounts(json.putObject("languages"), s.languages());
+      if (totalsFile) {
+        Summary.putRanked(json.putArray("topMentions"), "user", s.topMentions(), topN);
+      }
+    }
+  };
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Pipeline pipeline;
+  private final String windowFile;
+
+  PipelineAnalytics(Pipeline pipeline, String windowFile) {
+    this.pipeline = pipeline;
+    this.windowFile = windowFile;
+  }
+
+  /** The streams a pipeline adds to the graph. */
+  static final class Streams {
+    /** Added to the running totals (the per-batch metrics of every event are already there). */
+    final JavaPairDStream<Metric, Tally> increments;
+    /** Added to the reported totals each batch, not accumulated (open sessions), or null. */
+    final JavaPairDStream<Metric, Tally> current;
+    /** The per-batch metrics the pipeline's windows add up. */
+    final JavaPairDStream<Metric, Tally> windowMetrics;
+
+    Streams(JavaPairDStream<Metric, Tally> increments, JavaPairDStream<Metric, Tally> current,
+        JavaPairDStream<Metric, Tally> windowMetrics) {
+      this.increments = increments;
+      this.current = current;
+      this.windowMetrics = windowMetrics;
+    }
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  /** The pipeline's id: its section in {@code summary.json} and the report. */
+  public String id() {
+    return pipeline.id();
+  }
+
+  /** The window file in a batch directory, e.g. {@code logs-window.json}. */
+  public String windowFile() {
+    return windowFile;
+  }
+
+  /** The running totals file in a batch directory: {@link Pipeline#totalsFile()}. */
+  public String totalsFile() {
+    return pipeline.totalsFile();
+  }
+
+  /** The analytics of {@code pipeline}. */
+  public static PipelineAnalytics of(Pipeline pipeline) {
+    return valueOf(pipeline.name());
+  }
+
+  /** The pipelines a job with {@code config} analyses, in {@link Pipeline} order. */
+  public static List<PipelineAnalytics> of(AnalyticsJobConfig config) {
+    List<PipelineAnalytics> run = new ArrayList<>(2);
+    if (config.pipelines().logs()) {
+      run.add(LOGS);
+    }
+    if (config.pipelines().tweets()) {
+      run.add(TWEETS);
+    }
+    return run;
+  }
+
+  /**
+   * Adds the pipeline's streams to the graph.
+   *
+   * @param distinct the distinct events of every pipeline
+   * @param batchMetrics their per-batch metrics ({@link Analytics#batchMetrics})
+   */
+  abstract Streams streams(JavaDStream<EventRecord> distinct, JavaPairDStream<Metric, Tally> batchMetrics,
+      AnalyticsJobConfig config, int partitions, Duration horizon);
+
+  abstract int windowSeconds(AnalyticsJobConfig config);
+
+  abstract int slideSeconds(AnalyticsJobConfig config);
+
+  /** Collects one window from its metrics, in one Spark job ({@code heavyThreshold}, {@code rule}: logs only). */
+  abstract Window window(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN,
+      long heavyThreshold, ErrorRateRule rule);
+
+  /** Whether the pipeline's windows raise alerts ({@code alerts.json}, {@code --alerts-topic}). */
+  public abstract boolean hasAlerts();
+
+  /** The fields of the window file after {@code windowStart}, {@code windowEnd}, {@code windowSeconds}. */
+  abstract void putWindow(Window w, ObjectNode json);
+
+  /** The pipeline's running totals: its {@code summary.json} section, or with more, its totals file. */
+  abstract void putTotals(Summary s, int topN, boolean totalsFile, ObjectNode json);
+
+  /** The pipeline's section of {@code summary.json}: top lists of {@link Analytics#TOP_N}. */
+  public ObjectNode summarySection(Summary s) {
+    ObjectNode json = JSON.createObjectNode();
+    putTotals(s, Analytics.TOP_N, false, json);
+    return json;
+  }
+
+  /** The running totals file of a batch directory ({@link #totalsFile()}), top lists of {@code topN}. */
+  public ObjectNode totalsJson(Summary s, int topN) {
+    ObjectNode json = JSON.createObjectNode();
+    putTotals(s, topN, true, json);
+    return json;
+  }
+
+  /** How much a {@code summary.json} section counted: its {@link Pipeline#countField()}. */
+  public long count(JsonNode summarySection) {
+    return summarySection.path(pipeline.countField()).asLong();
+  }
+}

@@ -1,0 +1,148 @@
+package io.sluice.spark.analytics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.spark.output.Summary.Ranked;
+import io.sluice.spark.output.Summary;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+
+/**
+ * The analytics of one window of a pipeline: what arrived (was first seen) in the window's
+ * interval of batch times. Immutable.
+ *
+ * <p>JSON shape ({@code <pipeline>-window.json} in a batch directory): the window's times, then
+ * the pipeline's fields ({@link PipelineAnalytics#putWindow}):
+ * <pre>
+ * {"windowStart": ms, "windowEnd": ms, "windowSeconds": 30,
+ *  logs:   "requests": n, "rejected": n, "requestsPerSecond": x, "serverErrors": n, "errorRate": r,
+ *          "statusCounts": {"200": n, ...},
+ *          "topEndpoints": [{"endpoint": "/path", "count": n}, ...],
+ *          "contentSize": {"min": a, "max": b, "avg": c},
+ *          "heavyClients": {"threshold": N, "count": k, "clients": [{"clientIp": "1.2.3.4", "requests": n}, ...]},
+ *          "alertRule": {"threshold": 0.05, "minRequests": 20}
+ *  tweets: "tweets": n, "tweetsPerSecond": x,
+ *          "topHashtags": [{"hashtag": "tag", "count": n}, ...],
+ *          "languages": {"en": n, ...},
+ *          "topMentions": [{"user": "screen_name", "count": n}, ...]}
+ * </pre>
+ * Logs: {@code requests} counts parsed lines, {@code rejected} rejected ones; {@code errorRate} is
+ * {@code serverErrors / requests} (5xx share, 0 without requests); {@code heavyClients} lists the
+ * clients with more than {@code threshold} requests in the window, most first, at most
+ * {@value #HEAVY_CLIENTS_LISTED} ({@code count} is how many there are in all); {@code alertRule}
+ * is the {@link ErrorRateRule} the window was judged by. Tweets: distinct tweets (by tweet id);
+ * hashtags and mentions are lower-cased; each tweet counts once per distinct hashtag / user. Times
+ * are epoch milliseconds, {@code windowEnd} (exclusive) is the batch time that closed the window.
+ */
+public final class Window {
+
+  /** Most heavy clients listed in one logs window. */
+  public static final int HEAVY_CLIENTS_LISTED = 100;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final PipelineAnalytics pipeline;
+  private final long startMs;
+  private final long endMs;
+  private final Summary totals;
+  private final int topN;
+  private final long heavyThreshold;
+  private final long heavyCount;
+  private final List<Ranked> heavyClients;
+  private final ErrorRateRule rule;
+
+  private Window(PipelineAnalytics pipeline, long startMs, long endMs, Summary totals, int topN, long heavyThreshold,
+      long heavyCount, List<Ranked> heavyClients, ErrorRateRule rule) {
+    this.pipeline = pipeline;
+    this.startMs = startMs;
+    this.endMs = endMs;
+    this.totals = totals;
+    this.topN = topN;
+    this.heavyThreshold = heavyThreshold;
+    this.heavyCount = heavyCount;
+    this.heavyClients = List.copyOf(heavyClients);
+    this.rule = rule;
+  }
+
+  /** Collects one access-log window from its metrics ({@link Analytics#logWindowMetrics}), in one Spark job. */
+  public static Window logs(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN,
+      long heavyThreshold, ErrorRateRule rule) {
+    Analytics.Collected c = Analytics.collect(windowMetrics, topN, heavyThreshold);
+    return new Window(PipelineAnalytics.LOGS, startMs, endMs, c.summary(), topN, heavyThreshold, c.heavyCount(),
+        c.top(Metric.Kind.LOGS_CLIENT), rule);
+  }
+
+  /** Collects one tweet window from its metrics ({@link Analytics#tweetMetrics} of its distinct tweets). */
+  public static Window tweets(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN) {
+    return new Window(PipelineAnalytics.TWEETS, startMs, endMs, Analytics.summarize(windowMetrics, topN), topN, 0, 0,
+        List.of(), null);
+  }
+
+  public PipelineAnalytics pipeline() {
+    return pipeline;
+  }
+
+  public long startMs() {
+    return startMs;
+  }
+
+  public long endMs() {
+    return endMs;
+  }
+
+  /** The window's length in seconds. */
+  public double seconds() {
+    return (endMs - startMs) / 1000.0;
+  }
+
+  /** The window's counts, in the shape of running totals. */
+  public Summary totals() {
+    return totals;
+  }
+
+  /** Length of the window's top lists. */
+  public int topN() {
+    return topN;
+  }
+
+  /** Logs: requests above which a client is heavy. */
+  public long heavyThreshold() {
+    return heavyThreshold;
+  }
+
+  public long heavyClientCount() {
+    return heavyCount;
+  }
+
+  public List<Ranked> heavyClients() {
+    return heavyClients;
+  }
+
+  /** Logs: the error-rate rule the window is judged by; null for tweets. */
+  public ErrorRateRule rule() {
+    return rule;
+  }
+
+  /**
+   * The error-rate alert of this window: one {@link Alert} when the rule fires on its parsed
+   * requests and 5xx responses, else none (the same as {@link Analytics#errorRateAlerts} on the
+   * window's metrics, without another Spark job); none for a pipeline without alerts.
+   */
+  public List<Alert> alerts() {
+    if (rule == null) {
+      return List.of();
+    }
+    long requests = totals.logsParsed();
+    long errors = totals.serverErrors();
+    return rule.fires(requests, errors) ? List.of(new Alert(startMs, endMs, requests, errors, rule)) : List.of();
+  }
+
+  public ObjectNode toJsonTree() {
+    ObjectNode w = JSON.createObjectNode();
+    w.put("windowStart", startMs);
+    w.put("windowEnd", endMs);
+    w.put("windowSeconds", seconds());
+    pipeline.putWindow(this, w);
+    return w;
+  }
+}

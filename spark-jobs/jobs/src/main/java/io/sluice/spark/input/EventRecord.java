@@ -1,0 +1,297 @@
+package io.sluice.spark.input;
+
+import io.sluice.contract.EventHeaders;
+import io.sluice.contract.Pipeline;
+import io.sluice.spark.output.Summary;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The part of one Flume event the analytics need, projected from its headers (and, for the
+ * mentions of a tweet, its body) by {@link #fromEvent}, so that shuffles, state and write-ahead
+ * logs carry a few fields instead of the whole event. Immutable.
+ *
+ * <p>Shape (header names in {@link io.sluice.contract.EventHeaders}):
+ * <ul>
+ *   <li>{@code eventId}: the {@code eventId} header; when absent, {@code "noid:"} plus a name-based
+ *       UUID of all headers, so an identical redelivery still deduplicates;</li>
+ *   <li>{@code pipeline}: {@code logs}, {@code tweets}, or whatever else the header says (counted
+ *       as unrouted, see {@link Summary#unrouted()});</li>
+ *   <li>{@code rejected}: a {@code rejectReason} or {@code rejectedBy} header is present;</li>
+ *   <li>{@code timestampMs}: the {@code timestamp} header, epoch milliseconds (for access logs the
+ *       request time); {@link #NO_TIME} when absent or not a decimal number;</li>
+ *   <li>logs: {@code status} (null when absent), {@code endpoint} (the {@code path} header cut at
+ *       the first {@code '?'}, null when absent), {@code bytes} ({@link #NO_BYTES} when absent or
+ *       not a non-negative decimal number), {@code clientIp} (null when absent);</li>
+ *   <li>tweets: {@code tweetId} (null when absent), {@code lang} ({@code und} when absent or
+ *       blank), {@code hashtags} (the {@code hashtags} header split on spaces, empty when none),
+ *       {@code mentions} (see {@link TweetBodies#mentions}: the {@code mentions} header when
+ *       present, else the screen names in a v1.1 JSON body; empty when neither).</li>
+ * </ul>
+ */
+public final class EventRecord implements Serializable {
+
+  private static final long serialVersionUID = 3L;
+
+  /** Marks a log line without a usable {@code bytes} header; it is left out of contentSize. */
+  public static final long NO_BYTES = -1L;
+  /** Marks an event without a usable {@code timestamp} header. */
+  public static final long NO_TIME = Long.MIN_VALUE;
+
+  private static final String[] NONE = new String[0];
+
+  private final String eventId;
+  private final String pipeline;
+  private final boolean rejected;
+  private final long timestampMs;
+  private final String status;
+  private final String endpoint;
+  private final long bytes;
+  private final String clientIp;
+  private final String tweetId;
+  private final String lang;
+  private final String[] hashtags;
+  private final String[] mentions;
+  private final long readTimeMs;
+
+  private EventRecord(String eventId, String pipeline, boolean rejected, long timestampMs,
+      String status, String endpoint, long bytes, String clientIp,
+      String tweetId, String lang, String[] hashtags, String[] mentions, long readTimeMs) {
+    this.eventId = eventId;
+    this.pipeline = pipeline;
+    this.rejected = rejected;
+    this.timestampMs = timestampMs;
+    this.status = status;
+    this.endpoint = endpoint;
+    this.bytes = bytes;
+    this.clientIp = clientIp;
+    this.tweetId = tweetId;
+    this.lang = lang;
+    this.hashtags = hashtags;
+    this.mentions = mentions;
+    this.readTimeMs = readTimeMs;
+  }
+
+  /** Projects one event's headers (already converted with {@link FlumeEvents#toStringMap}); no body. */
+  public static EventRecord fromHeaders(Map<String, String> headers) {
+    return fromEvent(headers, null);
+  }
+
+  /**
+   * Projects one event.
+   *
+   * @param headers the event's headers as strings
+   * @param body the event's body, or null; read only for the mentions of a parsed tweet without a
+   *     {@code mentions} header
+   */
+  public static EventRecord fromEvent(Map<String, String> headers, byte[] body) {
+    String pipeline = trimToNull(headers.get(EventHeaders.PIPELINE));
+    boolean rejected = headers.get(EventHeaders.REJECT_REASON) != null
+        || headers.get(EventHeaders.REJECTED_BY) != null;
+    String eventId = trimToNull(headers.get(EventHeaders.EVENT_ID));
+    if (eventId == null) {
+      eventId = syntheticId(headers);
+    }
+    long time = parseLong(headers.get(EventHeaders.TIMESTAMP), NO_TIME);
+    long readTime = parseLong(headers.get(EventHeaders.READ_TIME), NO_TIME);
+    if (Pipeline.LOGS.id().equals(pipeline)) {
+      long bytes = parseLong(headers.get(EventHeaders.BYTES), NO_BYTES);
+      return new EventRecord(eventId, pipeline, rejected, time,
+          trimToNull(headers.get(EventHeaders.STATUS)),
+          endpointOf(headers.get(EventHeaders.PATH)),
+          bytes < 0 ? NO_BYTES : bytes,
+          trimToNull(headers.get(EventHeaders.CLIENT_IP)),
+          null, null, NONE, NONE, readTime);
+    }
+    if (Pipeline.TWEETS.id().equals(pipeline)) {
+      String lang = trimToNull(headers.get(EventHeaders.LANG));
+      String tweetId = trimToNull(headers.get(EventHeaders.TWEET_ID));
+      String[] mentions = rejected || tweetId == null ? NONE
+          : TweetBodies.mentions(headers.get(EventHeaders.MENTIONS), body);
+      return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
+          tweetId, lang == null ? EventHeaders.LANG_UNDEFINED : lang,
+          splitWords(headers.get(EventHeaders.HASHTAGS)), mentions, readTime);
+    }
+    return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
+        null, null, NONE, NONE, readTime);
+  }
+
+  /** The request path without its query string: everything before the first {@code '?'}. */
+  static String endpointOf(String path) {
+    if (path == null) {
+      return null;
+    }
+    int q = path.indexOf('?');
+    return q < 0 ? path : path.substring(0, q);
+  }
+
+  private static long parseLong(String value, long otherwise) {
+    if (value == null) {
+      return otherwise;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
+  }
+
+  /** Space-separated words, distinct, in order; empty for null or blank. */
+  static String[] splitWords(String value) {
+    if (value == null || value.isBlank()) {
+      return NONE;
+    }
+    return Arrays.stream(value.trim().split(" +")).distinct().toArray(String[]::new);
+  }
+
+  private static String syntheticId(Map<String, String> headers) {
+    String canonical = new TreeMap<>(headers).toString();
+    return "noid:" + UUID.nameUUIDFromBytes(canonical.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String trimToNull(String s) {
+    if (s == null) {
+      return null;
+    }
+    String t = s.trim();
+    return t.isEmpty() ? null : t;
+  }
+
+  public String eventId() {
+    return eventId;
+  }
+
+  /** The {@code pipeline} header, trimmed; null when absent. */
+  public String pipeline() {
+    return pipeline;
+  }
+
+  public boolean isLog() {
+    return Pipeline.LOGS.id().equals(pipeline);
+  }
+
+  public boolean isTweet() {
+    return Pipeline.TWEETS.id().equals(pipeline);
+  }
+
+  public boolean isRejected() {
+    return rejected;
+  }
+
+  /** A log line that passed parsing: it takes part in the log analytics. */
+  public boolean isParsedLog() {
+    return isLog() && !rejected;
+  }
+
+  /** A tweet that passed parsing and has a tweet id: it takes part in the tweet analytics. */
+  public boolean isParsedTweet() {
+    return isTweet() && !rejected && tweetId != null;
+  }
+
+  /** Event time in epoch milliseconds, or {@link #NO_TIME}. */
+  public long timestampMs() {
+    return timestampMs;
+  }
+
+  /**
+   * When the source read the event ({@link io.sluice.contract.EventHeaders#READ_TIME}), epoch milliseconds, or
+   * {@link #NO_TIME} when the event has no such header.
+   */
+  public long readTimeMs() {
+    return readTimeMs;
+  }
+
+  public String status() {
+    return status;
+  }
+
+  /** True for a parsed log line whose status is 500-599. */
+  public boolean isServerError() {
+    return status != null && status.length() == 3 && status.charAt(0) == '5'
+        && Character.isDigit(status.charAt(1)) && Character.isDigit(status.charAt(2));
+  }
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /** Response size in bytes, or {@link #NO_BYTES}. */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** The client address of a log line, or null. */
+  public String clientIp() {
+    return clientIp;
+  }
+
+  public String tweetId() {
+    return tweetId;
+  }
+
+  public String lang() {
+    return lang;
+  }
+
+  /** Distinct hashtags of a tweet; a copy, empty when none. */
+  public String[] hashtags() {
+    return hashtags.clone();
+  }
+
+  /** Distinct lower-cased screen names a tweet mentions; a copy, empty when none. */
+  public String[] mentions() {
+    return mentions.clone();
+  }
+
+  public int hashtagCount() {
+    return hashtags.length;
+  }
+
+  public String hashtag(int i) {
+    return hashtags[i];
+  }
+
+  public int mentionCount() {
+    return mentions.length;
+  }
+
+  public String mention(int i) {
+    return mentions[i];
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof EventRecord)) {
+      return false;
+    }
+    EventRecord r = (EventRecord) o;
+    return rejected == r.rejected && bytes == r.bytes && timestampMs == r.timestampMs
+        && eventId.equals(r.eventId) && Objects.equals(pipeline, r.pipeline)
+        && Objects.equals(status, r.status) && Objects.equals(endpoint, r.endpoint)
+        && Objects.equals(clientIp, r.clientIp) && Objects.equals(tweetId, r.tweetId)
+        && Objects.equals(lang, r.lang) && Arrays.equals(hashtags, r.hashtags)
+        && Arrays.equals(mentions, r.mentions);
+  }
+
+  @Override
+  public int hashCode() {
+    return eventId.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "EventRecord{" + eventId + ", " + pipeline + (rejected ? ", rejected" : "")
+        + (timestampMs == NO_TIME ? "" : ", t=" + timestampMs)
+        + (isLog() ? ", " + clientIp + " " + status + " " + endpoint + " " + bytes : "")
+        + (isTweet() ? ", " + tweetId + " " + lang + " " + Arrays.toString(hashtags)
+            + " @" + Arrays.toString(mentions) : "") + '}';
+  }
+}

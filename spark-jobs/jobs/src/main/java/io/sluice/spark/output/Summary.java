@@ -1,0 +1,368 @@
+package io.sluice.spark.output;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.spark.analytics.Analytics;
+import io.sluice.spark.analytics.Metric;
+import io.sluice.spark.analytics.PipelineAnalytics;
+import io.sluice.spark.analytics.Sessions;
+import io.sluice.spark.analytics.Tally;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The running totals as written to {@code summary.json}. Immutable.
+ *
+ * <p>The JSON shape is a contract read by other tools (each section written by
+ * {@link PipelineAnalytics#summarySection}; with more fields, the per-batch totals files,
+ * {@link PipelineAnalytics#totalsJson}):
+ * <pre>
+ * {"logs":   {"lines": N, "parsed": P, "rejected": R,
+ *             "statusCounts": {"200": n, "404": n, ...},
+ *             "topEndpoints": [{"endpoint": "/path", "count": n}, ...],
+ *             "contentSize": {"min": a, "max": b, "avg": c}},
+ *  "tweets": {"records": N, "tweets": T, "rejected": R,
+ *             "topHashtags": [{"hashtag": "tag", "count": n}, ...],
+ *             "languages": {"en": n, "und": n, ...}}}
+ * </pre>
+ * <ul>
+ *   <li>All counts are over distinct events (by {@code eventId}); {@code lines = parsed + rejected}.</li>
+ *   <li>{@code statusCounts}, {@code topEndpoints} and {@code contentSize} cover parsed lines only;
+ *       an endpoint is the {@code path} header cut at the first {@code '?'}; {@code contentSize}
+ *       is over the {@code bytes} header, {@code min}/{@code max} integers, {@code avg} a double,
+ *       all {@code 0} before the first parsed line.</li>
+ *   <li>{@code records} counts distinct tweet records (parsed or rejected), {@code rejected} the
+ *       rejected ones, {@code tweets} distinct tweet ids among parsed records;
+ *       {@code topHashtags} and {@code languages} count each distinct tweet once.</li>
+ *   <li>Top lists hold at most {@link Analytics#TOP_N} entries, by count descending then key
+ *       ascending; map keys are sorted. Every field is present even before any event arrived.</li>
+ * </ul>
+ */
+public final class Summary {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final long logsParsed;
+  private final long logsRejected;
+  private final SortedMap<String, Long> statusCounts;
+  private final List<Ranked> topEndpoints;
+  private final long contentSizeCount;
+  private final long contentSizeMin;
+  private final long contentSizeMax;
+  private final long contentSizeSum;
+  private final long tweetRecords;
+  private final long tweets;
+  private final long tweetsRejected;
+  private final List<Ranked> topHashtags;
+  private final SortedMap<String, Long> languages;
+  private final SortedMap<String, Long> unrouted;
+  private final long serverErrors;
+  private final List<Ranked> topMentions;
+  private final Tally closedSessionDurations;
+  private final Tally closedSessionRequests;
+  private final Tally openSessionDurations;
+  private final Tally openSessionRequests;
+  private final long unsessionized;
+
+  private Summary(Builder b) {
+    logsParsed = b.logsParsed;
+    logsRejected = b.logsRejected;
+    statusCounts = Collections.unmodifiableSortedMap(new TreeMap<>(b.statusCounts));
+    topEndpoints = List.copyOf(b.topEndpoints);
+    contentSizeCount = b.contentSize == null ? 0 : b.contentSize.count();
+    contentSizeMin = b.contentSize == null ? 0 : b.contentSize.min();
+    contentSizeMax = b.contentSize == null ? 0 : b.contentSize.max();
+    contentSizeSum = b.contentSize == null ? 0 : b.contentSize.sum();
+    tweetRecords = b.tweetRecords;
+    tweets = b.tweets;
+    tweetsRejected = b.tweetsRejected;
+    topHashtags = List.copyOf(b.topHashtags);
+    languages = Collections.unmodifiableSortedMap(new TreeMap<>(b.languages));
+    unrouted = Collections.unmodifiableSortedMap(new TreeMap<>(b.unrouted));
+    serverErrors = b.serverErrors;
+    topMentions = List.copyOf(b.topMentions);
+    closedSessionDurations = b.closedSessionDurations;
+    closedSessionRequests = b.closedSessionRequests;
+    openSessionDurations = b.openSessionDurations;
+    openSessionRequests = b.openSessionRequests;
+    unsessionized = b.unsessionized;
+  }
+
+  /** All zeros, empty lists and maps: the summary before the first event. */
+  public static Summary empty() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public long logLines() {
+    return logsParsed + logsRejected;
+  }
+
+  public long logsParsed() {
+    return logsParsed;
+  }
+
+  public long logsRejected() {
+    return logsRejected;
+  }
+
+  public SortedMap<String, Long> statusCounts() {
+    return statusCounts;
+  }
+
+  public List<Ranked> topEndpoints() {
+    return topEndpoints;
+  }
+
+  /** Smallest response size of a parsed line, 0 when none. */
+  public long contentSizeMin() {
+    return contentSizeMin;
+  }
+
+  /** Largest response size of a parsed line, 0 when none. */
+  public long contentSizeMax() {
+    return contentSizeMax;
+  }
+
+  /** Mean response size of parsed lines, 0 when none. */
+  public double contentSizeAvg() {
+    return contentSizeCount == 0 ? 0.0 : (double) contentSizeSum / contentSizeCount;
+  }
+
+  public long tweetRecords() {
+    return tweetRecords;
+  }
+
+  public long tweets() {
+    return tweets;
+  }
+
+  public long tweetsRejected() {
+    return tweetsRejected;
+  }
+
+  public List<Ranked> topHashtags() {
+    return topHashtags;
+  }
+
+  public SortedMap<String, Long> languages() {
+    return languages;
+  }
+
+  /**
+   * Distinct events whose {@code pipeline} header is neither {@code logs} nor {@code tweets}, by
+   * that header ({@code ""} when absent). Not part of {@code summary.json}; the job logs it.
+   */
+  public SortedMap<String, Long> unrouted() {
+    return unrouted;
+  }
+
+  /** Parsed log lines with a 5xx status. */
+  public long serverErrors() {
+    return serverErrors;
+  }
+
+  /** 5xx lines over parsed lines, 0 when none. */
+  public double errorRate() {
+    return logsParsed == 0 ? 0.0 : (double) serverErrors / logsParsed;
+  }
+
+  /** Most mentioned users (lower-cased screen names), counting each distinct tweet once. */
+  public List<Ranked> topMentions() {
+    return topMentions;
+  }
+
+  /** Sessions so far, closed and open (see {@link Sessions}). */
+  public long sessions() {
+    return count(closedSessionDurations) + count(openSessionDurations);
+  }
+
+  /** Sessions still open: their client's last request is within the gap of the latest data. */
+  public long openSessions() {
+    return count(openSessionDurations);
+  }
+
+  /** Mean requests per session, closed and open; 0 when none. */
+  public double sessionMeanRequests() {
+    long n = sessions();
+    return n == 0 ? 0.0 : (double) (sum(closedSessionRequests) + sum(openSessionRequests)) / n;
+  }
+
+  /** Mean session duration (last minus first request time) in seconds, closed and open; 0 when none. */
+  public double sessionMeanDurationSeconds() {
+    long n = sessions();
+    return n == 0 ? 0.0 : (sum(closedSessionDurations) + sum(openSessionDurations)) / 1000.0 / n;
+  }
+
+  /** Parsed lines not assigned to a session (no client address, no timestamp, or late). */
+  public long unsessionized() {
+    return unsessionized;
+  }
+
+  private static long count(Tally t) {
+    return t == null ? 0 : t.count();
+  }
+
+  private static long sum(Tally t) {
+    return t == null ? 0 : t.sum();
+  }
+
+  /**
+   * The {@code summary.json} document: a section per pipeline, every pipeline even when a job
+   * analyses one ({@link PipelineAnalytics#summarySection}).
+   */
+  public ObjectNode toJsonTree() {
+    ObjectNode root = JSON.createObjectNode();
+    for (PipelineAnalytics p : PipelineAnalytics.values()) {
+      root.set(p.id(), p.summarySection(this));
+    }
+    return root;
+  }
+
+  /** {@link #toJsonTree()} as indented UTF-8 text. */
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(toJsonTree());
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static void putCounts(ObjectNode node, Map<String, Long> counts) {
+    counts.forEach(node::put);
+  }
+
+  public static void putRanked(ArrayNode array, String keyField, List<Ranked> ranked, int limit) {
+    for (Ranked r : ranked.subList(0, Math.min(limit, ranked.size()))) {
+      array.addObject().put(keyField, r.key()).put("count", r.count());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return toJsonTree().toString();
+  }
+
+  /** One entry of a top list. */
+  public static final class Ranked implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String key;
+    private final long count;
+
+    public Ranked(String key, long count) {
+      this.key = Objects.requireNonNull(key, "key");
+      this.count = count;
+    }
+
+    public String key() {
+      return key;
+    }
+
+    public long count() {
+      return count;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Ranked && ((Ranked) o).key.equals(key) && ((Ranked) o).count == count;
+    }
+
+    @Override
+    public int hashCode() {
+      return key.hashCode() * 31 + Long.hashCode(count);
+    }
+
+    @Override
+    public String toString() {
+      return key + "=" + count;
+    }
+  }
+
+  /** Collects the totals; used by {@link Analytics#summarize}. */
+  public static final class Builder {
+    private long logsParsed;
+    private long logsRejected;
+    private final Map<String, Long> statusCounts = new TreeMap<>();
+    private List<Ranked> topEndpoints = List.of();
+    private Tally contentSize;
+    private long tweetRecords;
+    private long tweets;
+    private long tweetsRejected;
+    private List<Ranked> topHashtags = List.of();
+    private final Map<String, Long> languages = new TreeMap<>();
+    private final Map<String, Long> unrouted = new TreeMap<>();
+    private long serverErrors;
+    private List<Ranked> topMentions = List.of();
+    private Tally closedSessionDurations;
+    private Tally closedSessionRequests;
+    private Tally openSessionDurations;
+    private Tally openSessionRequests;
+    private long unsessionized;
+
+    /** Adds one running total; breakdown entries and counters alike. */
+    public Builder add(Metric metric, Tally tally) {
+      long n = tally.count();
+      switch (metric.kind()) {
+        case LOGS_PARSED: logsParsed += n; break;
+        case LOGS_REJECTED: logsRejected += n; break;
+        case LOGS_STATUS: statusCounts.merge(metric.name(), n, Long::sum); break;
+        case LOGS_CONTENT_SIZE: contentSize = contentSize == null ? tally : contentSize.plus(tally); break;
+        case TWEETS_RECORDS: tweetRecords += n; break;
+        case TWEETS_REJECTED: tweetsRejected += n; break;
+        case TWEETS_DISTINCT: tweets += n; break;
+        case TWEETS_LANGUAGE: languages.merge(metric.name(), n, Long::sum); break;
+        case UNROUTED: unrouted.merge(metric.name(), n, Long::sum); break;
+        case LOGS_SERVER_ERRORS: serverErrors += n; break;
+        case LOGS_SESSION_DURATION: closedSessionDurations = merge(closedSessionDurations, tally); break;
+        case LOGS_SESSION_REQUESTS: closedSessionRequests = merge(closedSessionRequests, tally); break;
+        case LOGS_OPEN_SESSION_DURATION: openSessionDurations = merge(openSessionDurations, tally); break;
+        case LOGS_OPEN_SESSION_REQUESTS: openSessionRequests = merge(openSessionRequests, tally); break;
+        case LOGS_UNSESSIONIZED: unsessionized += n; break;
+        case LOGS_CLIENT:
+          break; // per-window only (heavy clients); not part of the totals
+        case LOGS_ENDPOINT:
+        case TWEETS_HASHTAG:
+        case TWEETS_MENTION:
+          throw new IllegalArgumentException("top-N metric " + metric.kind() + " is set as a list");
+        default:
+          throw new IllegalArgumentException("unknown metric " + metric.kind());
+      }
+      return this;
+    }
+
+    public Builder topEndpoints(List<Ranked> ranked) {
+      topEndpoints = ranked;
+      return this;
+    }
+
+    public Builder topHashtags(List<Ranked> ranked) {
+      topHashtags = ranked;
+      return this;
+    }
+
+    public Builder topMentions(List<Ranked> ranked) {
+      topMentions = ranked;
+      return this;
+    }
+
+    private static Tally merge(Tally a, Tally b) {
+      return a == null ? b : a.plus(b);
+    }
+
+    public Summary build() {
+      return new Summary(this);
+    }
+  }
+}

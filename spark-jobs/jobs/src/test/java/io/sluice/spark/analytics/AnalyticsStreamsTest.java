@@ -1,0 +1,251 @@
+package io.sluice.spark.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.spark.BatchFiles;
+import io.sluice.spark.Expected;
+import io.sluice.spark.ExpectedSummary;
+import io.sluice.spark.SampleEvents;
+import io.sluice.spark.SparkTestContexts;
+import io.sluice.spark.SummaryFiles;
+import io.sluice.spark.input.EventRecord;
+import io.sluice.spark.job.AnalyticsJobConfig;
+import io.sluice.spark.output.BatchOutputs;
+import io.sluice.spark.output.OutputStore;
+import io.sluice.spark.output.SummaryWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.streaming.Durations;
+import org.apache.spark.streaming.api.java.JavaDStream;
+import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.collection.mutable.Queue;
+import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
+
+/**
+ * The streaming graph (dedup state across batches, sessions, running totals, windows, alerts, the
+ * files of every batch) on a real {@code local[2]} streaming context with 1 s batches (the
+ * shortest {@code --batch-seconds}).
+ *
+ * <p>Input comes from a Scala {@code Queue} filled before the context starts: a queue stream with
+ * {@code oneAtATime} takes exactly one RDD per batch, so the k-th batch directory holds the results
+ * after the k-th input and every window's content is known. Queue streams cannot be part of a
+ * checkpointed graph, so only the SparkContext's checkpoint directory is set here, which is what
+ * the state RDDs need; the job tests cover the fully checkpointed graph.
+ */
+class AnalyticsStreamsTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final long BATCH_MS = 1000;
+  private static final long GAP_MS = 30 * 60_000L;
+
+  @TempDir
+  Path tmp;
+
+  private JavaStreamingContext ssc;
+  private final Queue<RDD<EventRecord>> batches = new Queue<>();
+
+  @BeforeEach
+  void createStreaming() {
+    JavaSparkContext sc = new JavaSparkContext(SparkTestContexts.conf("AnalyticsStreamsTest"));
+    sc.setCheckpointDir(tmp.resolve("checkpoint").toString());
+    ssc = new JavaStreamingContext(sc, Durations.milliseconds(BATCH_MS));
+  }
+
+  @AfterEach
+  void stopStreaming() {
+    if (ssc != null) {
+      ssc.stop(true, false);
+    }
+  }
+
+  @Test
+  void everyBatchHasExactTotalsWindowsAndAlertsDespiteRedeliveries() {
+    List<Map<String, String>> logs = SampleEvents.logEvents().subList(0, 3000);
+    List<Map<String, String>> tweets = SampleEvents.tweetEvents();
+    // Batch 1: first halves, with some events twice in the same batch.
+    List<Map<String, String>> first = new ArrayList<>(logs.subList(0, 1500));
+    first.addAll(tweets.subList(0, 500));
+    first.addAll(logs.subList(0, 100));
+    first.addAll(tweets.subList(0, 50));
+    // Batch 2: redeliveries of batch 1, re-posts of batch-1 tweets under new event ids, new events
+    // (among them line 2071, a real 500).
+    List<Map<String, String>> second = new ArrayList<>(logs.subList(1000, 3000));
+    second.addAll(tweets.subList(400, 950));
+    for (int i = 0; i < 300; i++) {
+      second.add(SampleEvents.withEventId(tweets.get(i), "repost:" + i));
+    }
+    // Batch 3: only redeliveries, plus one new line.
+    List<Map<String, String>> third = new ArrayList<>(first.subList(0, 2000));
+    third.add(SampleEvents.logEvent("marker:1",
+        "1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET /marker?x=1 HTTP/1.1\" 200 5 \"-\" \"t\""));
+    List<List<Map<String, String>>> inputs = List.of(first, second, third, List.of(), List.of());
+    inputs.forEach(this::offer);
+    // A 3 s logs window (3 batches) and a 2 s tweets window (2 batches), both sliding every batch.
+    AnalyticsJobConfig config = config("--logs-window-seconds", "3", "--logs-slide-seconds", "1",
+        "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1", "--top-n", "5", "--heavy-client-requests", "30",
+        "--error-rate-threshold", "0.0", "--error-min-requests", "1", "--session-gap-seconds", String.valueOf(GAP_MS / 1000));
+    SummaryWriter summary = new SummaryWriter(tmp);
+    start(config, summary);
+
+    assertThat(BatchFiles.await(() -> BatchFiles.batchDirs(tmp).size() >= inputs.size()
+        && Files.exists(BatchFiles.batchDirs(tmp).get(inputs.size() - 1).resolve(BatchOutputs.TWEETS_TOTALS)), TIMEOUT))
+        .as("%d batch directories", inputs.size()).isTrue();
+    List<Path> dirs = BatchFiles.batchDirs(tmp);
+
+    List<Map<String, String>> seen = new ArrayList<>();
+    List<List<Map<String, String>>> firstSeenPerBatch = new ArrayList<>();
+    List<List<Map<String, String>>> newTweetsPerBatch = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    Set<String> tweetIds = new HashSet<>();
+    for (int k = 0; k < inputs.size(); k++) {
+      List<Map<String, String>> fresh = new ArrayList<>();
+      List<Map<String, String>> newTweets = new ArrayList<>();
+      for (Map<String, String> e : inputs.get(k)) {
+        if (ids.add(e.get("eventId"))) {
+          fresh.add(e);
+          if ("tweets".equals(e.get("pipeline")) && !e.containsKey("rejectReason") && tweetIds.add(e.get("tweetId"))) {
+            newTweets.add(e);
+          }
+        }
+      }
+      firstSeenPerBatch.add(fresh);
+      newTweetsPerBatch.add(newTweets);
+      seen.addAll(inputs.get(k));
+      Path dir = dirs.get(k);
+      assertThat(Long.parseLong(dir.getFileName().toString()) - Long.parseLong(dirs.get(0).getFileName().toString()))
+          .as("batch directories are batch times").isEqualTo(k * BATCH_MS);
+
+      JsonNode totals = BatchFiles.read(dir.resolve(BatchOutputs.LOGS_TOTALS));
+      JsonNode expectedLogs = ExpectedSummary.of(seen).get("logs");
+      assertThat(Expected.project(totals, expectedLogs)).as("logs totals after batch %d", k + 1)
+          .isEqualTo(projectTop(expectedLogs, 5));
+      assertThat(totals.path("sessions").path("count").asDouble()).isEqualTo(Expected.sessions(seen, GAP_MS)[0]);
+      assertThat(totals.path("batchTime").asLong()).isEqualTo(Long.parseLong(dir.getFileName().toString()));
+      JsonNode tweetTotals = BatchFiles.read(dir.resolve(BatchOutputs.TWEETS_TOTALS));
+      assertThat(tweetTotals.path("tweets").asLong()).isEqualTo(Expected.distinctTweets(seen).size());
+      assertThat(tweetTotals.path("topMentions")).isEqualTo(Expected.tweetWindow(seen, 5).get("topMentions"));
+
+      List<Map<String, String>> logWindow = new ArrayList<>();
+      for (int j = Math.max(0, k - 2); j <= k; j++) {
+        logWindow.addAll(firstSeenPerBatch.get(j));
+      }
+      JsonNode window = BatchFiles.read(dir.resolve(BatchOutputs.LOGS_WINDOW));
+      JsonNode expectedWindow = Expected.logWindow(logWindow, 5, 30);
+      assertThat(Expected.project(window, expectedWindow)).as("logs window at batch %d", k + 1).isEqualTo(expectedWindow);
+      assertThat(window.path("windowEnd").asLong() - window.path("windowStart").asLong()).isEqualTo(3 * BATCH_MS);
+
+      JsonNode alerts = BatchFiles.read(dir.resolve(BatchOutputs.ALERTS)).path("alerts");
+      long errors = expectedWindow.path("serverErrors").asLong();
+      assertThat(alerts).as("alerts at batch %d", k + 1).hasSize(errors > 0 ? 1 : 0);
+      if (errors > 0) {
+        assertThat(alerts.get(0).path("serverErrors").asLong()).isEqualTo(errors);
+        assertThat(alerts.get(0).path("requests").asLong()).isEqualTo(expectedWindow.path("requests").asLong());
+        assertThat(alerts.get(0).path("windowEnd").asLong()).isEqualTo(window.path("windowEnd").asLong());
+      }
+
+      // The tweet window counts tweets (by tweet id) first seen in its batches.
+      List<Map<String, String>> tweetWindow = new ArrayList<>(newTweetsPerBatch.get(k));
+      if (k > 0) {
+        tweetWindow.addAll(0, newTweetsPerBatch.get(k - 1));
+      }
+      JsonNode tw = BatchFiles.read(dir.resolve(BatchOutputs.TWEETS_WINDOW));
+      JsonNode expectedTweets = Expected.tweetWindow(tweetWindow, 5);
+      assertThat(Expected.project(tw, expectedTweets)).as("tweets window at batch %d", k + 1).isEqualTo(expectedTweets);
+      assertThat(tw.path("tweetsPerSecond").asDouble()).isEqualTo(expectedTweets.path("tweets").asLong() / (2 * BATCH_MS / 1000.0));
+    }
+    JsonNode expected = ExpectedSummary.of(seen);
+    assertThat(SummaryFiles.awaitContent(summary.file(), expected, TIMEOUT)).isEqualTo(expected);
+    assertThat(expected.path("logs").path("lines").asLong()).isEqualTo(3001);
+    assertThat(expected.path("tweets").path("tweets").asLong()).isEqualTo(950);
+    assertThat(expected.path("tweets").path("records").asLong()).isEqualTo(950 + 300);
+    assertThat(BatchFiles.read(dirs.get(0).resolve(BatchOutputs.ALERTS)).path("alerts")).as("no 5xx in lines 1-1500").isEmpty();
+    assertThat(BatchFiles.read(dirs.get(1).resolve(BatchOutputs.ALERTS)).path("alerts")).as("line 2071").hasSize(1);
+  }
+
+  @Test
+  void dedupStateExpiresAfterTheHorizonSoCostDoesNotGrowWithTheStream() {
+    Map<String, String> a = SampleEvents.logEvents().get(0);
+    Map<String, String> b = SampleEvents.logEvents().get(1);
+    // A 2 s horizon (2 batches). Spark drops expired ids at the state's checkpoints, every 10
+    // batches (10 s): an id seen again within the horizon is a duplicate; after the horizon and a
+    // checkpoint it is forgotten, so it counts again.
+    List<List<Map<String, String>>> inputs = new ArrayList<>();
+    inputs.add(List.of(a, b));
+    inputs.add(List.of(a));
+    for (int i = 0; i < 12; i++) {
+      inputs.add(List.of());
+    }
+    inputs.add(List.of(a));
+    inputs.add(List.of());
+    inputs.forEach(this::offer);
+    start(config("--pipeline", "logs", "--logs-window-seconds", "1", "--logs-slide-seconds", "1",
+        "--dedup-horizon-seconds", String.valueOf(2 * BATCH_MS / 1000)), new SummaryWriter(tmp));
+
+    assertThat(BatchFiles.await(() -> BatchFiles.batchDirs(tmp).size() >= inputs.size()
+        && Files.exists(BatchFiles.batchDirs(tmp).get(inputs.size() - 1).resolve(BatchOutputs.LOGS_TOTALS)), TIMEOUT))
+        .as("%d batch directories", inputs.size()).isTrue();
+    List<Path> dirs = BatchFiles.batchDirs(tmp);
+    assertThat(BatchFiles.read(dirs.get(1).resolve(BatchOutputs.LOGS_TOTALS)).path("lines").asLong())
+        .as("redelivery within the horizon").isEqualTo(2);
+    assertThat(BatchFiles.read(dirs.get(13).resolve(BatchOutputs.LOGS_TOTALS)).path("lines").asLong()).isEqualTo(2);
+    assertThat(BatchFiles.read(dirs.get(14).resolve(BatchOutputs.LOGS_TOTALS)).path("lines").asLong())
+        .as("the id was forgotten after the horizon").isEqualTo(3);
+  }
+
+  @Test
+  void writesCompleteZeroSummaryWhileNothingArrives() {
+    SummaryWriter writer = new SummaryWriter(tmp);
+    start(config("--logs-window-seconds", "1", "--logs-slide-seconds", "1", "--tweets-window-seconds", "1",
+        "--tweets-slide-seconds", "1"), writer);
+
+    JsonNode zeros = ExpectedSummary.of(List.of());
+    assertThat(SummaryFiles.awaitContent(writer.file(), zeros, TIMEOUT)).isEqualTo(zeros);
+  }
+
+  /** The expected logs half with its top list cut to {@code n} entries, as the totals file has it. */
+  private static JsonNode projectTop(JsonNode logs, int n) {
+    Map<String, Object> copy = new java.util.LinkedHashMap<>();
+    logs.fields().forEachRemaining(f -> copy.put(f.getKey(), f.getValue()));
+    List<JsonNode> top = new ArrayList<>();
+    logs.get("topEndpoints").forEach(top::add);
+    copy.put("topEndpoints", top.subList(0, Math.min(n, top.size())));
+    return Expected.tree(copy);
+  }
+
+  /** The job's options with 1 s batches and {@code more}. */
+  private AnalyticsJobConfig config(String... more) {
+    List<String> args = new ArrayList<>(List.of("--sinks", "unused:1", "--out", tmp.toString(),
+        "--batch-seconds", String.valueOf(BATCH_MS / 1000)));
+    args.addAll(List.of(more));
+    return AnalyticsJobConfig.parse(args.toArray(new String[0]));
+  }
+
+  private void start(AnalyticsJobConfig config, SummaryWriter writer) {
+    ClassTag<EventRecord> tag = ClassTag$.MODULE$.apply(EventRecord.class);
+    JavaDStream<EventRecord> records = JavaDStream.fromDStream(ssc.ssc().queueStream(batches, true, tag), tag);
+    OutputStore store = OutputStore.local(tmp);
+    AnalyticsStreams.build(records, config, 2, new AnalyticsStreams.Outputs(writer, new BatchOutputs(store), null));
+    ssc.start();
+  }
+
+  private void offer(List<Map<String, String>> events) {
+    RDD<EventRecord> rdd = ssc.sparkContext().parallelize(SampleEvents.records(events), 3).rdd();
+    synchronized (batches) {
+      batches.$plus$eq(rdd);
+    }
+  }
+}

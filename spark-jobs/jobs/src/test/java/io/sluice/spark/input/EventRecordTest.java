@@ -1,0 +1,109 @@
+package io.sluice.spark.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.spark.analytics.Metric;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.util.Utf8;
+import org.junit.jupiter.api.Test;
+
+class EventRecordTest {
+
+  @Test
+  void convertsAvroUtf8HeadersToStrings() {
+    Map<CharSequence, CharSequence> avro = new HashMap<>();
+    avro.put(new Utf8("eventId"), new Utf8("f.log:1"));
+    avro.put(new Utf8("pipeline"), new Utf8("logs"));
+    assertThat(avro.get("pipeline")).as("a String key finds nothing in an Avro map").isNull();
+
+    Map<String, String> headers = FlumeEvents.toStringMap(avro);
+
+    assertThat(headers).containsExactlyInAnyOrderEntriesOf(Map.of("eventId", "f.log:1", "pipeline", "logs"));
+    assertThat(EventRecord.fromHeaders(headers).isLog()).isTrue();
+  }
+
+  @Test
+  void projectsParsedLogLine() {
+    EventRecord r = EventRecord.fromHeaders(Map.of("eventId", "f.log:2", "pipeline", "logs",
+        "status", "404", "path", "/a/b.php?x=1?y", "bytes", "512"));
+
+    assertThat(r.isLog()).isTrue();
+    assertThat(r.isRejected()).isFalse();
+    assertThat(r.status()).isEqualTo("404");
+    assertThat(r.endpoint()).isEqualTo("/a/b.php");
+    assertThat(r.bytes()).isEqualTo(512);
+  }
+
+  @Test
+  void leavesMalformedBytesOutOfContentSize() {
+    EventRecord r = EventRecord.fromHeaders(Map.of("eventId", "1", "pipeline", "logs", "path", "/", "bytes", "-"));
+
+    assertThat(r.bytes()).isEqualTo(EventRecord.NO_BYTES);
+  }
+
+  @Test
+  void marksEitherRejectionHeaderAsRejected() {
+    assertThat(EventRecord.fromHeaders(Map.of("eventId", "1", "pipeline", "tweets", "rejectReason", "bad json"))
+        .isRejected()).isTrue();
+    assertThat(EventRecord.fromHeaders(Map.of("eventId", "1", "pipeline", "logs", "rejectedBy", "regex"))
+        .isRejected()).isTrue();
+  }
+
+  @Test
+  void projectsTweetWithDefaultsForMissingLanguageAndHashtags() {
+    EventRecord tagged = EventRecord.fromHeaders(Map.of("eventId", "t:1", "pipeline", "tweets",
+        "tweetId", "42", "lang", "en", "hashtags", "java spark"));
+    EventRecord bare = EventRecord.fromHeaders(Map.of("eventId", "t:2", "pipeline", "tweets",
+        "tweetId", "43", "hashtags", ""));
+
+    assertThat(tagged.isParsedTweet()).isTrue();
+    assertThat(tagged.hashtags()).containsExactly("java", "spark");
+    assertThat(bare.lang()).isEqualTo("und");
+    assertThat(bare.hashtags()).isEmpty();
+  }
+
+  @Test
+  void derivesTheSameIdForIdenticalEventsWithoutEventId() {
+    Map<String, String> headers = Map.of("pipeline", "logs", "path", "/x", "timestamp", "5");
+
+    assertThat(EventRecord.fromHeaders(headers).eventId())
+        .startsWith("noid:")
+        .isEqualTo(EventRecord.fromHeaders(new HashMap<>(headers)).eventId())
+        .isNotEqualTo(EventRecord.fromHeaders(Map.of("pipeline", "logs", "path", "/y", "timestamp", "5")).eventId());
+  }
+
+  @Test
+  void readsRequestTimeClientAndServerErrorOfALogLine() {
+    EventRecord r = EventRecord.fromHeaders(Map.of("eventId", "f.log:3", "pipeline", "logs", "status", "503",
+        "path", "/", "bytes", "0", "clientIp", "10.0.0.7", "timestamp", "1431857103000"));
+    EventRecord noTime = EventRecord.fromHeaders(Map.of("eventId", "f.log:4", "pipeline", "logs", "status", "5xx",
+        "timestamp", "17/May/2015:10:05:03 +0000"));
+
+    assertThat(r.timestampMs()).isEqualTo(1431857103000L);
+    assertThat(r.clientIp()).isEqualTo("10.0.0.7");
+    assertThat(r.isServerError()).isTrue();
+    assertThat(noTime.timestampMs()).isEqualTo(EventRecord.NO_TIME);
+    assertThat(noTime.isServerError()).as("not a numeric status").isFalse();
+  }
+
+  @Test
+  void prefersAMentionsHeaderOverTheBodyAndIgnoresBodiesThatAreNotStatuses() {
+    byte[] body = "{\"entities\":{\"user_mentions\":[{\"screen_name\":\"Alice\"},{\"screen_name\":\"alice\"}]}}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Map<String, String> tweet = Map.of("eventId", "t:9", "pipeline", "tweets", "tweetId", "9");
+
+    assertThat(EventRecord.fromEvent(tweet, body).mentions()).containsExactly("alice");
+    Map<String, String> withHeader = new HashMap<>(tweet);
+    withHeader.put("mentions", "Bob carol");
+    assertThat(EventRecord.fromEvent(withHeader, body).mentions()).containsExactly("bob", "carol");
+    assertThat(EventRecord.fromEvent(tweet, "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)).mentions()).isEmpty();
+    assertThat(EventRecord.fromEvent(tweet, null).mentions()).isEmpty();
+  }
+
+  @Test
+  void metricHashDoesNotDependOnEnumIdentity() {
+    assertThat(Metric.of(Metric.Kind.LOGS_STATUS, "200").hashCode())
+        .isEqualTo(31 * Metric.Kind.LOGS_STATUS.ordinal() + "200".hashCode());
+  }
+}

@@ -1,0 +1,248 @@
+package io.sluice.spark.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.spark.BatchFiles;
+import io.sluice.spark.Expected;
+import io.sluice.spark.ExpectedSummary;
+import io.sluice.spark.FlumeKafkaRecords;
+import io.sluice.spark.KafkaBroker;
+import io.sluice.spark.SampleEvents;
+import io.sluice.spark.SparkTestContexts;
+import io.sluice.spark.SummaryFiles;
+import io.sluice.spark.output.BatchOutputs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job with {@code --source kafka} against a real Kafka broker (its own JVM), reading records
+ * encoded the way Flume's Kafka channel writes them: exactly-once totals over redelivered records,
+ * windows, alerts to a Kafka topic, and recovery from a checkpoint.
+ */
+class KafkaJobTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path brokerDir;
+
+  @TempDir
+  Path tmp;
+
+  private static KafkaBroker broker;
+  private AnalyticsJob job;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = KafkaBroker.start(brokerDir);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @AfterEach
+  void stopJob() {
+    if (job != null) {
+      job.stop();
+    }
+  }
+
+  @Test
+  void readsFlumeEncodedRecordsCountsRedeliveriesOnceAndSendsAlerts() throws Exception {
+    broker.createTopics("k1-logs", "k1-tweets", "k1-alerts");
+    List<Map<String, String>> logs = new ArrayList<>(SampleEvents.logEvents().subList(2000, 4000));
+    logs.addAll(logs.subList(0, 500)); // redelivered by the channel
+    List<Map<String, String>> tweets = new ArrayList<>(SampleEvents.tweetEvents().subList(0, 300));
+    tweets.addAll(tweets.subList(100, 150));
+    FlumeKafkaRecords.send(broker.bootstrap(), "k1-logs", logs, "not an Avro Flume event".getBytes(StandardCharsets.UTF_8));
+    FlumeKafkaRecords.send(broker.bootstrap(), "k1-tweets", tweets);
+    Path out = tmp.resolve("out");
+
+    job = AnalyticsJob.getOrCreate(AnalyticsJobConfig.parse("--source", "kafka",
+        "--kafka-bootstrap", broker.bootstrap(), "--logs-topic", "k1-logs", "--tweets-topic", "k1-tweets",
+        "--kafka-group-id", "k1", "--out", out.toString(), "--kafka-max-rate", "1000",
+        "--batch-seconds", "1", "--logs-window-seconds", "2", "--logs-slide-seconds", "1", "--tweets-window-seconds", "2",
+        "--tweets-slide-seconds", "1", "--error-rate-threshold", "0", "--error-min-requests", "1",
+        "--alerts-topic", "k1-alerts"), SparkTestContexts.conf("KafkaJobTest"));
+    job.start();
+
+    List<Map<String, String>> all = new ArrayList<>(logs);
+    all.addAll(tweets);
+    JsonNode expected = ExpectedSummary.of(all);
+    assertThat(SummaryFiles.awaitContent(out.resolve("summary.json"), expected, TIMEOUT)).isEqualTo(expected);
+    assertThat(expected.path("logs").path("lines").asLong()).isEqualTo(2000);
+    assertThat(expected.path("tweets").path("records").asLong()).isEqualTo(300);
+
+    // Lines 2071 and 3473 are real 500s: the windows holding them raise alerts, in the batch
+    // directories and on the alerts topic, with the same ids.
+    Set<String> written = new HashSet<>();
+    assertThat(BatchFiles.await(() -> {
+      written.clear();
+      for (Path dir : BatchFiles.batchDirs(out)) {
+        Path f = dir.resolve(BatchOutputs.ALERTS);
+        if (Files.exists(f)) {
+          BatchFiles.read(f).path("alerts").forEach(a -> written.add(a.path("id").asText()));
+        }
+      }
+      return !written.isEmpty();
+    }, TIMEOUT)).as("alerts written").isTrue();
+    Set<String> sent = new HashSet<>();
+    long errorsInAlerts = 0;
+    for (ConsumerRecord<String, String> r : consume("k1-alerts", written.size())) {
+      JsonNode alert = JSON.readTree(r.value());
+      assertThat(r.key()).isEqualTo(alert.path("id").asText());
+      assertThat(alert.path("type").asText()).isEqualTo("error-rate");
+      // Exactly the 5xx lines of the window the alert is about (one or both of the two).
+      JsonNode window = BatchFiles.read(out.resolve(BatchOutputs.BATCHES)
+          .resolve(String.valueOf(alert.path("windowEnd").asLong())).resolve(BatchOutputs.LOGS_WINDOW));
+      assertThat(alert.path("serverErrors").asLong()).isBetween(1L, 2L)
+          .isEqualTo(window.path("serverErrors").asLong());
+      assertThat(alert.path("requests").asLong()).isEqualTo(window.path("requests").asLong());
+      errorsInAlerts = Math.max(errorsInAlerts, alert.path("serverErrors").asLong());
+      sent.add(r.key());
+    }
+    assertThat(sent).containsAll(written);
+    assertThat(errorsInAlerts).isBetween(1L, 2L);
+
+    // Offsets are committed to the group after each batch's outputs.
+    assertThat(BatchFiles.await(() -> committed("k1", "k1-logs") == logs.size() + 1
+        && committed("k1", "k1-tweets") == tweets.size(), TIMEOUT)).as("offsets committed").isTrue();
+  }
+
+  @Test
+  void restartedJobResumesFromItsCheckpointAndEndsWithTheTotalsOfAnUninterruptedRun() throws Exception {
+    broker.createTopics("r-logs", "r-tweets");
+    List<Map<String, String>> logs = new ArrayList<>(SampleEvents.logEvents().subList(0, 6000));
+    logs.addAll(logs.subList(0, 1000)); // redelivered
+    List<Map<String, String>> tweets = new ArrayList<>(SampleEvents.tweetEvents());
+    tweets.addAll(tweets.subList(0, 100));
+    FlumeKafkaRecords.send(broker.bootstrap(), "r-logs", logs);
+    FlumeKafkaRecords.send(broker.bootstrap(), "r-tweets", tweets);
+    List<Map<String, String>> all = new ArrayList<>(logs);
+    all.addAll(tweets);
+    JsonNode expected = ExpectedSummary.of(all);
+
+    Path straight = tmp.resolve("straight");
+    job = AnalyticsJob.getOrCreate(recoveryConfig(straight, "straight"), SparkTestContexts.conf("straight"));
+    job.start();
+    assertThat(SummaryFiles.awaitContent(straight.resolve("summary.json"), expected, TIMEOUT)).isEqualTo(expected);
+    JsonNode straightSessions = awaitLatestLogsTotals(straight, 6000).path("sessions");
+    job.stop();
+    job = null;
+
+    Path interrupted = tmp.resolve("interrupted");
+    AnalyticsJobConfig config = recoveryConfig(interrupted, "interrupted");
+    job = AnalyticsJob.getOrCreate(config, SparkTestContexts.conf("interrupted"));
+    job.start();
+    assertThat(BatchFiles.await(() -> lines(interrupted) >= 2000, TIMEOUT)).as("some batches done").isTrue();
+    job.stop();
+    long linesAtStop = lines(interrupted);
+    job = null;
+    assertThat(linesAtStop).as("stopped part-way through the input").isBetween(2000L, 5999L);
+
+    job = AnalyticsJob.getOrCreate(config, SparkTestContexts.conf("interrupted"));
+    assertThat(job.recovered()).isTrue();
+    job.start();
+    assertThat(SummaryFiles.awaitContent(interrupted.resolve("summary.json"), expected, TIMEOUT)).isEqualTo(expected);
+    assertThat(awaitLatestLogsTotals(interrupted, 6000).path("sessions")).isEqualTo(straightSessions);
+    assertThat(straightSessions.path("count").asDouble()).isEqualTo(Expected.sessions(logs, 1_800_000L)[0]);
+    job.stop();
+    job = null;
+
+    IllegalArgumentException changed = assertThrows(IllegalArgumentException.class,
+        () -> AnalyticsJob.getOrCreate(recoveryConfig(interrupted, "interrupted", "--error-min-requests", "5"),
+            SparkTestContexts.conf("changed")));
+    assertThat(changed).hasMessageContaining("--error-min-requests").hasMessageContaining("checkpoint: 20, now: 5");
+  }
+
+  /** At most 1,000 records per partition and second: the 7,000 log records take 7 batches or more. */
+  private static AnalyticsJobConfig recoveryConfig(Path out, String group, String... more) {
+    List<String> args = new ArrayList<>(List.of("--source", "kafka", "--kafka-bootstrap", broker.bootstrap(),
+        "--logs-topic", "r-logs", "--tweets-topic", "r-tweets", "--kafka-group-id", group,
+        "--out", out.toString(), "--kafka-max-rate", "1000", "--batch-seconds", "1", "--logs-window-seconds", "2",
+        "--logs-slide-seconds", "1", "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1"));
+    args.addAll(List.of(more));
+    return AnalyticsJobConfig.parse(args.toArray(new String[0]));
+  }
+
+  private static long lines(Path out) {
+    JsonNode s = SummaryFiles.read(out.resolve("summary.json"));
+    return s == null ? 0 : s.path("logs").path("lines").asLong();
+  }
+
+  /** The logs totals of the latest batch directory once they count {@code lines} lines. */
+  private static JsonNode awaitLatestLogsTotals(Path out, long lines) {
+    JsonNode[] last = new JsonNode[1];
+    assertThat(BatchFiles.await(() -> {
+      List<Path> dirs = BatchFiles.batchDirs(out);
+      for (int i = dirs.size() - 1; i >= 0; i--) {
+        Path f = dirs.get(i).resolve(BatchOutputs.LOGS_TOTALS);
+        if (Files.exists(f)) {
+          last[0] = BatchFiles.read(f);
+          return last[0].path("lines").asLong() == lines;
+        }
+      }
+      return false;
+    }, TIMEOUT)).as("latest logs totals count %d lines", lines).isTrue();
+    return last[0];
+  }
+
+  private static List<ConsumerRecord<String, String>> consume(String topic, int atLeast) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + topic);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    List<ConsumerRecord<String, String>> records = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (records.size() < atLeast && System.nanoTime() < deadline) {
+        consumer.poll(500).forEach(records::add);
+      }
+      consumer.poll(1000).forEach(records::add); // anything sent after the first ones
+    }
+    return records;
+  }
+
+  private static long committed(String group, String topic) {
+    try (AdminClient admin = broker.admin()) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+      OffsetAndMetadata o = offsets.get(new TopicPartition(topic, 0));
+      return o == null ? -1 : o.offset();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+}

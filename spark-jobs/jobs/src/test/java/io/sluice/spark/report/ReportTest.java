@@ -1,0 +1,231 @@
+package io.sluice.spark.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.spark.SampleEvents;
+import io.sluice.spark.SparkTestContexts;
+import io.sluice.spark.analytics.Alert;
+import io.sluice.spark.analytics.Analytics;
+import io.sluice.spark.analytics.ErrorRateRule;
+import io.sluice.spark.analytics.Metric;
+import io.sluice.spark.analytics.PipelineAnalytics;
+import io.sluice.spark.analytics.Tally;
+import io.sluice.spark.analytics.Window;
+import io.sluice.spark.output.BatchOutputs;
+import io.sluice.spark.output.OutputStore;
+import io.sluice.spark.output.Summary;
+import io.sluice.spark.output.SummaryWriter;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTML report built from job outputs of the real sample data (windows, alerts and totals
+ * computed by the analytics functions and written by the job's writers, one output location per
+ * pipeline), rendered in a real headless Chromium (Debian's {@code chromium}, installed through
+ * {@code assembly/support/ensure-debian-packages.sh} when missing).
+ */
+class ReportTest {
+
+  private static final long T0 = 1_700_000_000_000L;
+  private static final ErrorRateRule RULE = new ErrorRateRule(0.0005, 100);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path dir;
+
+  private static Path logsOut;
+  private static Path tweetsOut;
+  private static Path html;
+  private static int expectedAlerts;
+  private static ObjectNode expectedTweetsTotals;
+
+  @BeforeAll
+  static void writeOutputsOfTheRealData() throws IOException {
+    JavaSparkContext sc = new JavaSparkContext(SparkTestContexts.conf("ReportTest"));
+    try {
+      logsOut = dir.resolve("logs");
+      tweetsOut = dir.resolve("tweets");
+      List<Map<String, String>> logs = SampleEvents.logEvents();
+      BatchOutputs logBatches = new BatchOutputs(OutputStore.local(logsOut));
+      int chunk = 1000;
+      for (int k = 0; k * chunk < logs.size(); k++) {
+        long end = T0 + (k + 1) * 10_000L;
+        JavaPairRDD<Metric, Tally> metrics = Analytics.logWindowMetrics(
+            sc.parallelize(SampleEvents.records(logs.subList(k * chunk, Math.min(logs.size(), (k + 1) * chunk))), 2)).cache();
+        logBatches.write(end, BatchOutputs.LOGS_WINDOW, "logs", Window.logs(metrics, end - 10_000, end, 10, 20, RULE).toJsonTree());
+        List<Alert> alerts = Analytics.errorRateAlerts(metrics, RULE, end - 10_000, end).collect();
+        expectedAlerts += alerts.size();
+        ObjectNode a = JSON.createObjectNode();
+        alerts.forEach(x -> a.withArray("alerts").add(x.toJsonTree()));
+        logBatches.write(end, BatchOutputs.ALERTS, "logs", a);
+        metrics.unpersist(false);
+      }
+      JavaPairRDD<Metric, Tally> logTotals = Analytics.metrics(sc.parallelize(SampleEvents.records(logs), 4), 1_800_000L).cache();
+      Summary logSummary = Analytics.summarize(logTotals, 10);
+      logBatches.write(T0 + 200_000, BatchOutputs.LOGS_TOTALS, "logs", PipelineAnalytics.LOGS.totalsJson(logSummary, 10));
+      new SummaryWriter(logsOut).write(T0 + 200_000, logSummary);
+
+      List<Map<String, String>> tweets = SampleEvents.tweetEvents();
+      BatchOutputs tweetBatches = new BatchOutputs(OutputStore.local(tweetsOut));
+      for (int k = 0; k * 190 < tweets.size(); k++) {
+        long end = T0 + (k + 1) * 10_000L;
+        JavaPairRDD<Metric, Tally> metrics = Analytics.tweetMetrics(Analytics.distinctTweets(
+            sc.parallelize(SampleEvents.records(tweets.subList(k * 190, Math.min(tweets.size(), (k + 1) * 190))), 2))).cache();
+        tweetBatches.write(end, BatchOutputs.TWEETS_WINDOW, "tweets", Window.tweets(metrics, end - 60_000, end, 10).toJsonTree());
+      }
+      Summary tweetSummary = Analytics.summarize(Analytics.metrics(sc.parallelize(SampleEvents.records(tweets), 4), 1L), 10);
+      expectedTweetsTotals = PipelineAnalytics.TWEETS.totalsJson(tweetSummary, 10);
+      tweetBatches.write(T0 + 100_000, BatchOutputs.TWEETS_TOTALS, "tweets", expectedTweetsTotals);
+      new SummaryWriter(tweetsOut).write(T0 + 100_000, tweetSummary);
+    } finally {
+      sc.stop();
+    }
+    html = dir.resolve("report.html");
+    ReportBuilder.build(ReportConfig.parse("--in", logsOut + "," + tweetsOut, "--out", html.toString()), new Configuration());
+  }
+
+  @Test
+  void theFixtureHasAlertsToShow() {
+    assertThat(expectedAlerts).as("chunks holding the real 500s of lines 2071, 3473 and 9158").isEqualTo(3);
+  }
+
+  @Test
+  void reportIsOneSelfContainedFileWithTheDataOfBothJobs() throws IOException {
+    String page = Files.readString(html, StandardCharsets.UTF_8);
+
+    assertThat(page).contains("Chart.js v4.4.1").doesNotContain("<script src").doesNotContainPattern("(src|href)=\"https?:");
+    JsonNode data = JSON.readTree(extract(page, "<script type=\"application/json\" id=\"report-data\">(.*?)</script>"));
+    assertThat(data.path("summary").path("logs").path("lines").asLong()).isEqualTo(10_000);
+    assertThat(data.path("summary").path("tweets").path("tweets").asLong()).isEqualTo(950);
+    assertThat(data.path("logs").path("windows")).hasSize(10);
+    assertThat(data.path("logs").path("alerts")).hasSize(expectedAlerts);
+    assertThat(data.path("tweets").path("windows")).hasSize(5);
+    assertThat(data.path("tweets").path("totals").path("topMentions")).isNotEmpty()
+        .isEqualTo(JSON.readTree(expectedTweetsTotals.toString()).path("topMentions")); // as read from the file
+  }
+
+  @Test
+  void everyChartIsDrawnInAHeadlessBrowser() throws Exception {
+    HeadlessChromium chromium = browser();
+
+    String dom = chromium.dumpDom(html);
+
+    String bodyTag = extract(dom, "(<body[^>]*>)");
+    assertThat(bodyTag).doesNotContain("data-chart-error");
+    assertThat(extract(bodyTag, " data-charts=\"(\\d+)\"")).isEqualTo("8");
+    assertThat(extract(bodyTag, " data-charts-drawn=\"(\\d+)\"")).isEqualTo("8");
+    Matcher canvases = Pattern.compile("<canvas ([^>]*)>").matcher(dom);
+    int n = 0;
+    while (canvases.find()) {
+      String attrs = canvases.group(1);
+      assertThat(attrs).contains("data-rendered=\"true\"");
+      assertThat(Integer.parseInt(extract(attrs, "data-painted-pixels=\"(\\d+)\""))).as(attrs).isGreaterThan(200);
+      n++;
+    }
+    assertThat(n).isEqualTo(8);
+    assertThat(dom).contains("logs-error-rate@" + (T0 + 30_000)); // the chunk holding line 2071, in the alerts table
+  }
+
+  @Test
+  void screenshotShowsTheCharts() throws Exception {
+    Path png = dir.resolve("report.png");
+
+    browser().screenshot(html, png, 1280, 3300);
+
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertThat(image.getWidth()).isEqualTo(1280);
+    assertThat(image.getHeight()).isEqualTo(3300);
+    long colored = 0;
+    for (int y = 0; y < image.getHeight(); y += 2) {
+      for (int x = 0; x < image.getWidth(); x += 2) {
+        int rgb = image.getRGB(x, y);
+        int r = (rgb >> 16) & 0xff;
+        int g = (rgb >> 8) & 0xff;
+        int b = rgb & 0xff;
+        if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 60) {
+          colored++;
+        }
+      }
+    }
+    assertThat(colored).as("saturated (chart) pixels; the page itself is grey and navy").isGreaterThan(20_000);
+    Files.copy(png, Paths.get("target", "report-test.png"), StandardCopyOption.REPLACE_EXISTING); // for people to look at
+  }
+
+  @Test
+  void markupInTheDataCannotEndTheDataScript() throws IOException {
+    Path out = dir.resolve("hostile");
+    new BatchOutputs(OutputStore.local(out)).write(T0, BatchOutputs.LOGS_TOTALS, "logs",
+        (ObjectNode) JSON.readTree("{\"topEndpoints\":[{\"endpoint\":\"/</script><script>alert(1)</script>\",\"count\":1}]}"));
+    Path page = dir.resolve("hostile.html");
+
+    ReportBuilder.build(ReportConfig.parse("--in", out.toString(), "--out", page.toString(), "--title", "<b>x</b>"),
+        new Configuration());
+
+    String text = Files.readString(page);
+    // The data element ends at the first "</script": it must hold all of the data, as valid JSON.
+    JsonNode data = JSON.readTree(extract(text, "<script type=\"application/json\" id=\"report-data\">(.*?)</script>"));
+    assertThat(data.path("logs").path("totals").path("topEndpoints").get(0).path("endpoint").asText())
+        .isEqualTo("/</script><script>alert(1)</script>");
+    assertThat(text).contains("<title>&lt;b&gt;x&lt;/b&gt;</title>").doesNotContain("<b>x</b>");
+  }
+
+  @Test
+  void rejectsBadOptionsNamingThem() {
+    assertThat(assertThrows(IllegalArgumentException.class, () -> ReportConfig.parse("--out", "x.html")))
+        .hasMessageContaining("--in");
+    assertThat(assertThrows(IllegalArgumentException.class,
+        () -> ReportConfig.parse("--in", "a", "--out", "x.html", "--max-windows", "0"))).hasMessageContaining("--max-windows");
+    assertThat(assertThrows(IllegalArgumentException.class,
+        () -> ReportConfig.parse("--in", "a", "--out", "x.html", "--screenshot-size", "big"))).hasMessageContaining("--screenshot-size");
+    assertThat(assertThrows(IllegalArgumentException.class,
+        () -> ReportConfig.parse("--in", "a", "--out", "x.html", "--colour", "red"))).hasMessageContaining("--colour");
+    assertThat(ReportConfig.usage()).contains("--in URI[,URI...]").contains("(default: 720)").contains("--screenshot FILE");
+  }
+
+  /** Chromium, installed through the project's helper when missing (CI runs as root); never skipped. */
+  private static HeadlessChromium browser() throws IOException, InterruptedException {
+    String script = System.getProperty("sluice.ensure.debian.packages");
+    // The output goes to a file, not a pipe read before waitFor: a hung child cannot hang the test
+    // past the timeout, and it is destroyed whatever happens.
+    Path log = Files.createTempFile(dir, "ensure-chromium", ".log");
+    Process p = new ProcessBuilder("bash", script, "chromium").redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    try {
+      p.getOutputStream().close();
+      boolean finished = p.waitFor(15, TimeUnit.MINUTES);
+      String output = Files.readString(log, StandardCharsets.UTF_8);
+      assertThat(finished).as("package install finished: %s", output).isTrue();
+      assertThat(p.exitValue()).as("ensure-debian-packages.sh chromium: %s", output).isZero();
+    } finally {
+      p.destroyForcibly();
+    }
+    return HeadlessChromium.find().orElseThrow(() -> new AssertionError("chromium installed but not on the PATH"));
+  }
+
+  private static String extract(String text, String regex) {
+    Matcher m = Pattern.compile(regex, Pattern.DOTALL).matcher(text);
+    assertThat(m.find()).as("%s in the page", regex).isTrue();
+    return m.group(1);
+  }
+}
