@@ -78,7 +78,7 @@ After=sluice-spark-worker.service
 User=$LAB_USER
 WorkingDirectory=$LAB_ROOT/var/lib/sluice/analytics
 Environment=SPARK_LOCAL_IP=$SLUICE_LAB_SPARK_IP
-ExecStart=$SLUICE submit --master $master --deploy-mode client --name sluice-analytics --driver-memory 512m --executor-memory 512m --total-executor-cores 3 --conf spark.driver.host=$SLUICE_LAB_SPARK_IP --conf spark.ui.enabled=false --conf spark.hadoop.dfs.replication=1 --class io.sluice.spark.AnalyticsJob $SLUICE_HOME/jobs/sluice-spark-jobs.jar --sinks $SLUICE_LAB_FLUME_IP:$SLUICE_LAB_LOGS_SINK_PORT,$SLUICE_LAB_FLUME_IP:$SLUICE_LAB_TWEETS_SINK_PORT --out $LAB_ROOT/var/lib/sluice/analytics --checkpoint $hdfs_uri/sluice/checkpoints/analytics --batch-seconds 2
+ExecStart=$SLUICE submit --master $master --deploy-mode client --name sluice-analytics --driver-memory 512m --executor-memory 512m --total-executor-cores 3 --conf spark.driver.host=$SLUICE_LAB_SPARK_IP --conf spark.ui.enabled=false --conf spark.hadoop.dfs.replication=1 --class io.sluice.spark.job.AnalyticsJob $SLUICE_HOME/jobs/sluice-spark-jobs.jar --sinks $SLUICE_LAB_FLUME_IP:$SLUICE_LAB_LOGS_SINK_PORT,$SLUICE_LAB_FLUME_IP:$SLUICE_LAB_TWEETS_SINK_PORT --out $LAB_ROOT/var/lib/sluice/analytics --checkpoint $hdfs_uri/sluice/checkpoints/analytics --batch-seconds 2
 SuccessExitStatus=143
 Restart=on-failure
 RestartSec=10

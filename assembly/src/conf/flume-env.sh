@@ -8,7 +8,7 @@
 #   bin/sluice kafka --topics sluice-logs,sluice-logs-rejects,sluice-tweets,sluice-tweets-rejects &
 #   bin/sluice agent -n logs   -f conf/agents/logs-agent.properties &
 #   bin/sluice agent -n tweets -f conf/agents/tweets-agent.properties &
-#   bin/sluice submit --master 'local[2]' --class io.sluice.spark.AnalyticsJob jobs/sluice-spark-jobs.jar \
+#   bin/sluice submit --master 'local[2]' --class io.sluice.spark.job.AnalyticsJob jobs/sluice-spark-jobs.jar \
 #       --sinks 127.0.0.1:4141,127.0.0.1:4142 --out analytics-out
 #
 # A value already in the environment wins (${NAME:-default}).

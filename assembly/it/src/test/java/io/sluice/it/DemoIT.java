@@ -130,7 +130,7 @@ class DemoIT {
         .doesNotContain("${");
     // Thin: the jobs, not Spark.
     try (ZipFile jobs = new ZipFile(HOME.resolve("jobs/sluice-spark-jobs.jar").toFile())) {
-      assertThat(jobs.getEntry("io/sluice/spark/AnalyticsJob.class")).isNotNull();
+      assertThat(jobs.getEntry("io/sluice/spark/job/AnalyticsJob.class")).isNotNull();
       assertThat(jobs.stream().map(e -> e.getName()).filter(n -> n.startsWith("org/apache/spark/")).toList()).isEmpty();
     }
   }

@@ -106,7 +106,7 @@ class SecureDemoIT {
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     SummaryChecks.assertMatchesIndependentCounts(summary, LOGS, TWEETS);
     // distinct: a process a job forks shows the job's command line until it execs.
-    assertThat(commandLines.values().stream().filter(a -> a.contains("io.sluice.spark.AnalyticsJob")).distinct())
+    assertThat(commandLines.values().stream().filter(a -> a.contains("io.sluice.spark.job.AnalyticsJob")).distinct())
         .as("the jobs' command lines").hasSize(2)
         .allSatisfy(a -> assertThat(a.contains("--kafka-properties")).isEqualTo(sparkSource.equals("kafka")));
 

@@ -31,9 +31,9 @@ import picocli.CommandLine.Unmatched;
         + "the JDK 17 flags are added to the driver and executors.",
         "SPARK_CONF_DIR defaults to SLUICE_HOME/conf (spark-defaults.conf); without --master, spark.master from there, else local[*]."},
     footer = {"", "Example (the Sluice analytics job on a standalone cluster):",
-        "  sluice submit --master spark://10.0.0.3:7077 --class io.sluice.spark.AnalyticsJob \\",
+        "  sluice submit --master spark://10.0.0.3:7077 --class io.sluice.spark.job.AnalyticsJob \\",
         "      jobs/sluice-spark-jobs.jar --sinks 10.0.0.2:4141,10.0.0.2:4142 --out /var/lib/sluice/analytics",
-        "Run the job's own --help: sluice submit --master local[1] --class io.sluice.spark.AnalyticsJob jobs/sluice-spark-jobs.jar --help"})
+        "Run the job's own --help: sluice submit --master local[1] --class io.sluice.spark.job.AnalyticsJob jobs/sluice-spark-jobs.jar --help"})
 public final class SubmitCommand implements Callable<Integer> {
 
   static final String SUBMIT_CLASS = "org.apache.spark.deploy.SparkSubmit";

@@ -16,7 +16,7 @@ import java.util.Map;
 public final class SparkJob implements AutoCloseable {
 
   /** Main class of the analytics job in {@code jobs/sluice-spark-jobs.jar}. */
-  public static final String ANALYTICS_JOB = "io.sluice.spark.AnalyticsJob";
+  public static final String ANALYTICS_JOB = "io.sluice.spark.job.AnalyticsJob";
   /** Main class of the HTML report builder in {@code jobs/sluice-spark-jobs.jar}. */
   public static final String REPORT_BUILDER = "io.sluice.spark.report.ReportBuilder";
 
