@@ -1,7 +1,9 @@
 package io.sluice.contract;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -80,6 +82,20 @@ public enum RejectReason {
   @Override
   public String toString() {
     return code;
+  }
+
+  /**
+   * The header values of {@code reasons}, in declaration order.
+   *
+   * @param reasons e.g. {@link #ACCESS_LOG}
+   * @return e.g. {@code [empty-line, missing-field, ...]}
+   */
+  public static List<String> codes(Set<RejectReason> reasons) {
+    List<String> codes = new ArrayList<>(reasons.size());
+    for (RejectReason r : reasons) {
+      codes.add(r.code);
+    }
+    return Collections.unmodifiableList(codes);
   }
 
   private static Set<RejectReason> codes(RejectReason first, RejectReason... rest) {

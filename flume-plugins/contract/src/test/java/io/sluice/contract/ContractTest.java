@@ -31,6 +31,8 @@ class ContractTest {
             + "bad-request,bad-status,bad-bytes,trailing-garbage");
     assertThat(RejectReason.POST.stream().map(RejectReason::code).collect(Collectors.joining(",")))
         .isEqualTo("empty-record,invalid-json,not-a-status,missing-id,multiple-posts");
+    assertThat(RejectReason.codes(RejectReason.X_STREAM)).containsExactly("invalid-json", "missing-id",
+        "unexpected-message");
     assertThat(RejectReason.JETSTREAM).containsExactly(RejectReason.MISSING_FIELD, RejectReason.INVALID_JSON);
     assertThat(RejectReason.X_STREAM).containsExactly(RejectReason.INVALID_JSON, RejectReason.MISSING_ID,
         RejectReason.UNEXPECTED_MESSAGE);

@@ -8,7 +8,6 @@ import io.sluice.flume.metrics.InterceptorCounter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
 import org.apache.flume.interceptor.Interceptor;
@@ -151,8 +150,7 @@ public final class AccessLogInterceptor extends CountingInterceptor {
    * @return e.g. {@code [empty-line, missing-field, ...]}
    */
   public static List<String> rejectCodes() {
-    return RejectReason.ACCESS_LOG.stream().map(RejectReason::code)
-        .collect(Collectors.toUnmodifiableList());
+    return RejectReason.codes(RejectReason.ACCESS_LOG);
   }
 
   /**

@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -130,8 +129,7 @@ public final class TweetNormalizerInterceptor extends CountingInterceptor {
    * @return e.g. {@code [empty-record, invalid-json, ...]}
    */
   public static List<String> rejectCodes() {
-    return RejectReason.POST.stream().map(RejectReason::code)
-        .collect(Collectors.toUnmodifiableList());
+    return RejectReason.codes(RejectReason.POST);
   }
 
   /**

@@ -5,19 +5,16 @@ import io.sluice.contract.Rejecters;
 import io.sluice.flume.config.ComponentConfig;
 import io.sluice.flume.config.InvalidConfigurationException;
 import io.sluice.flume.metrics.JetstreamSourceCounter;
+import io.sluice.flume.source.stream.StreamHttpClient;
 import io.sluice.flume.source.stream.StreamRunner;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
 import org.apache.flume.EventDrivenSource;
@@ -109,7 +106,6 @@ public class JetstreamSource extends AbstractSource
   private static final Logger LOG = LoggerFactory.getLogger(JetstreamSource.class);
   /** Jetstream's default cursor lookback; older cursors are clamped by the server. */
   private static final long LOOKBACK_US = TimeUnit.HOURS.toMicros(36);
-  private static final AtomicInteger CLIENT_THREADS = new AtomicInteger();
 
   /**
    * The name, for the runner's thread: {@link #getName()} is synchronized on the source, which
@@ -126,7 +122,6 @@ public class JetstreamSource extends AbstractSource
   // timer, the runner's thread or stop(); not by this: stop() holds this while it waits for them).
   private final Object cursorLock = new Object();
   private final Object saveLock = new Object();
-  private ExecutorService clientExecutor;
   private ScheduledExecutorService cursorSaver;
   private StreamRunner runner;
   private volatile long newestSeenUs;
@@ -197,18 +192,11 @@ public class JetstreamSource extends AbstractSource
         : "no saved cursor in " + store.file() + ": starting at the live tip");
     counter.start();
     counter.setCursorUs(savedUs);
-    clientExecutor = Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, "jetstream-" + getName() + "-"
-          + CLIENT_THREADS.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
-    HttpClient client = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofMillis(config.connectTimeoutMs))
-        .executor(clientExecutor)
-        .build();
-    runner = new StreamRunner(getName(), new JetstreamConnector(client, config, this::cursor),
+    StreamHttpClient http =
+        new StreamHttpClient("jetstream-" + getName(), config.connectTimeoutMs, null);
+    runner = new StreamRunner(getName(), new JetstreamConnector(http.client(), config, this::cursor),
         new Handler(), getChannelProcessor(), counter, config.runnerSettings());
+    runner.closeOnStop(http);
     runner.start();
     if (config.cursorSaveIntervalMs > 0) {
       cursorSaver = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -228,10 +216,6 @@ public class JetstreamSource extends AbstractSource
     if (runner != null) {
       runner.stop();
       runner = null;
-    }
-    if (clientExecutor != null) {
-      clientExecutor.shutdownNow();
-      clientExecutor = null;
     }
     if (cursorSaver != null) {
       cursorSaver.shutdown();

@@ -151,6 +151,8 @@ public final class StreamRunner {
   private volatile boolean running;
   private volatile long lastActivityNanos;
   private Thread thread;
+  /** Closed by {@link #stop()} once the reading thread has ended, in the order they were added. */
+  private final List<AutoCloseable> closeOnStop = new ArrayList<>();
 
   // Owned by the runner's thread.
   private StreamConnection current;
@@ -175,6 +177,14 @@ public final class StreamRunner {
     this.channelProcessor = channelProcessor;
     this.counter = counter;
     this.settings = settings;
+  }
+
+  /**
+   * Has {@link #stop()} close {@code resource} (e.g. the source's {@link StreamHttpClient}) after
+   * the reading thread has ended.
+   */
+  public synchronized void closeOnStop(AutoCloseable resource) {
+    closeOnStop.add(resource);
   }
 
   /** Starts the runner's thread, which connects at once. */
@@ -209,6 +219,14 @@ public final class StreamRunner {
       LOG.warn("{}: stream thread did not stop within {} ms", name, JOIN_TIMEOUT_MS, where);
     }
     thread = null;
+    for (AutoCloseable resource : closeOnStop) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("{}: could not close {}", name, resource, e);
+      }
+    }
+    closeOnStop.clear();
   }
 
   private void run() {

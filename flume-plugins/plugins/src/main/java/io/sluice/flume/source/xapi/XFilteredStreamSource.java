@@ -4,13 +4,10 @@ import io.sluice.contract.EventHeaders;
 import io.sluice.contract.Rejecters;
 import io.sluice.flume.config.InvalidConfigurationException;
 import io.sluice.flume.metrics.XSourceCounter;
+import io.sluice.flume.source.stream.StreamHttpClient;
 import io.sluice.flume.source.stream.StreamRunner;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
@@ -88,7 +85,6 @@ public class XFilteredStreamSource extends AbstractSource
     implements EventDrivenSource, Configurable, BatchSizeSupported {
 
   private static final Logger LOG = LoggerFactory.getLogger(XFilteredStreamSource.class);
-  private static final AtomicInteger CLIENT_THREADS = new AtomicInteger();
 
   private final Function<String, String> environment;
   private final XStreamMessages messages = new XStreamMessages();
@@ -99,7 +95,6 @@ public class XFilteredStreamSource extends AbstractSource
   private volatile String name;
   private XStreamSourceConfig config;
   private XSourceCounter counter;
-  private ExecutorService clientExecutor;
   private StreamRunner runner;
 
   /** The constructor Flume uses: the token variable is read from the process environment. */
@@ -139,20 +134,12 @@ public class XFilteredStreamSource extends AbstractSource
       throw new IllegalStateException(getName() + " started before configure()");
     }
     counter.start();
-    clientExecutor = Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, "x-stream-" + getName() + "-"
-          + CLIENT_THREADS.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
-    HttpClient client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofMillis(config.connectTimeoutMs))
-        .executor(clientExecutor)
-        .build();
-    XRulesClient rules = new XRulesClient(client, config, counter, getName());
-    runner = new StreamRunner(getName(), new XStreamConnector(client, config, rules, counter),
+    StreamHttpClient http = new StreamHttpClient("x-stream-" + getName(), config.connectTimeoutMs,
+        HttpClient.Version.HTTP_1_1);
+    XRulesClient rules = new XRulesClient(http.client(), config, counter, getName());
+    runner = new StreamRunner(getName(), new XStreamConnector(http.client(), config, rules, counter),
         this::toEvent, getChannelProcessor(), counter, config.runnerSettings());
+    runner.closeOnStop(http);
     runner.start();
     super.start();
   }
@@ -163,10 +150,6 @@ public class XFilteredStreamSource extends AbstractSource
     if (runner != null) {
       runner.stop();
       runner = null;
-    }
-    if (clientExecutor != null) {
-      clientExecutor.shutdownNow();
-      clientExecutor = null;
     }
     if (counter != null) {
       counter.stop();
