@@ -60,6 +60,11 @@ public final class EventHeaders {
   public static final String USER_AGENT = "userAgent";
 
   // Posts (tweets, X API v2 Posts, Bluesky posts).
+  /**
+   * The platform a post comes from: {@code TWITTER_V1_1}, {@code X_API_V2} or
+   * {@code BLUESKY_JETSTREAM} (the post normaliser's record field of the same name).
+   */
+  public static final String PLATFORM = "platform";
   /** The post's id on its platform. */
   public static final String TWEET_ID = "tweetId";
   /** Language code (BCP 47), {@link #LANG_UNDEFINED} when unknown. */
@@ -89,6 +94,26 @@ public final class EventHeaders {
   public static final String COLLECTION = "collection";
   /** The commit operation: {@code create}, {@code update} or {@code delete}; commits only. */
   public static final String OPERATION = "operation";
+
+  // Lines tailed by Flume's TAILDIR source (its fileHeader and byteOffsetHeader).
+  /** The path of the tailed file, Flume TAILDIR's default {@code fileHeaderKey}. */
+  public static final String FILE = "file";
+  /** The byte offset of the line in the tailed file, set by TAILDIR's {@code byteOffsetHeader}. */
+  public static final String BYTE_OFFSET = "byteoffset";
+
+  // Syslog messages (RFC 3164, RFC 5424), set by the syslog interceptor.
+  /** HOSTNAME field. */
+  public static final String HOST = "host";
+  /** The program: RFC 3164 TAG without {@code [pid]}, RFC 5424 APP-NAME. */
+  public static final String PROGRAM = "program";
+  /** The process id: RFC 3164 {@code TAG[pid]}, RFC 5424 PROCID; absent when the line has none. */
+  public static final String PID = "pid";
+  /** Severity 0..7 from the PRI (RFC 5424 section 6.2.1); absent when the line has no PRI. */
+  public static final String SEVERITY = "severity";
+  /** Facility 0..23 from the PRI (RFC 5424 section 6.2.1); absent when the line has no PRI. */
+  public static final String FACILITY = "facility";
+  /** The free-form MSG part. */
+  public static final String MESSAGE = "message";
 
   private EventHeaders() {
   }

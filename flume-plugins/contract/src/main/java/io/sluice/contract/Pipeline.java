@@ -10,8 +10,13 @@ import java.util.Locale;
 public enum Pipeline {
   /** Web-server access logs (Apache combined log format). */
   LOGS("logs", "lines"),
-  /** Posts: Twitter v1.1 statuses, X API v2 Posts, Bluesky posts. */
-  TWEETS("tweets", "records");
+  /**
+   * Social posts, whatever the platform: Twitter v1.1 statuses, X API v2 Posts, Bluesky posts
+   * (live or replayed); {@link EventHeaders#PLATFORM} tells them apart.
+   */
+  TWEETS("tweets", "records"),
+  /** Syslog messages (RFC 3164 and RFC 5424), e.g. {@code /var/log/auth.log}. */
+  SYSLOG("syslog", "lines");
 
   private final String id;
   private final String countField;
@@ -52,7 +57,7 @@ public enum Pipeline {
    * The field of the pipeline's section of the Spark job's {@code summary.json}, and of its
    * per-batch {@link #totalsFile()}, that counts every event the job read: parsed plus rejected.
    *
-   * @return {@code lines} (logs) or {@code records} (tweets)
+   * @return {@code lines} (logs, syslog) or {@code records} (tweets)
    */
   public String countField() {
     return countField;
@@ -89,7 +94,8 @@ public enum Pipeline {
         return p;
       }
     }
-    throw new IllegalArgumentException("unknown pipeline '" + id + "' (expected logs or tweets)");
+    throw new IllegalArgumentException(
+        "unknown pipeline '" + id + "' (expected logs, tweets or syslog)");
   }
 
   @Override

@@ -49,7 +49,11 @@ public enum RejectReason {
   /** An X API v2 envelope with several Posts. */
   MULTIPLE_POSTS("multiple-posts"),
   /** A stream message that is neither data nor a stream error. */
-  UNEXPECTED_MESSAGE("unexpected-message");
+  UNEXPECTED_MESSAGE("unexpected-message"),
+
+  // Syslog messages.
+  /** A {@code <PRI>} that is not 1 to 3 digits in 0..191 (RFC 5424 section 6.2.1). */
+  BAD_PRIORITY("bad-priority");
 
   /** The codes of {@link Rejecters#ACCESS_LOG_INTERCEPTOR}. */
   public static final Set<RejectReason> ACCESS_LOG = codes(EMPTY_LINE, MISSING_FIELD,
@@ -63,6 +67,10 @@ public enum RejectReason {
   /** The codes of {@link Rejecters#X_FILTERED_STREAM_SOURCE}. */
   public static final Set<RejectReason> X_STREAM = codes(INVALID_JSON, MISSING_ID,
       UNEXPECTED_MESSAGE);
+
+  /** The codes of {@link Rejecters#SYSLOG_INTERCEPTOR}. */
+  public static final Set<RejectReason> SYSLOG = codes(EMPTY_LINE, MISSING_FIELD, BAD_PRIORITY,
+      BAD_TIMESTAMP);
 
   private final String code;
 

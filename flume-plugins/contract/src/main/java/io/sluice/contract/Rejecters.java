@@ -11,6 +11,8 @@ public final class Rejecters {
   public static final String POST_NORMALIZER = "tweet-normalizer";
   /** {@code DedupInterceptor}. */
   public static final String DEDUP_INTERCEPTOR = "dedup-interceptor";
+  /** {@code SyslogInterceptor}. */
+  public static final String SYSLOG_INTERCEPTOR = "syslog-interceptor";
   /** {@code JetstreamSource}. */
   public static final String JETSTREAM_SOURCE = "jetstream-source";
   /** {@code XFilteredStreamSource}. */

@@ -18,8 +18,10 @@ class ContractTest {
     assertThat(Pipeline.TWEETS.countField()).isEqualTo("records");
     assertThat(Pipeline.TWEETS.totalsFile()).isEqualTo("tweets-totals.json");
     assertThat(Pipeline.of("Tweets")).isSameAs(Pipeline.TWEETS);
-    assertThatThrownBy(() -> Pipeline.of("syslog")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown pipeline 'syslog' (expected logs or tweets)");
+    assertThat(Pipeline.SYSLOG.agentFile()).isEqualTo("syslog-agent.properties");
+    assertThat(Pipeline.SYSLOG.countField()).isEqualTo("lines");
+    assertThatThrownBy(() -> Pipeline.of("posts")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown pipeline 'posts' (expected logs, tweets or syslog)");
   }
 
   @Test
@@ -34,6 +36,8 @@ class ContractTest {
     assertThat(RejectReason.codes(RejectReason.X_STREAM)).containsExactly("invalid-json", "missing-id",
         "unexpected-message");
     assertThat(RejectReason.JETSTREAM).containsExactly(RejectReason.MISSING_FIELD, RejectReason.INVALID_JSON);
+    assertThat(RejectReason.codes(RejectReason.SYSLOG)).containsExactly("empty-line", "missing-field",
+        "bad-timestamp", "bad-priority");
     assertThat(RejectReason.X_STREAM).containsExactly(RejectReason.INVALID_JSON, RejectReason.MISSING_ID,
         RejectReason.UNEXPECTED_MESSAGE);
   }
