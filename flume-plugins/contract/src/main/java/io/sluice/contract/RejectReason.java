@@ -28,7 +28,12 @@ public enum RejectReason {
   UNTERMINATED_BRACKET("unterminated-bracket"),
   /** The time field is not a valid {@code dd/MMM/yyyy:HH:mm:ss +hhmm}. */
   BAD_TIMESTAMP("bad-timestamp"),
-  /** The quoted request is not {@code METHOD TARGET [PROTOCOL]} nor {@code -}. */
+  /**
+   * The quoted request is not {@code METHOD TARGET [PROTOCOL]} nor {@code -}. No longer set by the
+   * access-log interceptor, which parses such a line (the server answered it with a status and a
+   * size) with method, path and protocol {@code -}; kept, never renamed, so that configurations
+   * and counters naming it stay valid.
+   */
   BAD_REQUEST("bad-request"),
   /** The status is not three digits in 100..599. */
   BAD_STATUS("bad-status"),

@@ -20,40 +20,54 @@ import org.slf4j.LoggerFactory;
  * expression runs per line.
  *
  * <h2>Accepted formats</h2>
- * The Common Log Format and the Combined Log Format of the Apache HTTP Server 2.4 documentation
+ * Every line of the shape {@code prefix ident user [time] "request" status bytes [quoted
+ * fields...]}. This covers the Common Log Format and the Combined Log Format of the Apache HTTP
+ * Server 2.4 {@code mod_log_config} documentation
  * (<a href="https://httpd.apache.org/docs/2.4/logs.html#accesslog">Log Files: Access Log</a>),
  * Apache's {@code vhost_combined} (its default {@code LogFormat} in Debian's
- * {@code apache2.conf}) and nginx's {@code combined}:
+ * {@code apache2.conf}), nginx's {@code combined}, and the virtual-host / X-Forwarded-For variants
+ * that log shippers parse (e.g. Filebeat's nginx and apache modules):
  * <pre>
  * common:         %h %l %u %t "%r" %&gt;s %b
  * combined:       %h %l %u %t "%r" %&gt;s %b "%{Referer}i" "%{User-agent}i"
  * vhost_combined: %v:%p %h %l %u %t "%r" %&gt;s %O "%{Referer}i" "%{User-Agent}i"
+ * XFF variants:   [%v[:%p]] [XFF] %h %l %u %t "%r" %&gt;s %b ...   XFF: a, b, c  or  "a, b, c"
+ *                 XFF,  %l %u %t ...                              (the list in place of %h)
  * </pre>
  * plus, after the user agent, any number of extra quoted fields as nginx writes them (e.g.
  * {@code "$http_x_forwarded_for"}); they are validated but not turned into headers. Details:
  * <ul>
  *   <li>Fields are separated by one or more spaces. Trailing spaces, tabs, CR and LF are
  *       ignored, so CRLF lines parse.</li>
- *   <li>Before {@code [%t]} come three fields ({@code %h %l %u}) or four: then the first is the
- *       virtual host ({@code %v} or {@code %v:%p}, header {@value EventHeaders#VHOST}). A user name
- *       containing a space would be read as a fourth field, so it is not supported.</li>
+ *   <li>The prefix is what comes before the last two fields ({@code %l %u}) before
+ *       {@code [%t]}: one to three fields. A field is a token, a quoted string, or a list: a
+ *       token ending in a comma continues over spaces ({@code 203.0.113.7, 10.0.0.1} is one
+ *       field). One field: {@code %h}. Two: {@code %v[:%p] %h}, unless the first is quoted or a
+ *       list, then {@code XFF %h}. Three: {@code %v[:%p] XFF %h}. More, or fewer than three
+ *       fields before {@code [%t]}: {@code missing-field}. A user name containing a space would
+ *       be read as another field, so it is not supported.</li>
  *   <li>{@code %h} is kept as written: an IPv4 or IPv6 address ({@code 2001:db8::1},
- *       {@code ::ffff:192.0.2.1}) or a host name. When a proxy setup logs the
- *       {@code X-Forwarded-For} list in its place ({@code "203.0.113.7, 10.0.0.1"}: a token
- *       ending in a comma continues over spaces), {@value EventHeaders#CLIENT_IP} is the first
- *       entry, trimmed (the originating client), and {@value EventHeaders#FORWARDED_FOR} the whole
- *       list as written.</li>
+ *       {@code ::ffff:192.0.2.1}), a host name or nginx's {@code unix:}. When an
+ *       X-Forwarded-For list is logged (before {@code %h}, or in its place),
+ *       {@value EventHeaders#CLIENT_IP} is its first entry, trimmed (the originating client),
+ *       and {@value EventHeaders#FORWARDED_FOR} the whole list as written (without its quotes);
+ *       a logged {@code -} or {@code ""} list means no header, then the client is
+ *       {@code %h}. The address of the proxy ({@code %h} after a list) is not a header: it stays
+ *       in the body. The virtual host is {@value EventHeaders#VHOST}, with its port if
+ *       logged.</li>
  *   <li>{@code %t} is exactly {@code [dd/MMM/yyyy:HH:mm:ss +hhmm]} with an English month
  *       abbreviation (any case); the date must exist and the offset be at most 18:00.</li>
  *   <li>Inside quoted fields a backslash escapes the next character (Apache and nginx write
  *       {@code "} as {@code \"} or {@code \x22}); values are kept as written, not unescaped.</li>
- *   <li>{@code "%r"} is {@code METHOD TARGET PROTOCOL}: METHOD an RFC 9110 token, PROTOCOL
- *       {@code HTTP/<digits>[.<digits>]}, TARGET everything between them (spaces included, as
- *       a client may have sent them). Two special cases are accepted rather than rejected so
- *       that status counts stay complete: a request line {@code "-"} (or {@code ""}), which
- *       Apache writes when no request line was received (e.g. {@code "-" 400 0} or
- *       {@code "-" 408}), gives method, path and protocol {@code -}; an HTTP/0.9-style
- *       {@code "GET /"} without a protocol gives an empty {@code protocol}.</li>
+ *   <li>{@code "%r"} is any quoted string. When it is {@code METHOD TARGET PROTOCOL} (METHOD an
+ *       RFC 9110 token, PROTOCOL {@code HTTP/<digits>[.<digits>]}, TARGET everything between
+ *       them, spaces included, as a client may have sent them) or an HTTP/0.9-style
+ *       {@code "GET /"} (empty {@code protocol}), its parts become headers. Anything else,
+ *       {@code "-"} and {@code ""} (Apache and nginx write them when no request line was
+ *       received, e.g. {@code "-" 408}), {@code "hello"}, a TLS handshake sent to a plain-HTTP
+ *       port ({@code "\x16\x03\x01..."}), is still a request the server answered with a status
+ *       and a size: the line is parsed, with method, path and protocol {@code -}, so that status
+ *       counts and content sizes stay complete.</li>
  *   <li>{@code %>s} is three digits in 100..599; {@code %b} / {@code %O} is {@code -} (read as
  *       0) or up to 18 digits.</li>
  * </ul>
@@ -79,13 +93,15 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code empty-line}: nothing but blanks;</li>
  *   <li>{@code missing-field}: the line ends, or the next character is not the field's opening
  *       {@code [} or {@code "}, before all of {@code %h %l %u [%t] "%r" %>s %b} were read
- *       (fewer than three or more than four fields before {@code [%t]} included); a referrer
- *       is present without a user agent; or an X-Forwarded-For list starts with an empty
- *       entry;</li>
+ *       (fewer than three or more than five fields before {@code [%t]} included, or a quoted
+ *       {@code %h}); a referrer is present without a user agent; or an X-Forwarded-For list
+ *       starts with an empty entry;</li>
  *   <li>{@code unterminated-quote}: a quoted field has no closing quote;</li>
  *   <li>{@code unterminated-bracket}: {@code [} of {@code %t} has no closing {@code ]};</li>
  *   <li>{@code bad-timestamp}: {@code %t} is not a valid {@code dd/MMM/yyyy:HH:mm:ss +hhmm};</li>
- *   <li>{@code bad-request}: {@code "%r"} is not a request line as described above;</li>
+ *   <li>{@code bad-request}: never set by this interceptor any more (a request field that is not
+ *       a request line is parsed with {@code -}, see above); the code stays in the set, and its
+ *       counter at 0, so that configurations and dashboards naming it keep working;</li>
  *   <li>{@code bad-status}: {@code %>s} is not three digits in 100..599;</li>
  *   <li>{@code bad-bytes}: {@code %b} is neither {@code -} nor a decimal number;</li>
  *   <li>{@code trailing-garbage}: unexpected characters after a complete field, e.g. an unquoted

@@ -35,12 +35,14 @@ final class AccessLogParser {
     }
   }
 
-  /** The request-line placeholder Apache logs when there was no request line. */
+  /** Method, path and protocol of a request field that is not a request line ({@code "-"}, {@code ""}, {@code "hello"}). */
   static final String NO_REQUEST = "-";
 
   private static final long INVALID = Long.MIN_VALUE;
-  /** {@code %v %h %l %u}: the most fields before {@code [%t]}. */
-  private static final int MAX_LEADING_FIELDS = 4;
+  /** {@code %v X-Forwarded-For %h}: the most fields before {@code %l %u}. */
+  private static final int MAX_PREFIX_FIELDS = 3;
+  /** The prefix, {@code %l} and {@code %u}: the most fields before {@code [%t]}. */
+  private static final int MAX_LEADING_FIELDS = MAX_PREFIX_FIELDS + 2;
   /** Length of {@code dd/MMM/yyyy:HH:mm:ss +hhmm}. */
   private static final int TIMESTAMP_LENGTH = 26;
   private static final String[] MONTHS = {
@@ -107,43 +109,71 @@ final class AccessLogParser {
     if (end == 0) {
       return Result.rejected(RejectReason.EMPTY_LINE);
     }
-    // [%v] %h %l %u: three fields, or four when vhost_combined puts %v:%p first
+    // prefix %l %u: the prefix is %h, or %v[:%p] %h, or an X-Forwarded-For list (bare or quoted)
+    // then %h, or %v[:%p], the list, then %h
     int[] starts = new int[MAX_LEADING_FIELDS];
     int[] ends = new int[MAX_LEADING_FIELDS];
+    boolean[] quoted = new boolean[MAX_LEADING_FIELDS];
     int count = 0;
     RejectReason reason;
     do {
       if (count == MAX_LEADING_FIELDS) {
         return Result.rejected(RejectReason.MISSING_FIELD); // no [%t] where it must be
       }
-      starts[count] = pos;
-      listField();
-      ends[count] = pos;
-      if (ends[count] == starts[count]) {
-        return Result.rejected(RejectReason.MISSING_FIELD);
+      int closing = line.charAt(pos) == '"' ? closingQuote(pos + 1) : -1;
+      if (closing > pos && (closing + 1 == end || line.charAt(closing + 1) == ' ')) {
+        quoted[count] = true;
+        starts[count] = pos + 1;
+        ends[count] = closing;
+        pos = closing + 1;
+      } else {
+        quoted[count] = false;
+        starts[count] = pos;
+        listField();
+        ends[count] = pos;
+        if (ends[count] == starts[count]) {
+          return Result.rejected(RejectReason.MISSING_FIELD);
+        }
       }
       count++;
       if ((reason = nextField()) != null) {
         return Result.rejected(reason);
       }
     } while (line.charAt(pos) != '[');
-    if (count < MAX_LEADING_FIELDS - 1) {
+    int prefix = count - 2; // the last two are %l %u
+    if (prefix < 1 || prefix > MAX_PREFIX_FIELDS) {
       return Result.rejected(RejectReason.MISSING_FIELD);
     }
-    String vhost = count == MAX_LEADING_FIELDS ? line.substring(starts[0], ends[0]) : null;
-    int clientStart = starts[count - 3];
-    int clientEnd = ends[count - 3];
+    String vhost = null;
+    int list = -1; // the field holding the X-Forwarded-For list, if any
+    int remote = prefix - 1; // %h
+    if (prefix == 3) {
+      vhost = line.substring(starts[0], ends[0]);
+      list = 1;
+    } else if (prefix == 2) {
+      if (quoted[0] || isList(starts[0], ends[0])) {
+        list = 0;
+      } else {
+        vhost = line.substring(starts[0], ends[0]);
+      }
+    }
+    if (quoted[remote]) {
+      return Result.rejected(RejectReason.MISSING_FIELD); // %h is never quoted
+    }
     String forwardedFor = null;
     String clientIp;
-    int comma = indexOf(',', clientStart, clientEnd);
-    if (comma < 0) {
-      clientIp = line.substring(clientStart, clientEnd);
-    } else { // X-Forwarded-For list logged in place of %h: the first entry is the client
-      forwardedFor = line.substring(clientStart, clientEnd);
-      clientIp = forwardedFor.substring(0, comma - clientStart).trim();
+    if (list < 0 && isList(starts[remote], ends[remote])) {
+      list = remote; // the list logged in place of %h
+    }
+    if (list >= 0 && !isAbsent(starts[list], ends[list])) {
+      forwardedFor = line.substring(starts[list], ends[list]);
+      int comma = indexOf(',', starts[list], ends[list]);
+      clientIp = (comma < 0 ? forwardedFor : forwardedFor.substring(0, comma - starts[list])).trim();
       if (clientIp.isEmpty()) {
         return Result.rejected(RejectReason.MISSING_FIELD);
       }
+    } else {
+      clientIp = line.substring(starts[remote], ends[remote]);
     }
     // [%t]
     if (line.charAt(pos) != '[') {
@@ -170,8 +200,8 @@ final class AccessLogParser {
       return Result.rejected(RejectReason.UNTERMINATED_QUOTE);
     }
     String[] request = parseRequest(pos + 1, closingQuote);
-    if (request == null) {
-      return Result.rejected(RejectReason.BAD_REQUEST);
+    if (request == null) { // logged with its status and size all the same: counted, no endpoint
+      request = new String[] {NO_REQUEST, NO_REQUEST, NO_REQUEST};
     }
     pos = closingQuote + 1;
     if ((reason = nextField()) != null) {
@@ -238,6 +268,16 @@ final class AccessLogParser {
   private int tokenEnd() {
     int space = line.indexOf(' ', pos);
     return space < 0 || space > end ? end : space;
+  }
+
+  /** {@code line[from, to)} holds a comma: a list of addresses. */
+  private boolean isList(int from, int to) {
+    return indexOf(',', from, to) >= 0;
+  }
+
+  /** {@code line[from, to)} is empty or {@code -}: a header that was not sent. */
+  private boolean isAbsent(int from, int to) {
+    return from == to || (to - from == 1 && line.charAt(from) == '-');
   }
 
   /** Index of {@code c} in {@code line[from, to)}, or -1. */

@@ -29,10 +29,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * vhost_combined, IPv6 clients, X-Forwarded-For lists, counters and configuration. The shared
- * real data has no line of these shapes, so the lines here are CONSTRUCTED (documentation
- * addresses 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 and 2001:db8::/32) after the formats
- * in the Apache 2.4 and nginx documentation.
+ * vhost_combined, IPv6 clients, X-Forwarded-For lists, counters and configuration. The lines
+ * here are CONSTRUCTED (documentation addresses 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24
+ * and 2001:db8::/32) after the formats in the Apache 2.4 and nginx documentation; the real lines
+ * of these shapes are in {@link AccessLogShipperLinesTest}.
  */
 class AccessLogFormatsTest {
 
@@ -93,6 +93,24 @@ class AccessLogFormatsTest {
         .containsEntry(STATUS, "200");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "'\"203.0.113.7, 10.0.0.1\" 198.51.100.2'                 | '203.0.113.7, 10.0.0.1' | 203.0.113.7 |",
+      "'shop.example.com:443 \"203.0.113.7\" 198.51.100.2'      | 203.0.113.7            | 203.0.113.7 | shop.example.com:443",
+      "'shop.example.com:443 \"-\" 198.51.100.2'                |                        | 198.51.100.2 | shop.example.com:443",
+      "'shop.example.com \"\" 198.51.100.2'                     |                        | 198.51.100.2 | shop.example.com",
+      "'shop.example.com 203.0.113.7, 10.0.0.1 198.51.100.2'   | '203.0.113.7, 10.0.0.1' | 203.0.113.7 | shop.example.com",
+  })
+  void readsXForwardedForListBeforeTheRemoteAddress(String prefix, String list, String client,
+      String vhost) {
+    Map<String, String> headers = parse(prefix + REST);
+
+    assertThat(headers).doesNotContainKey(REJECT_REASON).containsEntry(CLIENT_IP, client)
+        .containsEntry(PATH, "/index.html");
+    assertThat(headers.get(FORWARDED_FOR)).isEqualTo(list);
+    assertThat(headers.get(VHOST)).isEqualTo(vhost);
+  }
+
   @Test
   void readsXForwardedForListAfterVhost() {
     assertThat(parse("shop.example.com:443 203.0.113.7, 10.0.0.1" + REST))
@@ -105,6 +123,7 @@ class AccessLogFormatsTest {
   @CsvSource(delimiter = '|', value = {
       "', 10.0.0.1'",
       "a b c d 192.0.2.1",
+      "'\"192.0.2.1\"'",
   })
   void rejectsWrongLeadingFieldsAsMissingField(String leading) {
     assertThat(parse(leading + REST)).containsEntry(REJECT_REASON, "missing-field");

@@ -246,11 +246,6 @@ class AccessLogInterceptorTest {
       "bad-timestamp        | 10.0.0.1 - - [17/May/2015:10:05:03 +1900] \"GET / HTTP/1.1\" 200 1",
       "bad-timestamp        | 10.0.0.1 - - [17/May/2015:10:05:03.123 +0000] \"GET / HTTP/1.1\" 200 1",
       "bad-timestamp        | 10.0.0.1 - - [2015-05-17T10:05:03+00:00] \"GET / HTTP/1.1\" 200 1",
-      "bad-request          | 10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"GET\" 400 0",
-      "bad-request          | 10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"\\x16\\x03\\x01\\x02\" 400 0",
-      "bad-request          | 10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"GET / FTP/1.0\" 400 0",
-      "bad-request          | 10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"G(T / HTTP/1.1\" 400 0",
-      "bad-request          | 10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"GET  HTTP/1.1\" 400 0",
       "bad-status           | 10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 2000 1",
       "bad-status           | 10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 099 1",
       "bad-status           | 10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 600 1",
@@ -274,6 +269,33 @@ class AccessLogInterceptorTest {
         .containsEntry(EVENT_ID, "test:1")
         .doesNotContainKeys(PARSE_HEADERS.toArray(new String[0]));
     assertThat(event.getBody()).isEqualTo(line.getBytes(UTF_8));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+      "GET             | 400 | 0",
+      "\\x16\\x03\\x01\\x02 | 400 | 0",
+      "GET / FTP/1.0   | 400 | 0",
+      "G(T / HTTP/1.1  | 400 | 0",
+      "'GET  HTTP/1.1' | 400 | 0",
+      "hello           | 400 | 173",
+      "'GET /x HTTP/'  | 404 | 12",
+  })
+  void parsesARequestThatIsNotARequestLineWithDashesKeepingStatusAndBytes(String request,
+      String status, String bytes) {
+    Event event = event("10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"" + request + "\" " + status
+        + " " + bytes);
+
+    interceptor.intercept(event);
+
+    assertThat(event.getHeaders())
+        .doesNotContainKeys(REJECT_REASON, REJECTED_BY)
+        .containsEntry(CLIENT_IP, "10.0.0.1")
+        .containsEntry(METHOD, "-")
+        .containsEntry(PATH, "-")
+        .containsEntry(PROTOCOL, "-")
+        .containsEntry(STATUS, status)
+        .containsEntry(BYTES, bytes);
   }
 
   @Test
