@@ -8,6 +8,8 @@
 #   bin/sluice kafka --topics sluice-logs,sluice-logs-rejects,sluice-tweets,sluice-tweets-rejects &
 #   bin/sluice agent -n logs   -f conf/agents/logs-agent.properties &
 #   bin/sluice agent -n tweets -f conf/agents/tweets-agent.properties &
+#   (or, instead of the logs agent's replay, a live access log: same topics, SparkSink on 4146)
+#   bin/sluice agent -n weblogs -f conf/agents/web-logs-agent.properties &
 #   bin/sluice submit --master 'local[2]' --class io.sluice.spark.job.AnalyticsJob jobs/sluice-spark-jobs.jar \
 #       --sinks 127.0.0.1:4141,127.0.0.1:4142 --out analytics-out
 #
@@ -28,6 +30,11 @@ SLUICE_LOGS_FILE="${SLUICE_LOGS_FILE:-$SLUICE_HOME/samples/access_logs/elastic-e
 SLUICE_LOGS_SINK_PORT="${SLUICE_LOGS_SINK_PORT:-4141}"
 SLUICE_TWEETS_FILE="${SLUICE_TWEETS_FILE:-$SLUICE_HOME/samples/tweets/ALL_shared_tweets.jsonl}"
 SLUICE_TWEETS_SINK_PORT="${SLUICE_TWEETS_SINK_PORT:-4142}"
+# The web-logs agent (web-logs-agent.properties): the directory of the live access log it tails
+# (access.log and its rotations access.log.N; Debian's Apache default here, nginx writes to
+# /var/log/nginx) and the port of its SparkSink.
+SLUICE_WEB_LOGS_DIR="${SLUICE_WEB_LOGS_DIR:-/var/log/apache2}"
+SLUICE_WEB_LOGS_SINK_PORT="${SLUICE_WEB_LOGS_SINK_PORT:-4146}"
 # Replay rate of the logs agent's source in events per second (decimal); 0 = as fast as the channel
 # accepts (`sluice bench pipeline` paces its latency run with it).
 SLUICE_LOGS_EVENTS_PER_SECOND="${SLUICE_LOGS_EVENTS_PER_SECOND:-0}"
@@ -35,8 +42,9 @@ SLUICE_LOGS_EVENTS_PER_SECOND="${SLUICE_LOGS_EVENTS_PER_SECOND:-0}"
 SLUICE_REJECTS_DIR="${SLUICE_REJECTS_DIR:-$PWD/rejects/${SLUICE_AGENT_NAME:-agent}}"
 mkdir -p "$SLUICE_REJECTS_DIR"
 # State that must outlive the agent JVM: the replay sources' position files (positionFile), so a
-# restarted agent resumes after the last committed line instead of replaying its file. Keep it
-# across restarts; delete it to replay from the start.
+# restarted agent resumes after the last committed line instead of replaying its file; for the
+# web-logs agent TAILDIR's position file and the state of its line-id interceptor. Keep it across
+# restarts; delete it to replay (re-read) from the start.
 SLUICE_STATE_DIR="${SLUICE_STATE_DIR:-$PWD/state/${SLUICE_AGENT_NAME:-agent}}"
 mkdir -p "$SLUICE_STATE_DIR"
 
