@@ -4,7 +4,8 @@ package io.sluice.flume.interceptor.accesslog;
  * The fields of one parsed access-log line that {@link AccessLogInterceptor} turns into headers.
  * Strings are as written in the log (escape sequences such as {@code \"} are not decoded).
  *
- * @param vhost the virtual host ({@code %v} or {@code %v:%p}) when the line starts with one, or null
+ * @param vhost the virtual host ({@code %v} or {@code %v:%p}) when the line starts with one, or
+ *     null
  * @param clientIp the remote host ({@code %h}): an IPv4/IPv6 address, or a name with
  *     HostnameLookups; the first entry of the X-Forwarded-For list when one is logged
  * @param forwardedFor the X-Forwarded-For list (logged before {@code %h} or in its place), as

@@ -35,7 +35,10 @@ final class AccessLogParser {
     }
   }
 
-  /** Method, path and protocol of a request field that is not a request line ({@code "-"}, {@code ""}, {@code "hello"}). */
+  /**
+   * Method, path and protocol of a request field that is not a request line ({@code "-"},
+   * {@code ""}, {@code "hello"}).
+   */
   static final String NO_REQUEST = "-";
 
   private static final long INVALID = Long.MIN_VALUE;
@@ -168,7 +171,8 @@ final class AccessLogParser {
     if (list >= 0 && !isAbsent(starts[list], ends[list])) {
       forwardedFor = line.substring(starts[list], ends[list]);
       int comma = indexOf(',', starts[list], ends[list]);
-      clientIp = (comma < 0 ? forwardedFor : forwardedFor.substring(0, comma - starts[list])).trim();
+      clientIp = (comma < 0 ? forwardedFor : forwardedFor.substring(0, comma - starts[list]))
+          .trim();
       if (clientIp.isEmpty()) {
         return Result.rejected(RejectReason.MISSING_FIELD);
       }

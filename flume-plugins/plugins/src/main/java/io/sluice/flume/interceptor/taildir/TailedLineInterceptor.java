@@ -101,7 +101,8 @@ import org.slf4j.LoggerFactory;
  * {@code INTERCEPTOR} group (default name {@value #NAME}, see {@link InterceptorCounter}):
  * {@code EventReceivedCount}, {@code EventAcceptedCount}, {@code EventDroppedCount},
  * {@code EventDroppedCount.duplicate}, {@value #EVENT_IN_OTHER_FILE} (lines found in another
- * file than the header's: read from a file renamed since the source's last scan), {@value #EVENT_NOT_LOCATED},
+ * file than the header's: read from a file renamed since the source's last scan),
+ * {@value #EVENT_NOT_LOCATED},
  * {@value #EVENT_WITHOUT_POSITION}, {@value #STATE_WRITE_FAIL}. Never rejects.
  *
  * <p>Configure as {@code io.sluice.flume.interceptor.taildir.TailedLineInterceptor$Builder}
