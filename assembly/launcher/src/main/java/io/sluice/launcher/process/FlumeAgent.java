@@ -66,7 +66,10 @@ public final class FlumeAgent implements AutoCloseable {
    * The agent JVM's command line, as {@code flume-ng agent} builds it: heap defaults, then
    * {@code javaOpts}, log4j2.xml of the conf directory (else the distribution's), the plugins'
    * {@code native} directories as java.library.path, the {@code -D} properties, the classpath of
-   * {@link SluiceHome#flumeClasspath(Path, List)} and {@code org.apache.flume.node.Application}.
+   * {@link SluiceHome#flumeClasspath(Path, List)}, then {@code extraClasspath}
+   * ({@code FLUME_CLASSPATH}), then the Hadoop client of {@link SluiceHome#hadoopClientJars()} (what
+   * Flume's HDFS sink needs; last, as flume-ng appends {@code hadoop classpath}, so Flume's own jars
+   * win), and {@code org.apache.flume.node.Application}.
    */
   public static List<String> command(SluiceHome home, AgentSpec spec) {
     List<String> cmd = new ArrayList<>(List.of(Jvm.javaBinary(), "-Xms128m", "-Xmx512m"));
@@ -78,8 +81,12 @@ public final class FlumeAgent implements AutoCloseable {
       cmd.add("-Djava.library.path=" + String.join(java.io.File.pathSeparator, natives.stream().map(Path::toString).toList()));
     }
     new java.util.TreeMap<>(spec.systemProperties()).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-    String cp = home.flumeClasspath(spec.confDir(), spec.pluginsPath());
-    cmd.addAll(List.of("-cp", spec.extraClasspath().isBlank() ? cp : cp + java.io.File.pathSeparator + spec.extraClasspath(),
+    List<String> cp = new ArrayList<>(List.of(home.flumeClasspath(spec.confDir(), spec.pluginsPath())));
+    if (!spec.extraClasspath().isBlank()) {
+      cp.add(spec.extraClasspath());
+    }
+    home.hadoopClientJars().forEach(jar -> cp.add(jar.toString()));
+    cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, cp),
         "org.apache.flume.node.Application", "-n", spec.name(), "-f", spec.configFile().toString()));
     if (spec.noReloadConf()) {
       cmd.add("--no-reload-conf");
