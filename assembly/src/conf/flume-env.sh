@@ -40,6 +40,23 @@ mkdir -p "$SLUICE_REJECTS_DIR"
 SLUICE_STATE_DIR="${SLUICE_STATE_DIR:-$PWD/state/${SLUICE_AGENT_NAME:-agent}}"
 mkdir -p "$SLUICE_STATE_DIR"
 
+# --- Raw archive to HDFS (off by default) ---
+# Set this ONE value to make every packaged agent also write each event it reads, raw (headers and body
+# byte for byte), to HDFS under SLUICE_HDFS_ARCHIVE_URI/<pipeline>/YYYY/MM/DD/HH/ (the hour of the event's
+# own time, UTC), through a durable file channel under SLUICE_STATE_DIR and Flume's HDFS sink (README.md,
+# "Raw archive to HDFS"; the settings are in the agent files, between `>>> raw archive to HDFS` lines):
+#SLUICE_HDFS_ARCHIVE_URI=hdfs://namenode:8020/sluice/raw
+SLUICE_HDFS_ARCHIVE_URI="${SLUICE_HDFS_ARCHIVE_URI:-}"
+# Derived, do not set: the name of the archive's channel and sink, which the agent files append to their
+# channel and sink lists (`${env:SLUICE_HDFS_ARCHIVE:-}`); empty, Flume ignores both. Exported explicitly
+# for flume-ng, which sources this file without exporting its assignments.
+if [ -n "$SLUICE_HDFS_ARCHIVE_URI" ]; then
+  SLUICE_HDFS_ARCHIVE=archive
+else
+  SLUICE_HDFS_ARCHIVE=
+fi
+export SLUICE_HDFS_ARCHIVE_URI SLUICE_HDFS_ARCHIVE
+
 # --- Kafka security of the Kafka channels (off by default) ---
 # Against `sluice kafka --tls --scram-user NAME --scram-password-file FILE` (docs/running.md, "The
 # Kafka broker: restarts, TLS and SCRAM"), set for instance:
