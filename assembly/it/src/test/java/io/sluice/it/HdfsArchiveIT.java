@@ -50,7 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link MiniDFSCluster}: one NameNode, one DataNode) and the test reads every archived record
  * back: each line exactly once, its body byte for byte, in the directory
  * {@code logs/YYYY/MM/DD/HH} of the line's own request time (UTC), parsed here independently of the
- * agent; the rejected line in the hour it was read.
+ * agent; the rejected line in the hour it was read. The agent serves Prometheus metrics by default
+ * (the counters above come from there) and its exposition passes {@code promtool check metrics}.
  */
 class HdfsArchiveIT {
 
@@ -63,6 +64,7 @@ class HdfsArchiveIT {
   @TempDir
   static Path unpacked;
 
+  private static final Path REPO = Path.of(System.getProperty("sluice.repo")).toAbsolutePath().normalize();
   private static Path HOME;
 
   @TempDir
@@ -125,10 +127,10 @@ class HdfsArchiveIT {
         "SLUICE_LOGS_FILE", logsFile.toString(),
         "SLUICE_LOGS_SINK_PORT", Integer.toString(freePort()),
         "SLUICE_REJECTS_DIR", tmp.resolve("rejects/logs").toString(),
-        "SLUICE_STATE_DIR", tmp.resolve("state/logs").toString()),
-        "agent", "-n", "logs", "-f", HOME.resolve("conf/agents/logs-agent.properties").toString(),
-        "-Dflume.monitoring.type=io.sluice.flume.metrics.PrometheusMonitorService",
-        "-Dflume.monitoring.port=" + metricsPort);
+        "SLUICE_STATE_DIR", tmp.resolve("state/logs").toString(),
+        // Metrics are on by default (conf/flume-env.sh: port 9464 for the logs agent); a free port here.
+        "SLUICE_METRICS_PORT", Integer.toString(metricsPort)),
+        "agent", "-n", "logs", "-f", HOME.resolve("conf/agents/logs-agent.properties").toString());
 
     // Every event committed by the archive's HDFS sink (each batch hflushed before its commit).
     long deadline = System.nanoTime() + DELIVERY.toNanos();
@@ -143,6 +145,15 @@ class HdfsArchiveIT {
     assertThat(counter(metricsPort, "flume_event_accepted_total", "source", "replay")).isEqualTo(lines.size());
     assertThat(counter(metricsPort, "flume_channel_size", "channel", "archive")).isZero();
     Instant finished = Instant.now();
+
+    // The live exposition of an agent with every kind of packaged component (Kafka channels, file
+    // channel, SparkSink, file_roll and HDFS sinks, interceptors) passes promtool without a warning.
+    Commands.ensureDebianPackages(REPO, "prometheus");
+    Path scrape = tmp.resolve("metrics.txt");
+    Files.writeString(scrape, exposition(metricsPort), StandardCharsets.UTF_8);
+    Commands.Result promtool = Commands.run(Duration.ofSeconds(30), tmp, "bash", "-c", "promtool check metrics < " + scrape);
+    assertThat(promtool.output()).as("promtool check metrics").isEmpty();
+    assertThat(promtool.exitCode()).as("promtool check metrics: %s", promtool.output()).isZero();
 
     // Read every record of every file under the archive, open (_*.avro.tmp) or closed.
     FileSystem fs = hdfs.getFileSystem();
@@ -237,18 +248,22 @@ class HdfsArchiveIT {
     return lines;
   }
 
-  /** A sample of the agent's Prometheus exposition, 0 while it is not served yet. */
-  private static long counter(int port, String family, String componentType, String component)
-      throws InterruptedException {
-    String text;
+  /** The agent's Prometheus exposition, empty while it is not served yet. */
+  private static String exposition(int port) throws InterruptedException {
     try {
       HttpResponse<String> r = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(2)).build(),
           HttpResponse.BodyHandlers.ofString());
-      text = r.statusCode() == 200 ? r.body() : "";
+      return r.statusCode() == 200 ? r.body() : "";
     } catch (IOException e) {
-      return 0;
+      return "";
     }
+  }
+
+  /** A sample of the agent's Prometheus exposition, 0 while it is not served yet. */
+  private static long counter(int port, String family, String componentType, String component)
+      throws InterruptedException {
+    String text = exposition(port);
     Pattern sample = Pattern.compile("^" + Pattern.quote(family) + "\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
     Matcher m = sample.matcher(text);
     while (m.find()) {

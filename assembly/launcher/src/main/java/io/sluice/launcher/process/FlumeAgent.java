@@ -1,7 +1,5 @@
 package io.sluice.launcher.process;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.launcher.LaunchException;
 import io.sluice.launcher.SluiceHome;
 import java.io.IOException;
@@ -17,12 +15,14 @@ import java.util.Map;
 
 /**
  * A Flume 1.11 agent in its own JVM ({@code org.apache.flume.node.Application -n NAME -f FILE}, as
- * {@code flume-ng agent} runs it), with Flume's HTTP JSON monitoring on a loopback port so the
- * launcher can read its counters ({@code GET /metrics}).
+ * {@code flume-ng agent} runs it), serving its counters to Prometheus
+ * ({@value #PROMETHEUS_MONITOR}, {@code GET /metrics} on a free loopback port) where the
+ * launcher reads them too ({@link AgentMetrics}).
  */
 public final class FlumeAgent implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The {@code flume.monitoring.type} of every agent the launcher starts. */
+  public static final String PROMETHEUS_MONITOR = "io.sluice.flume.metrics.PrometheusMonitorService";
 
   private final String name;
   private final AgentFile file;
@@ -55,7 +55,8 @@ public final class FlumeAgent implements AutoCloseable {
     AgentFile file = AgentFile.read(configFile, name);
     int metricsPort = Net.freePort();
     AgentSpec spec = new AgentSpec(name, configFile, home.conf(), List.of(home.pluginsDir()),
-        Map.of("flume.monitoring.type", "http", "flume.monitoring.port", Integer.toString(metricsPort)),
+        Map.of("flume.monitoring.type", PROMETHEUS_MONITOR, "flume.monitoring.host", Net.LOOPBACK,
+            "flume.monitoring.port", Integer.toString(metricsPort)),
         List.of(), "", false);
     List<String> cmd = command(home, spec);
     Path log = logDir.resolve(name + "-agent.log");
@@ -108,12 +109,17 @@ public final class FlumeAgent implements AutoCloseable {
             + "; see " + process.log() + System.lineSeparator() + process.logTail(20));
   }
 
-  /** Flume's counters ({@code {"SOURCE.replay": {"EventAcceptedCount": "42", ...}, ...}}), or null when unreachable. */
-  public JsonNode metrics() {
+  /** The agent's Prometheus endpoint, {@code http://127.0.0.1:PORT/metrics}. */
+  public URI metricsUri() {
+    return URI.create("http://" + Net.LOOPBACK + ":" + metricsPort + "/metrics");
+  }
+
+  /** One scrape of the agent's counters, or null when the endpoint does not answer (yet). */
+  public AgentMetrics metrics() {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + Net.LOOPBACK + ":" + metricsPort + "/metrics"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(metricsUri()).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? AgentMetrics.parse(r.body()) : null;
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
@@ -122,13 +128,12 @@ public final class FlumeAgent implements AutoCloseable {
     }
   }
 
-  /** A counter of a component ({@code "SOURCE.replay"}, {@code "EventAcceptedCount"}), 0 when absent. */
-  public static long counter(JsonNode metrics, String component, String counter) {
-    if (metrics == null) {
-      return 0;
-    }
-    JsonNode v = metrics.path(component).path(counter);
-    return v.isMissingNode() ? 0 : Long.parseLong(v.asText("0"));
+  /**
+   * A counter of a component: {@code counter(m, "SOURCE.replay", "flume_event_accepted_total")}; 0
+   * when {@code metrics} is null or has no such sample.
+   */
+  public static long counter(AgentMetrics metrics, String component, String sample) {
+    return metrics == null ? 0 : (long) metrics.value(component, sample);
   }
 
   public String name() {
