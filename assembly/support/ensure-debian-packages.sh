@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ensure-debian-packages.sh PKG...: installs the Debian packages a test needs when they are missing.
 #
-# Tests that need a program no Maven artifact provides (chromium, vagrant, shellcheck, iproute2...)
+# Tests that need a program no Maven artifact provides (chromium, vagrant, shellcheck, iproute2,
+# prometheus for promtool...)
 # call this first, so `mvn -B verify` works on a fresh Debian machine with only JDK 17 and Maven.
 # Installing needs root (or passwordless sudo); otherwise it exits 1 naming the packages to install.
 set -euo pipefail

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Role flume: the logs and tweets Flume agents (conf/agents/*-agent.properties of the tarball),
 # putting into the Kafka channels on the kafka machine and serving Spark's pull on this machine's
-# lab address (SparkSink).
+# lab address (SparkSink). Each serves its counters to Prometheus on its SLUICE_LAB_*_METRICS_PORT.
 # Sourced by provision.sh (lab.env and lib/common.sh loaded, SLUICE set).
 
 flume_conf=/etc/sluice/flume
@@ -32,7 +32,7 @@ Wants=network-online.target
 [Service]
 User=$LAB_USER
 WorkingDirectory=$LAB_ROOT/var/lib/sluice
-ExecStart=$SLUICE agent -n $name -f $SLUICE_HOME/conf/agents/$name-agent.properties -c $LAB_ROOT$flume_conf --plugins-path $SLUICE_HOME/plugins.d -Dflume.monitoring.type=http -Dflume.monitoring.port=$metrics_port
+ExecStart=$SLUICE agent -n $name -f $SLUICE_HOME/conf/agents/$name-agent.properties -c $LAB_ROOT$flume_conf --plugins-path $SLUICE_HOME/plugins.d -Dflume.monitoring.type=io.sluice.flume.metrics.PrometheusMonitorService -Dflume.monitoring.port=$metrics_port
 SuccessExitStatus=143
 Restart=on-failure
 RestartSec=5

@@ -20,6 +20,29 @@
 # Extra classpath entries (jars of plugins kept outside plugins.d).
 #FLUME_CLASSPATH=""
 
+# --- Prometheus metrics (on by default) ---
+# Every agent serves its Flume counters at http://HOST:PORT/metrics (io.sluice.flume.metrics.
+# PrometheusMonitorService, all interfaces; README.md, "Metrics: Prometheus"). Default port by agent name
+# (-n): logs 9464, tweets 9465, twitter 9466 (twitter-v1-agent), bluesky 9467, x 9468, web-logs 9469,
+# syslog 9470; another name has none. SLUICE_METRICS_PORT overrides it (two agents of one name on one
+# host need two ports); SLUICE_METRICS_PORT=off serves nothing. A -Dflume.monitoring.type/port on the
+# `sluice agent` command line wins over these (it comes after JAVA_OPTS).
+case "${SLUICE_AGENT_NAME:-}" in
+  logs) sluice_metrics_port=9464 ;;
+  tweets) sluice_metrics_port=9465 ;;
+  twitter) sluice_metrics_port=9466 ;;
+  bluesky) sluice_metrics_port=9467 ;;
+  x) sluice_metrics_port=9468 ;;
+  web-logs) sluice_metrics_port=9469 ;;
+  syslog) sluice_metrics_port=9470 ;;
+  *) sluice_metrics_port=off ;;
+esac
+SLUICE_METRICS_PORT="${SLUICE_METRICS_PORT:-$sluice_metrics_port}"
+unset sluice_metrics_port
+if [ "$SLUICE_METRICS_PORT" != off ]; then
+  JAVA_OPTS="-Dflume.monitoring.type=io.sluice.flume.metrics.PrometheusMonitorService -Dflume.monitoring.port=$SLUICE_METRICS_PORT${JAVA_OPTS:+ $JAVA_OPTS}"
+fi
+
 # --- values of conf/agents/*-agent.properties (${env:NAME}) ---
 # Kafka bootstrap servers of the Kafka channels, host:port[,host:port].
 SLUICE_KAFKA_BOOTSTRAP="${SLUICE_KAFKA_BOOTSTRAP:-127.0.0.1:9092}"
@@ -47,6 +70,23 @@ mkdir -p "$SLUICE_REJECTS_DIR"
 # restarts; delete it to replay (re-read) from the start.
 SLUICE_STATE_DIR="${SLUICE_STATE_DIR:-$PWD/state/${SLUICE_AGENT_NAME:-agent}}"
 mkdir -p "$SLUICE_STATE_DIR"
+
+# --- Raw archive to HDFS (off by default) ---
+# Set this ONE value to make every packaged agent also write each event it reads, raw (headers and body
+# byte for byte), to HDFS under SLUICE_HDFS_ARCHIVE_URI/<pipeline>/YYYY/MM/DD/HH/ (the hour of the event's
+# own time, UTC), through a durable file channel under SLUICE_STATE_DIR and Flume's HDFS sink (README.md,
+# "Raw archive to HDFS"; the settings are in the agent files, between `>>> raw archive to HDFS` lines):
+#SLUICE_HDFS_ARCHIVE_URI=hdfs://namenode:8020/sluice/raw
+SLUICE_HDFS_ARCHIVE_URI="${SLUICE_HDFS_ARCHIVE_URI:-}"
+# Derived, do not set: the name of the archive's channel and sink, which the agent files append to their
+# channel and sink lists (`${env:SLUICE_HDFS_ARCHIVE:-}`); empty, Flume ignores both. Exported explicitly
+# for flume-ng, which sources this file without exporting its assignments.
+if [ -n "$SLUICE_HDFS_ARCHIVE_URI" ]; then
+  SLUICE_HDFS_ARCHIVE=archive
+else
+  SLUICE_HDFS_ARCHIVE=
+fi
+export SLUICE_HDFS_ARCHIVE_URI SLUICE_HDFS_ARCHIVE
 
 # --- Kafka security of the Kafka channels (off by default) ---
 # Against `sluice kafka --tls --scram-user NAME --scram-password-file FILE` (docs/running.md, "The

@@ -72,6 +72,16 @@ class LabSimulationIT {
       System.out.printf(Locale.ROOT, "Lab simulation %s: machines up in %.1f s, every event counted %.1f s later: "
           + "%.1f s end to end%n", prefix, (tUp - t0) / 1e9, (tDone - tUp) / 1e9, (tDone - t0) / 1e9);
 
+      // The logs agent's Prometheus endpoint, scraped over the lab network from the spark machine: its
+      // replay source accepted exactly the lines of the file.
+      String scrapeUrl = "http://" + lab.getProperty("SLUICE_LAB_FLUME_IP") + ":"
+          + lab.getProperty("SLUICE_LAB_LOGS_METRICS_PORT") + "/metrics";
+      Commands.Result scrape = labSim(Duration.ofMinutes(1), "exec", prefix, work.toString(), "spark",
+          "curl", "-sS", "--max-time", "10", scrapeUrl);
+      assertThat(scrape.exitCode()).as("curl %s: %s", scrapeUrl, scrape.output()).isZero();
+      assertThat(sample(scrape.output(), "flume_event_accepted_total", "source", "replay"))
+          .as("flume_event_accepted_total of the logs agent's replay source, from %s", scrapeUrl).isEqualTo(lines);
+
       // Results and checkpoints are in HDFS on the hdfs machine; read them back from there.
       Commands.Result publish = labSim(Duration.ofMinutes(2), "exec", prefix, work.toString(), "spark",
           "systemctl", "start", "sluice-publish-results.service");
@@ -115,6 +125,15 @@ class LabSimulationIT {
       assertThat(links.output()).as("links left").doesNotContain(prefix + "-");
       assertThat(processesUnder(work)).as("processes left running").isEmpty();
     }
+  }
+
+  /** A sample's value in a Prometheus exposition, by its component labels; fails when absent. */
+  private static long sample(String exposition, String name, String componentType, String component) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(name)
+        + "\\{component_type=\"" + java.util.regex.Pattern.quote(componentType) + "\",component=\""
+        + java.util.regex.Pattern.quote(component) + "\",?} (\\S+)$", java.util.regex.Pattern.MULTILINE).matcher(exposition);
+    assertThat(m.find()).as("%s{component_type=%s,component=%s} in:%n%s", name, componentType, component, exposition).isTrue();
+    return (long) Double.parseDouble(m.group(1));
   }
 
   private Path vm(String name) {

@@ -151,6 +151,40 @@ public final class SluiceHome {
     return plugins;
   }
 
+  /**
+   * The Hadoop client that Flume's HDFS sink ({@code type = hdfs}, in lib/flume) loads at run time,
+   * as {@code flume-ng agent} appends {@code hadoop classpath} when Hadoop is installed: the jars of
+   * lib/hadoop (Hadoop 3.3.6: hadoop-common, hadoop-hdfs-client and their dependencies), in name
+   * order, without those the agent must not load from there: the NameNode/DataNode jar
+   * ({@code hadoop-hdfs-VERSION.jar}), the reload4j logging binding (the agent logs through
+   * log4j2: {@code reload4j}, {@code slf4j-reload4j}) and any jar lib/flume already holds under the
+   * same file name. Empty when the distribution has no lib/hadoop.
+   */
+  public List<Path> hadoopClientJars() {
+    Path lib = root.resolve("lib/hadoop");
+    if (!Files.isDirectory(lib)) {
+      return List.of();
+    }
+    java.util.Set<String> flume = new java.util.HashSet<>();
+    Path flumeLib = root.resolve("lib/flume");
+    if (Files.isDirectory(flumeLib)) {
+      try (Stream<Path> jars = Files.list(flumeLib)) {
+        jars.forEach(j -> flume.add(j.getFileName().toString()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    try (Stream<Path> jars = Files.list(lib)) {
+      return jars.filter(j -> {
+        String n = j.getFileName().toString();
+        return n.endsWith(".jar") && !flume.contains(n) && !n.matches("hadoop-hdfs-\\d.*")
+            && !n.startsWith("reload4j-") && !n.startsWith("slf4j-reload4j-");
+      }).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public String kafkaClasspath() {
     return root.resolve("lib/kafka") + "/*";
   }

@@ -314,7 +314,7 @@ public final class FaultsBench implements Callable<Integer> {
       long deadline = System.nanoTime() + startup.toNanos() + Duration.ofSeconds((long) replaySeconds).toNanos();
       while (true) {
         requireAlive(pipeline);
-        long accepted = FlumeAgent.counter(pipeline.agent.metrics(), pipeline.agent.file().sourceOfType("ReplaySource"), "EventAcceptedCount");
+        long accepted = FlumeAgent.counter(pipeline.agent.metrics(), pipeline.agent.file().sourceOfType("ReplaySource"), "flume_event_accepted_total");
         if (sourceStart == 0 && accepted > 0) {
           sourceStart = System.nanoTime();
         }
@@ -329,7 +329,7 @@ public final class FaultsBench implements Callable<Integer> {
       killAt = (System.nanoTime() - sourceStart) / 1e9;
       long countedAtKill = lines(summaryFile);
       // Lines the source has read so far: any line after these is read after the restart.
-      long readBeforeRestart = FlumeAgent.counter(pipeline.agent.metrics(), pipeline.agent.file().sourceOfType("ReplaySource"), "EventAcceptedCount");
+      long readBeforeRestart = FlumeAgent.counter(pipeline.agent.metrics(), pipeline.agent.file().sourceOfType("ReplaySource"), "flume_event_accepted_total");
       console.printf(Locale.ROOT, "  %.1f s into the replay (%,d read, %,d counted): kill -9 %s; restart in %.1f s%n",
           killAt, readBeforeRestart, countedAtKill, target.id, delay);
       killed = true;
@@ -337,7 +337,7 @@ public final class FaultsBench implements Callable<Integer> {
       Thread.sleep((long) (delay * 1000));
       if (target == Target.SPARK || target == Target.BROKER) {
         readBeforeRestart = Math.max(readBeforeRestart,
-            FlumeAgent.counter(pipeline.agent.metrics(), pipeline.agent.file().sourceOfType("ReplaySource"), "EventAcceptedCount"));
+            FlumeAgent.counter(pipeline.agent.metrics(), pipeline.agent.file().sourceOfType("ReplaySource"), "flume_event_accepted_total"));
       }
       pipeline.starts++;
       Files.createDirectories(pipeline.logDir());

@@ -9,6 +9,7 @@ import io.sluice.launcher.bench.BenchReport.StageResult;
 import io.sluice.launcher.cli.DemoPipeline;
 import io.sluice.launcher.cli.Summary;
 import io.sluice.launcher.kafka.LocalKafka;
+import io.sluice.launcher.process.AgentMetrics;
 import io.sluice.launcher.process.Deadline;
 import io.sluice.launcher.process.FlumeAgent;
 import io.sluice.launcher.process.ManagedProcess;
@@ -68,7 +69,7 @@ import picocli.CommandLine.Spec;
  * event (its counter's {@code StartTime}: it reads at once) and the Spark job up (its
  * {@code summary.json} first seen); t_end is the first poll (every {@value #POLL_MS} ms) that sees
  * every event drained by the null sink (its channel's {@code EventTakeSuccessCount}, Flume's HTTP
- * JSON monitoring: Flume's null sink has no counters of its own) or counted by Spark ({@code summary.json} {@code logs.lines == N}). Peak RSS and CPU
+ * Prometheus metrics: Flume's null sink has no counters of its own) or counted by Spark ({@code summary.json} {@code logs.lines == N}). Peak RSS and CPU
  * time of each JVM ({@link ProcStats}) are read just before the stage stops its processes.
  *
  * <p>Checks, each failing the run (exit 1): the sink drains exactly N events and the source
@@ -92,7 +93,7 @@ public final class PipelineBench implements Callable<Integer> {
   static final String INPUT_NAME = "bench-input.log";
   /** The logs agent's variable pacing its replay (events per second; 0 = as fast as it goes). */
   static final String EVENTS_PER_SECOND_ENV = "SLUICE_LOGS_EVENTS_PER_SECOND";
-  /** The JSON monitoring group of the logs agent's AccessLogInterceptor (its default counterGroup). */
+  /** The counter group of the logs agent's AccessLogInterceptor (its default counterGroup), as an {@link AgentMetrics} key. */
   static final String INTERCEPTOR_GROUP = "INTERCEPTOR.access-log-interceptor";
   static final long POLL_MS = 150;
   static final Duration SETTLE = Duration.ofSeconds(2);
@@ -381,9 +382,9 @@ public final class PipelineBench implements Callable<Integer> {
     boolean sawProgress = false;
     while (true) {
       requireAlive(processes, stage);
-      JsonNode m = agent.metrics();
+      AgentMetrics m = agent.metrics();
       long now = System.currentTimeMillis();
-      long accepted = FlumeAgent.counter(m, run.sourceKey, "EventAcceptedCount");
+      long accepted = FlumeAgent.counter(m, run.sourceKey, "flume_event_accepted_total");
       long drained = drained(m);
       sawProgress |= m != null && drained < n;
       noteSourceStart(run, m, accepted, now);
@@ -411,11 +412,11 @@ public final class PipelineBench implements Callable<Integer> {
 
     // Settle: nothing more may arrive, and the source must have read exactly N.
     long settleEnd = System.nanoTime() + SETTLE.toNanos();
-    JsonNode m = null;
+    AgentMetrics m = null;
     while (System.nanoTime() < settleEnd) {
       Thread.sleep(POLL_MS);
       requireAlive(processes, stage);
-      JsonNode now = agent.metrics();
+      AgentMetrics now = agent.metrics();
       m = now == null ? m : now;
       long drained = drained(now);
       if (now != null && drained != n) {
@@ -426,7 +427,7 @@ public final class PipelineBench implements Callable<Integer> {
     if (m == null) {
       throw new LaunchException(stage.id + ": the agent's metrics did not answer for " + SETTLE.toSeconds() + " s");
     }
-    long accepted = FlumeAgent.counter(m, run.sourceKey, "EventAcceptedCount");
+    long accepted = FlumeAgent.counter(m, run.sourceKey, "flume_event_accepted_total");
     if (accepted != n || !endOfInput(run, m)) {
       throw new LaunchException(String.format(Locale.ROOT, "%s: the source accepted %,d events of %,d%s", stage.id,
           accepted, n, endOfInput(run, m) ? "" : " and did not reach the end of the input"));
@@ -434,7 +435,7 @@ public final class PipelineBench implements Callable<Integer> {
     console.printf(Locale.ROOT, "  check: the source read %,d events, the null sink drained %,d, also %d s later: OK%n",
         accepted, n, SETTLE.toSeconds());
     if (!sawProgress) {
-      // Flume starts its HTTP monitoring after the source: a short replay can be over before it answers.
+      // Flume starts its monitoring after the source: a short replay can be over before it answers.
       console.println("  note: every event was drained before the agent's metrics first answered: the time is an "
           + "upper bound; more --events measure better");
     }
@@ -517,10 +518,10 @@ public final class PipelineBench implements Callable<Integer> {
     JsonNode logs = null;
     while (true) {
       requireAlive(processes, stage);
-      JsonNode m = agent.metrics();
+      AgentMetrics m = agent.metrics();
       JsonNode summary = Summary.read(summaryFile);
       long now = System.currentTimeMillis();
-      long accepted = FlumeAgent.counter(m, run.sourceKey, "EventAcceptedCount");
+      long accepted = FlumeAgent.counter(m, run.sourceKey, "flume_event_accepted_total");
       noteSourceStart(run, m, accepted, now);
       if (stage == Stage.LATENCY && run.latencyAtWarmup == null && run.sourceStartMs > 0
           && now - run.sourceStartMs >= latencyWarmupSeconds * 1000) {
@@ -567,7 +568,7 @@ public final class PipelineBench implements Callable<Integer> {
             + "after reaching %,d", stage.id, logs.path("lines").asLong(), n, SETTLE.toSeconds(), n));
       }
     }
-    JsonNode m = agent.metrics();
+    AgentMetrics m = agent.metrics();
     checkSparkCounts(run, stage, n, logs, m);
     if (stage == Stage.LATENCY) {
       java.util.TreeMap<Long, Long> all = Latency.histogram(jobOut.resolve("latency.json"));
@@ -612,7 +613,7 @@ public final class PipelineBench implements Callable<Integer> {
    * agent's AccessLogInterceptor counted (when the source never retried a batch: a retried batch
    * goes through the interceptor again).
    */
-  private void checkSparkCounts(Run run, Stage stage, long n, JsonNode logs, JsonNode metrics) {
+  private void checkSparkCounts(Run run, Stage stage, long n, JsonNode logs, AgentMetrics metrics) {
     long parsed = logs.path("parsed").asLong();
     long rejected = logs.path("rejected").asLong();
     if (parsed + rejected != n) {
@@ -620,12 +621,12 @@ public final class PipelineBench implements Callable<Integer> {
           stage.id, parsed, rejected, parsed + rejected, n));
     }
     String interceptor;
-    if (metrics == null || metrics.path(INTERCEPTOR_GROUP).isMissingNode()) {
+    if (metrics == null || !metrics.has(INTERCEPTOR_GROUP)) {
       interceptor = "the agent's interceptor counters are not readable";
-    } else if (FlumeAgent.counter(metrics, run.sourceKey, "ChannelWriteFail") > 0) {
+    } else if (FlumeAgent.counter(metrics, run.sourceKey, "flume_channel_write_fail_total") > 0) {
       interceptor = "not compared with the interceptor's count: the source retried batches";
     } else {
-      long agentRejected = FlumeAgent.counter(metrics, INTERCEPTOR_GROUP, "EventRejectedCount");
+      long agentRejected = FlumeAgent.counter(metrics, INTERCEPTOR_GROUP, "flume_event_rejected_total");
       if (agentRejected != rejected) {
         throw new LaunchException(String.format(Locale.ROOT, "%s: Spark counted %,d rejected lines, the agent's "
             + "AccessLogInterceptor rejected %,d", stage.id, rejected, agentRejected));
@@ -642,9 +643,10 @@ public final class PipelineBench implements Callable<Integer> {
    * Records when the source started reading: its counter's {@code StartTime} (it reads at once), or
    * this poll when the counter does not tell; once events were accepted.
    */
-  private static void noteSourceStart(Run run, JsonNode metrics, long accepted, long now) {
+  private static void noteSourceStart(Run run, AgentMetrics metrics, long accepted, long now) {
     if (run.sourceStartMs == 0 && accepted > 0) {
-      long startTime = FlumeAgent.counter(metrics, run.sourceKey, "StartTime");
+      long startTime = metrics == null ? 0
+          : Math.round(metrics.value(run.sourceKey, "flume_component_start_time_seconds") * 1000);
       run.sourceStartMs = startTime > 0 && startTime <= now ? startTime : now;
     }
   }
@@ -655,15 +657,15 @@ public final class PipelineBench implements Callable<Integer> {
    * {@code EventTakeSuccessCount} (Flume 1.11's {@code null} sink registers no counter group; the
    * channel counts a sink's takes when its transaction commits, and the null sink is its only taker).
    */
-  static long drained(JsonNode metrics) {
+  static long drained(AgentMetrics metrics) {
     if (metrics != null && metrics.has("SINK.drain")) {
-      return FlumeAgent.counter(metrics, "SINK.drain", "EventDrainSuccessCount");
+      return FlumeAgent.counter(metrics, "SINK.drain", "flume_event_drain_success_total");
     }
-    return FlumeAgent.counter(metrics, "CHANNEL.events", "EventTakeSuccessCount");
+    return FlumeAgent.counter(metrics, "CHANNEL.events", "flume_event_take_success_total");
   }
 
-  private static boolean endOfInput(Run run, JsonNode metrics) {
-    return FlumeAgent.counter(metrics, run.sourceKey, "EndOfInputCount") > 0;
+  private static boolean endOfInput(Run run, AgentMetrics metrics) {
+    return FlumeAgent.counter(metrics, run.sourceKey, "flume_end_of_input_total") > 0;
   }
 
   private static void requireAlive(List<ManagedProcess> processes, Stage stage) {

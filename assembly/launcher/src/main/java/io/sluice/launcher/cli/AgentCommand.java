@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
     description = {"Run a Flume 1.11 agent in the foreground, with flume-ng agent's flags.",
         "bin/sluice first sources CONF/flume-env.sh: JAVA_OPTS, FLUME_CLASSPATH and the SLUICE_* values the agent files read."},
     footer = {"", "Example:",
-        "  sluice agent -n logs -f conf/agents/logs-agent.properties -c conf -Dflume.monitoring.type=http -Dflume.monitoring.port=41414"})
+        "  sluice agent -n logs -f conf/agents/logs-agent.properties -c conf",
+        "(Prometheus metrics on by default: http://HOST:9464/metrics for the logs agent; see conf/flume-env.sh.)"})
 public final class AgentCommand implements Callable<Integer> {
 
   @Spec
@@ -52,7 +53,7 @@ public final class AgentCommand implements Callable<Integer> {
   String pluginsPath;
 
   @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-      description = "System property of the agent JVM, e.g. -Dflume.monitoring.type=http -Dflume.monitoring.port=41414.")
+      description = "System property of the agent JVM, e.g. -Dflume.monitoring.port=9564 (wins over flume-env.sh's JAVA_OPTS).")
   Map<String, String> properties = new LinkedHashMap<>();
 
   @Option(names = "--no-reload-conf", description = "Do not reload the configuration file when it changes.")

@@ -9,6 +9,7 @@ import io.sluice.launcher.kafka.KafkaSecurity;
 import io.sluice.launcher.kafka.KafkaSettings;
 import io.sluice.launcher.kafka.LocalKafka;
 import io.sluice.launcher.process.Deadline;
+import io.sluice.launcher.process.AgentMetrics;
 import io.sluice.launcher.process.FlumeAgent;
 import io.sluice.launcher.process.ManagedProcess;
 import io.sluice.launcher.process.Net;
@@ -180,6 +181,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       for (Run r : runs) {
         r.agent.awaitReady(List.of(r.sinkPort), startup);
+        console.println("      " + r.id() + " agent metrics (Prometheus): " + r.agent.metricsUri());
       }
       long tAgents = System.nanoTime();
 
@@ -447,13 +449,13 @@ public final class DemoCommand implements Callable<Integer> {
   record Progress(long read, boolean endOfInput, long counted, long rejected, long deadLettered) {
 
     static Progress of(Run run, JsonNode summary) {
-      JsonNode metrics = run.agent.metrics();
+      AgentMetrics metrics = run.agent.metrics();
       return new Progress(
-          FlumeAgent.counter(metrics, run.sourceKey, "EventAcceptedCount"),
-          FlumeAgent.counter(metrics, run.sourceKey, "EndOfInputCount") > 0,
+          FlumeAgent.counter(metrics, run.sourceKey, "flume_event_accepted_total"),
+          FlumeAgent.counter(metrics, run.sourceKey, "flume_end_of_input_total") > 0,
           summary == null ? 0 : summary.path(run.pipeline.pipeline().countField()).asLong(),
           summary == null ? 0 : summary.path("rejected").asLong(),
-          FlumeAgent.counter(metrics, run.deadLetterKey, "EventDrainSuccessCount"));
+          FlumeAgent.counter(metrics, run.deadLetterKey, "flume_event_drain_success_total"));
     }
 
     boolean done() {

@@ -15,8 +15,9 @@ import java.util.Properties;
  * The component names of one agent in a Flume properties file ({@code <agent>.sources},
  * {@code .channels}, {@code .sinks} and their {@code type}, {@code channel(s)} and
  * {@code kafka.topic} keys), so the launcher reads an agent's counters by what the file declares
- * instead of hard-coding {@code SOURCE.replay}. Component keys are those of Flume's JSON monitoring
- * ({@code GET /metrics}): {@code SOURCE.<name>}, {@code CHANNEL.<name>}, {@code SINK.<name>}.
+ * instead of hard-coding {@code SOURCE.replay}. Component keys are Flume's counter-group keys
+ * ({@code SOURCE.<name>}, {@code CHANNEL.<name>}, {@code SINK.<name>}), which {@link AgentMetrics}
+ * finds in the agent's Prometheus exposition by its labels {@code component_type} and {@code component}.
  */
 public final class AgentFile {
 

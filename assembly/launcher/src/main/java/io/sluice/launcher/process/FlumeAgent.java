@@ -1,7 +1,5 @@
 package io.sluice.launcher.process;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.launcher.LaunchException;
 import io.sluice.launcher.SluiceHome;
 import java.io.IOException;
@@ -17,12 +15,14 @@ import java.util.Map;
 
 /**
  * A Flume 1.11 agent in its own JVM ({@code org.apache.flume.node.Application -n NAME -f FILE}, as
- * {@code flume-ng agent} runs it), with Flume's HTTP JSON monitoring on a loopback port so the
- * launcher can read its counters ({@code GET /metrics}).
+ * {@code flume-ng agent} runs it), serving its counters to Prometheus
+ * ({@value #PROMETHEUS_MONITOR}, {@code GET /metrics} on a free loopback port) where the
+ * launcher reads them too ({@link AgentMetrics}).
  */
 public final class FlumeAgent implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The {@code flume.monitoring.type} of every agent the launcher starts. */
+  public static final String PROMETHEUS_MONITOR = "io.sluice.flume.metrics.PrometheusMonitorService";
 
   private final String name;
   private final AgentFile file;
@@ -55,7 +55,8 @@ public final class FlumeAgent implements AutoCloseable {
     AgentFile file = AgentFile.read(configFile, name);
     int metricsPort = Net.freePort();
     AgentSpec spec = new AgentSpec(name, configFile, home.conf(), List.of(home.pluginsDir()),
-        Map.of("flume.monitoring.type", "http", "flume.monitoring.port", Integer.toString(metricsPort)),
+        Map.of("flume.monitoring.type", PROMETHEUS_MONITOR, "flume.monitoring.host", Net.LOOPBACK,
+            "flume.monitoring.port", Integer.toString(metricsPort)),
         List.of(), "", false);
     List<String> cmd = command(home, spec);
     Path log = logDir.resolve(name + "-agent.log");
@@ -66,7 +67,10 @@ public final class FlumeAgent implements AutoCloseable {
    * The agent JVM's command line, as {@code flume-ng agent} builds it: heap defaults, then
    * {@code javaOpts}, log4j2.xml of the conf directory (else the distribution's), the plugins'
    * {@code native} directories as java.library.path, the {@code -D} properties, the classpath of
-   * {@link SluiceHome#flumeClasspath(Path, List)} and {@code org.apache.flume.node.Application}.
+   * {@link SluiceHome#flumeClasspath(Path, List)}, then {@code extraClasspath}
+   * ({@code FLUME_CLASSPATH}), then the Hadoop client of {@link SluiceHome#hadoopClientJars()} (what
+   * Flume's HDFS sink needs; last, as flume-ng appends {@code hadoop classpath}, so Flume's own jars
+   * win), and {@code org.apache.flume.node.Application}.
    */
   public static List<String> command(SluiceHome home, AgentSpec spec) {
     List<String> cmd = new ArrayList<>(List.of(Jvm.javaBinary(), "-Xms128m", "-Xmx512m"));
@@ -78,8 +82,12 @@ public final class FlumeAgent implements AutoCloseable {
       cmd.add("-Djava.library.path=" + String.join(java.io.File.pathSeparator, natives.stream().map(Path::toString).toList()));
     }
     new java.util.TreeMap<>(spec.systemProperties()).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-    String cp = home.flumeClasspath(spec.confDir(), spec.pluginsPath());
-    cmd.addAll(List.of("-cp", spec.extraClasspath().isBlank() ? cp : cp + java.io.File.pathSeparator + spec.extraClasspath(),
+    List<String> cp = new ArrayList<>(List.of(home.flumeClasspath(spec.confDir(), spec.pluginsPath())));
+    if (!spec.extraClasspath().isBlank()) {
+      cp.add(spec.extraClasspath());
+    }
+    home.hadoopClientJars().forEach(jar -> cp.add(jar.toString()));
+    cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, cp),
         "org.apache.flume.node.Application", "-n", spec.name(), "-f", spec.configFile().toString()));
     if (spec.noReloadConf()) {
       cmd.add("--no-reload-conf");
@@ -101,12 +109,17 @@ public final class FlumeAgent implements AutoCloseable {
             + "; see " + process.log() + System.lineSeparator() + process.logTail(20));
   }
 
-  /** Flume's counters ({@code {"SOURCE.replay": {"EventAcceptedCount": "42", ...}, ...}}), or null when unreachable. */
-  public JsonNode metrics() {
+  /** The agent's Prometheus endpoint, {@code http://127.0.0.1:PORT/metrics}. */
+  public URI metricsUri() {
+    return URI.create("http://" + Net.LOOPBACK + ":" + metricsPort + "/metrics");
+  }
+
+  /** One scrape of the agent's counters, or null when the endpoint does not answer (yet). */
+  public AgentMetrics metrics() {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + Net.LOOPBACK + ":" + metricsPort + "/metrics"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(metricsUri()).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? AgentMetrics.parse(r.body()) : null;
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
@@ -115,13 +128,12 @@ public final class FlumeAgent implements AutoCloseable {
     }
   }
 
-  /** A counter of a component ({@code "SOURCE.replay"}, {@code "EventAcceptedCount"}), 0 when absent. */
-  public static long counter(JsonNode metrics, String component, String counter) {
-    if (metrics == null) {
-      return 0;
-    }
-    JsonNode v = metrics.path(component).path(counter);
-    return v.isMissingNode() ? 0 : Long.parseLong(v.asText("0"));
+  /**
+   * A counter of a component: {@code counter(m, "SOURCE.replay", "flume_event_accepted_total")}; 0
+   * when {@code metrics} is null or has no such sample.
+   */
+  public static long counter(AgentMetrics metrics, String component, String sample) {
+    return metrics == null ? 0 : (long) metrics.value(component, sample);
   }
 
   public String name() {

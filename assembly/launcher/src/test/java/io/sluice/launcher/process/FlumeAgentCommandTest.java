@@ -47,6 +47,31 @@ class FlumeAgentCommandTest {
   }
 
   @Test
+  void appendsTheHadoopClientForTheHdfsSinkAfterFlumesOwnJars() throws IOException {
+    Path home = Files.createDirectories(tmp.resolve("sluice"));
+    Path flumeLib = Files.createDirectories(home.resolve("lib/flume"));
+    Path hadoopLib = Files.createDirectories(home.resolve("lib/hadoop"));
+    Files.createDirectories(hadoopLib.resolve("webapps/hdfs"));
+    for (String jar : List.of("avro-1.11.3.jar", "flume-hdfs-sink-1.11.0.jar")) {
+      Files.createFile(flumeLib.resolve(jar));
+    }
+    for (String jar : List.of("hadoop-common-3.3.6.jar", "hadoop-hdfs-client-3.3.6.jar", "hadoop-hdfs-3.3.6.jar",
+        "avro-1.11.3.jar", "reload4j-1.2.22.jar", "slf4j-reload4j-1.7.36.jar", "woodstox-core-5.4.0.jar")) {
+      Files.createFile(hadoopLib.resolve(jar));
+    }
+    Path conf = Files.createDirectories(tmp.resolve("conf"));
+    AgentSpec spec = new AgentSpec("logs", tmp.resolve("logs.properties"), conf, List.of(), Map.of(), List.of(),
+        "/extra/*", false);
+    List<String> cmd = FlumeAgent.command(new SluiceHome(home, new Properties()), spec);
+
+    assertThat(cmd.get(cmd.indexOf("-cp") + 1).split(":")).containsExactly(
+        conf.toString(), home.resolve("lib/flume") + "/*", "/extra/*",
+        hadoopLib.resolve("hadoop-common-3.3.6.jar").toString(),
+        hadoopLib.resolve("hadoop-hdfs-client-3.3.6.jar").toString(),
+        hadoopLib.resolve("woodstox-core-5.4.0.jar").toString());
+  }
+
+  @Test
   void fallsBackToTheDistributionsLog4jConfiguration() throws IOException {
     Path home = Files.createDirectories(tmp.resolve("sluice"));
     Path conf = Files.createDirectories(tmp.resolve("bare-conf"));

@@ -94,7 +94,10 @@ final class FlumeCountersCollector extends Collector {
     String base = dot < 0 ? attribute : attribute.substring(0, dot);
     String reason = dot < 0 ? null : attribute.substring(dot + 1);
     if (GAUGES.contains(base) && reason == null) {
-      String family = PREFIX + snake(base);
+      // A gauge that counts things (OpenConnectionCount) is named by the things, in the plural:
+      // Prometheus reserves the _count suffix for histograms and summaries (promtool check metrics).
+      String family = PREFIX + (base.endsWith("Count")
+          ? snake(base.substring(0, base.length() - 5)) + "s" : snake(base));
       return new MetricName(family, family, Type.GAUGE, null, 1,
           "Flume gauge " + base + " of each component");
     }

@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code ChannelSize}, {@code ChannelCapacity}, {@code ChannelFillPercentage},
  *       {@code OpenConnectionCount}: gauges {@code flume_channel_size},
  *       {@code flume_channel_capacity}, {@code flume_channel_fill_percentage},
- *       {@code flume_open_connection_count};</li>
+ *       {@code flume_open_connections} (a gauge {@code XxxCount} is named {@code flume_xxxs}:
+ *       Prometheus keeps the {@code _count} suffix for histograms and summaries; formerly
+ *       {@code flume_open_connection_count});</li>
  *   <li>a per-reason counter {@code Base.reason} (Sluice interceptors, e.g.
  *       {@code EventRejectedCount.bad-status}): counter
  *       {@code flume_<snake(Base without Count)>_by_reason_total} with a third label

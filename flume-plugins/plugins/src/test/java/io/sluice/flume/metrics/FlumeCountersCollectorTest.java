@@ -19,7 +19,7 @@ class FlumeCountersCollectorTest {
       "KafkaEventGetTimer, flume_kafka_event_get_timer_total, COUNTER",
       "RollbackCount, flume_rollback_total, COUNTER",
       "ChannelFillPercentage, flume_channel_fill_percentage, GAUGE",
-      "OpenConnectionCount, flume_open_connection_count, GAUGE",
+      "OpenConnectionCount, flume_open_connections, GAUGE",
       "StartTime, flume_component_start_time_seconds, GAUGE",
       "EventRejectedCount.bad-status, flume_event_rejected_by_reason_total, COUNTER",
       "EventDroppedCount.duplicate, flume_event_dropped_by_reason_total, COUNTER",
