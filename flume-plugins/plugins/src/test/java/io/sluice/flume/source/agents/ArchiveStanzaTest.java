@@ -35,7 +35,8 @@ class ArchiveStanzaTest {
   @ParameterizedTest
   @CsvSource({"logs-agent.properties, logs, replay, %{pipeline}",
       "tweets-agent.properties, tweets, replay, %{pipeline}",
-      "twitter-v1-agent.properties, twitter, sample, twitter-v1"})
+      "twitter-v1-agent.properties, twitter, sample, twitter-v1",
+      "web-logs-agent.properties, weblogs, tail, %{pipeline}"})
   void archiveIsOffUnlessSluiceHdfsArchiveIsSet(String file, String agent, String source, String dir)
       throws IOException {
     AgentConfiguration off = parse(file, agent, Map.of());
@@ -68,10 +69,12 @@ class ArchiveStanzaTest {
 
   /** A multiplexing selector sends every event to the archive: its default and every mapping list it. */
   @ParameterizedTest
-  @CsvSource({"logs-agent.properties, logs", "tweets-agent.properties, tweets"})
-  void everySelectorMappingIncludesTheArchiveChannel(String file, String agent) throws IOException {
+  @CsvSource({"logs-agent.properties, logs, replay", "tweets-agent.properties, tweets, replay",
+      "web-logs-agent.properties, weblogs, tail"})
+  void everySelectorMappingIncludesTheArchiveChannel(String file, String agent, String source)
+      throws IOException {
     AgentConfiguration on = parse(file, agent, Map.of("SLUICE_HDFS_ARCHIVE", "archive", "SLUICE_HDFS_ARCHIVE_URI", URI));
-    Map<String, String> selector = on.getSourceContext().get("replay").getSubProperties("selector.");
+    Map<String, String> selector = on.getSourceContext().get(source).getSubProperties("selector.");
     assertThat(selector.get("type")).isEqualTo("multiplexing");
     Map<String, String> routes = new HashMap<>();
     selector.forEach((key, value) -> {
@@ -85,7 +88,8 @@ class ArchiveStanzaTest {
 
   /** The block is the same in every agent but for its agent name, directory, state default and hour note. */
   @ParameterizedTest
-  @CsvSource({"tweets-agent.properties, tweets", "twitter-v1-agent.properties, twitter"})
+  @CsvSource({"tweets-agent.properties, tweets", "twitter-v1-agent.properties, twitter",
+      "web-logs-agent.properties, weblogs"})
   void theBlockIsTheSameInEveryAgent(String file, String agent) throws IOException {
     assertThat(normalised(file, agent)).isEqualTo(normalised("logs-agent.properties", "logs"));
   }
