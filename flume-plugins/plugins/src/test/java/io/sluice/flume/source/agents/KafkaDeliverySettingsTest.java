@@ -89,7 +89,8 @@ class KafkaDeliverySettingsTest {
         }
       }
     }
-    assertThat(checked).containsExactlyInAnyOrder("logs.sinks.spark", "tweets.sinks.spark");
+    assertThat(checked).containsExactlyInAnyOrder("logs.sinks.spark", "tweets.sinks.spark",
+        "bluesky.sinks.spark", "x.sinks.spark");
   }
 
   private static List<Path> agentFiles() throws IOException {
