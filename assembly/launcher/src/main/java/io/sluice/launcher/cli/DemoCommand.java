@@ -135,6 +135,8 @@ public final class DemoCommand implements Callable<Integer> {
   /** With {@code --live}: the runs, for a Ctrl-C to print what Spark counted; null otherwise or once done. */
   private volatile List<Run> liveRuns;
   private volatile long liveStartedNanos;
+  /** Set by the shutdown hook (Ctrl-C, SIGTERM): parts dying then are no failure to report. */
+  private volatile boolean shuttingDown;
 
   /** One pipeline of this demo: where its events come from, its agent, job and progress. */
   private static final class Run {
@@ -286,7 +288,9 @@ public final class DemoCommand implements Callable<Integer> {
       return 0;
     } catch (LaunchException e) {
       liveRuns = null;
-      System.err.println("sluice demo failed: " + e.getMessage());
+      if (!shuttingDown) {
+        System.err.println("sluice demo failed: " + e.getMessage());
+      }
       return 1;
     } finally {
       stopAll();
@@ -312,6 +316,7 @@ public final class DemoCommand implements Callable<Integer> {
    * pipeline's JVMs got the signal too); then stops every part.
    */
   private void onShutdown() {
+    shuttingDown = true;
     List<Run> runs = liveRuns;
     if (runs != null) {
       try {
