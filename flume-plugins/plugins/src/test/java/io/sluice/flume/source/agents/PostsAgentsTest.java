@@ -2,7 +2,9 @@ package io.sluice.flume.source.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.contract.EventHeaders;
 import io.sluice.contract.Pipeline;
+import io.sluice.contract.RejectReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,8 +12,11 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -46,6 +51,28 @@ class PostsAgentsTest {
           .isEqualTo("${env:" + portVariable(agent) + "}");
       assertThat(file.getProperty(agent + ".channels.events.kafka.consumer.group.id"))
           .isEqualTo("sluice-" + agent + "-sparksink");
+    }
+  }
+
+  @Test
+  void liveAgentsSendEveryRejectCodeToTheDeadLetterAndNotPostsToTheEventsOnly() throws IOException {
+    Map<String, Set<RejectReason>> sourceCodes = Map.of("bluesky", RejectReason.JETSTREAM,
+        "x", RejectReason.X_STREAM);
+    for (String agent : sourceCodes.keySet()) {
+      Properties file = load(agent);
+      String selector = agent + ".sources." + file.getProperty(agent + ".sources").trim() + ".selector.";
+      Set<String> expected = new TreeSet<>(RejectReason.codes(RejectReason.POST));
+      expected.addAll(RejectReason.codes(sourceCodes.get(agent)));
+      Map<String, String> mapped = new TreeMap<>();
+      for (String key : file.stringPropertyNames()) {
+        if (key.startsWith(selector + "mapping.")) {
+          mapped.put(key.substring((selector + "mapping.").length()), file.getProperty(key).trim());
+        }
+      }
+      assertThat(file.getProperty(selector + "header")).isEqualTo(EventHeaders.REJECT_REASON);
+      assertThat(file.getProperty(selector + "default")).as("posts and not-posts").isEqualTo("events");
+      assertThat(mapped.keySet()).as(agent).containsExactlyElementsOf(expected);
+      assertThat(mapped.values()).as(agent).containsOnly("events rejects");
     }
   }
 
