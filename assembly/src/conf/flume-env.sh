@@ -58,6 +58,15 @@ SLUICE_TWEETS_SINK_PORT="${SLUICE_TWEETS_SINK_PORT:-4142}"
 # /var/log/nginx) and the port of its SparkSink.
 SLUICE_WEB_LOGS_DIR="${SLUICE_WEB_LOGS_DIR:-/var/log/apache2}"
 SLUICE_WEB_LOGS_SINK_PORT="${SLUICE_WEB_LOGS_SINK_PORT:-4146}"
+# The live posts agents (bluesky: Jetstream; x: X API v2 filtered stream) feed the same tweets pipeline
+# (pipeline header `tweets`): one job polls every posts agent, e.g. --sinks 127.0.0.1:4142,127.0.0.1:4143.
+SLUICE_BLUESKY_SINK_PORT="${SLUICE_BLUESKY_SINK_PORT:-4143}"
+SLUICE_X_SINK_PORT="${SLUICE_X_SINK_PORT:-4144}"
+# Jetstream subscribe URLs of the bluesky agent, tried in order (unset: Bluesky's public US-East
+# instances), and its wantedCollections (unset: app.bsky.feed.post; * for every collection: likes,
+# follows, ... are then counted by kind in summary.json's tweets.notPosts).
+#SLUICE_JETSTREAM_ENDPOINTS="wss://jetstream2.us-east.bsky.network/subscribe,wss://jetstream1.us-east.bsky.network/subscribe"
+#SLUICE_JETSTREAM_COLLECTIONS="app.bsky.feed.post"
 # Replay rate of the logs agent's source in events per second (decimal); 0 = as fast as the channel
 # accepts (`sluice bench pipeline` paces its latency run with it).
 SLUICE_LOGS_EVENTS_PER_SECOND="${SLUICE_LOGS_EVENTS_PER_SECOND:-0}"

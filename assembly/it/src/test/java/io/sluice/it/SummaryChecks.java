@@ -38,6 +38,10 @@ final class SummaryChecks {
     assertThat(t.path("rejected").asLong()).isEqualTo(tweets.get("rejected"));
     assertThat(pairs(t.path("topHashtags"), "hashtag")).isEqualTo(asPairs(tweets.get("topHashtags")));
     assertThat(counts(t.path("languages"))).isEqualTo(tweets.get("languages"));
+    // A file of Twitter v1.1 statuses: every record is a post or a reject, all of one platform.
+    assertThat(t.path("posts").asLong()).isEqualTo((Long) tweets.get("records") - (Long) tweets.get("rejected"));
+    assertThat(counts(t.path("notPosts"))).isEmpty();
+    assertThat(counts(t.path("platforms"))).isEqualTo(Map.of("TWITTER_V1_1", tweets.get("tweets")));
   }
 
   private static Map<String, Long> counts(JsonNode object) {

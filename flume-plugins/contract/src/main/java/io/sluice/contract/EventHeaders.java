@@ -61,10 +61,18 @@ public final class EventHeaders {
 
   // Posts (tweets, X API v2 Posts, Bluesky posts).
   /**
-   * The platform a post comes from: {@code TWITTER_V1_1}, {@code X_API_V2} or
-   * {@code BLUESKY_JETSTREAM} (the post normaliser's record field of the same name).
+   * The platform a post (or a {@link #NOT_POST} event) comes from: {@code TWITTER_V1_1},
+   * {@code X_API_V2} or {@code BLUESKY_JETSTREAM} (the post normaliser's record field of the same
+   * name); set by the post normaliser.
    */
   public static final String PLATFORM = "platform";
+  /**
+   * On a valid event of the {@link Pipeline#TWEETS} pipeline that is not a post (a Bluesky like,
+   * follow, repost, deletion, identity or account event, ...): its kind, a
+   * {@link NotPostKind#code()}. Such an event has no {@link #REJECT_REASON} and no
+   * {@link #TWEET_ID}.
+   */
+  public static final String NOT_POST = "notPost";
   /** The post's id on its platform. */
   public static final String TWEET_ID = "tweetId";
   /** Language code (BCP 47), {@link #LANG_UNDEFINED} when unknown. */

@@ -47,7 +47,11 @@ public enum RejectReason {
   EMPTY_RECORD("empty-record"),
   /** Not one well-formed JSON value (or not valid UTF-8). */
   INVALID_JSON("invalid-json"),
-  /** Well-formed JSON that is not a post (control message, other collection, ...). */
+  /**
+   * Well-formed JSON that is neither a post nor a known non-post event (Twitter v1.1 stream control
+   * messages, arrays, scalars, a Bluesky post record without text); Jetstream's likes, follows,
+   * deletions, ... are not rejects but {@link NotPostKind}s.
+   */
   NOT_A_STATUS("not-a-status"),
   /** A post (or an X {@code data} member) without a usable id. */
   MISSING_ID("missing-id"),

@@ -41,4 +41,12 @@ class ContractTest {
     assertThat(RejectReason.X_STREAM).containsExactly(RejectReason.INVALID_JSON, RejectReason.MISSING_ID,
         RejectReason.UNEXPECTED_MESSAGE);
   }
+
+  @Test
+  void notPostKindsAreTheDocumentedClosedSet() {
+    assertThat(NotPostKind.codes()).containsExactly("like", "repost", "follow", "block", "profile",
+        "delete", "identity", "account", "other");
+    assertThat(EventHeaders.NOT_POST).isEqualTo("notPost");
+    assertThat(EventHeaders.PLATFORM).isEqualTo("platform");
+  }
 }

@@ -101,9 +101,11 @@ public final class Expected {
     Map<String, Map<String, String>> tweets = distinctTweets(events);
     Map<String, Long> hashtags = new HashMap<>();
     Map<String, Long> languages = new TreeMap<>();
+    Map<String, Long> platforms = new TreeMap<>();
     Map<String, Long> mentions = new HashMap<>();
     for (Map<String, String> t : tweets.values()) {
       languages.merge(t.get("lang"), 1L, Long::sum);
+      platforms.merge(t.getOrDefault("platform", "unknown"), 1L, Long::sum);
       String tags = t.get("hashtags");
       if (!tags.isEmpty()) {
         for (String tag : tags.split(" ")) {
@@ -116,6 +118,7 @@ public final class Expected {
     }
     Map<String, Object> w = new LinkedHashMap<>();
     w.put("tweets", (long) tweets.size());
+    w.put("platforms", platforms);
     w.put("topHashtags", top(hashtags, "hashtag", "count", topN));
     w.put("languages", languages);
     w.put("topMentions", top(mentions, "user", "count", topN));
@@ -126,7 +129,8 @@ public final class Expected {
   public static Map<String, Map<String, String>> distinctTweets(Collection<Map<String, String>> events) {
     Map<String, Map<String, String>> byTweet = new TreeMap<>();
     for (Map<String, String> e : distinct(events)) {
-      if ("tweets".equals(e.get("pipeline")) && !e.containsKey("rejectReason") && e.get("tweetId") != null) {
+      if ("tweets".equals(e.get("pipeline")) && !e.containsKey("rejectReason") && !e.containsKey("notPost")
+          && e.get("tweetId") != null) {
         byTweet.putIfAbsent(e.get("tweetId"), e);
       }
     }

@@ -39,6 +39,8 @@ public final class ExpectedSummary {
     long sizeMax = Long.MIN_VALUE;
     long tweetRecords = 0;
     long tweetRejected = 0;
+    long tweetPosts = 0;
+    Map<String, Long> notPosts = new TreeMap<>();
     Map<String, Map<String, String>> tweetsById = new TreeMap<>();
     for (Map<String, String> e : byEventId.values()) {
       boolean rejected = e.containsKey("rejectReason");
@@ -60,15 +62,20 @@ public final class ExpectedSummary {
         tweetRecords++;
         if (rejected) {
           tweetRejected++;
+        } else if (e.get("notPost") != null) {
+          notPosts.merge(e.get("notPost"), 1L, Long::sum);
         } else {
+          tweetPosts++;
           tweetsById.putIfAbsent(e.get("tweetId"), e);
         }
       }
     }
     Map<String, Long> languages = new TreeMap<>();
+    Map<String, Long> platforms = new TreeMap<>();
     Map<String, Long> hashtags = new HashMap<>();
     for (Map<String, String> t : tweetsById.values()) {
       languages.merge(t.get("lang"), 1L, Long::sum);
+      platforms.merge(t.getOrDefault("platform", "unknown"), 1L, Long::sum);
       String tags = t.get("hashtags");
       if (!tags.isEmpty()) {
         for (String tag : tags.split(" ")) {
@@ -90,8 +97,11 @@ public final class ExpectedSummary {
     logs.put("contentSize", size);
     Map<String, Object> tweets = new LinkedHashMap<>();
     tweets.put("records", tweetRecords);
-    tweets.put("tweets", (long) tweetsById.size());
+    tweets.put("posts", tweetPosts);
+    tweets.put("notPosts", notPosts);
     tweets.put("rejected", tweetRejected);
+    tweets.put("tweets", (long) tweetsById.size());
+    tweets.put("platforms", platforms);
     tweets.put("topHashtags", top(hashtags, "hashtag"));
     tweets.put("languages", languages);
     Map<String, Object> root = new LinkedHashMap<>();

@@ -133,6 +133,7 @@ public final class SampleEvents {
       return reject(h, "no id_str");
     }
     h.put(EventHeaders.TWEET_ID, tweet.get("id_str").asText());
+    h.put(EventHeaders.PLATFORM, "TWITTER_V1_1");
     JsonNode lang = tweet.get("lang");
     h.put(EventHeaders.LANG, lang == null || lang.isNull() ? "und" : lang.asText());
     JsonNode tags = tweet.path("entities").path("hashtags");
@@ -145,6 +146,63 @@ public final class SampleEvents {
     }
     h.put(EventHeaders.HASHTAGS, String.join(" ", distinct));
     h.put(EventHeaders.CREATED_AT, tweet.path("created_at").asText());
+    return h;
+  }
+
+  /**
+   * The 10 real Jetstream events of the Flume plugins' golden file
+   * ({@code flume-plugins/plugins/src/test/resources/bluesky/jetstream_golden_v1.jsonl}, from
+   * github.com/bluesky-social/jetstream), as the bluesky agent's source and post normaliser turn
+   * them into events: 1 post and 9 events that are not posts (header {@code notPost}: like,
+   * repost, follow, profile, delete, other, identity, account, block, in file order).
+   */
+  public static List<Map<String, String>> jetstreamEvents() {
+    Path golden = samples().getParent()
+        .resolve("flume-plugins/plugins/src/test/resources/bluesky/jetstream_golden_v1.jsonl");
+    List<Map<String, String>> events = new ArrayList<>();
+    for (String line : lines(golden)) {
+      events.add(jetstreamEvent(line));
+    }
+    return events;
+  }
+
+  /** One Jetstream v1 event: eventId and notPost kind as documented in the contract (NotPostKind). */
+  public static Map<String, String> jetstreamEvent(String json) {
+    JsonNode e;
+    try {
+      e = JSON.readTree(json);
+    } catch (IOException x) {
+      throw new UncheckedIOException(x);
+    }
+    String did = e.path("did").asText();
+    String kind = e.path("kind").asText();
+    JsonNode commit = e.path("commit");
+    String eventId = kind.equals("commit")
+        ? did + "/" + commit.path("collection").asText() + "/" + commit.path("rkey").asText() + "@"
+            + commit.path("rev").asText()
+        : did + "#" + kind + "@" + e.path(kind).path("seq").asText();
+    Map<String, String> h = base(eventId, Pipeline.TWEETS.id());
+    h.put(BODY, json);
+    h.put(EventHeaders.PLATFORM, "BLUESKY_JETSTREAM");
+    String collection = commit.path("collection").asText();
+    String notPost;
+    if (!kind.equals("commit")) {
+      notPost = kind.equals("identity") || kind.equals("account") ? kind : "other";
+    } else if (commit.path("operation").asText().equals("delete")) {
+      notPost = "delete";
+    } else {
+      notPost = Map.of("app.bsky.feed.like", "like", "app.bsky.feed.repost", "repost",
+          "app.bsky.graph.follow", "follow", "app.bsky.graph.block", "block",
+          "app.bsky.actor.profile", "profile", "app.bsky.feed.post", "").getOrDefault(collection, "other");
+    }
+    if (!notPost.isEmpty()) {
+      h.put(EventHeaders.NOT_POST, notPost);
+      return h;
+    }
+    h.put(EventHeaders.TWEET_ID, "at://" + did + "/app.bsky.feed.post/" + commit.path("rkey").asText());
+    JsonNode lang = commit.path("record").path("langs").path(0);
+    h.put(EventHeaders.LANG, lang.isTextual() ? lang.asText() : "und");
+    h.put(EventHeaders.HASHTAGS, "");
     return h;
   }
 

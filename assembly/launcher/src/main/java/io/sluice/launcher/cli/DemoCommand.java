@@ -8,6 +8,7 @@ import io.sluice.launcher.SluiceHome;
 import io.sluice.launcher.kafka.KafkaSecurity;
 import io.sluice.launcher.kafka.KafkaSettings;
 import io.sluice.launcher.kafka.LocalKafka;
+import io.sluice.launcher.process.AgentFile;
 import io.sluice.launcher.process.Deadline;
 import io.sluice.launcher.process.AgentMetrics;
 import io.sluice.launcher.process.FlumeAgent;
@@ -49,6 +50,14 @@ import picocli.CommandLine.Option;
  * halves into {@code OUT/summary.json} (the logs half from the logs job, the tweets half from the
  * tweets job), the file whose contract README.md documents.
  *
+ * <p>{@code --live bluesky} reads Bluesky's Jetstream live instead ({@link DemoFeed}, {@link LiveBluesky}):
+ * the {@code bluesky} agent (Jetstream source, the same post normaliser, its own Kafka channel and
+ * SparkSink) feeds the tweets job; the logs pipeline does not run. It checks first that a Jetstream
+ * endpoint answers (exit 1 within seconds, naming each endpoint and why, when none does), reads until
+ * {@code --duration} or Ctrl-C, then waits until Spark has counted every event read before the stop
+ * and prints the same progress and summary. On Ctrl-C the pipeline's processes get the signal too:
+ * the demo prints the summary Spark had written by then.
+ *
  * <p>{@code --kafka-tls} secures the Kafka hop ({@link DemoKafkaSecurity}): the broker's client
  * listener is {@code SASL_SSL}, the agents and the jobs authenticate with SCRAM-SHA-512.
  *
@@ -63,13 +72,31 @@ public final class DemoCommand implements Callable<Integer> {
   /** How the demo's Spark jobs read the events. */
   enum SparkSource { flume, kafka }
 
+  /** The live streams {@code --live} reads. */
+  enum LiveStream { bluesky }
+
+  /** With {@code --live}: longest wait, after the stop, for Spark to count what was read. */
+  static final Duration LIVE_DRAIN = Duration.ofSeconds(120);
+
   @Option(names = "--logs", paramLabel = "FILE",
       description = "Access log to replay (default: the bundled sample, samples/access_logs/elastic-examples_apache_logs.log).")
   Path logs;
 
   @Option(names = "--tweets", paramLabel = "FILE",
-      description = "Twitter v1.1 statuses, one JSON object per line (default: samples/tweets/ALL_shared_tweets.jsonl).")
+      description = "Posts to replay, one JSON object per line: Twitter v1.1 statuses, X API v2 Posts and Bluesky"
+          + " Jetstream events, mixed in any order (default: samples/tweets/ALL_shared_tweets.jsonl).")
   Path tweets;
+
+  @Option(names = "--live", paramLabel = "bluesky",
+      description = "Read a live stream instead of replaying files: bluesky = Bluesky's Jetstream (the endpoints of "
+          + LiveBluesky.ENDPOINTS + ", default Bluesky's public instances) through the bluesky agent into the tweets"
+          + " pipeline, until Ctrl-C or --duration; the logs pipeline does not run.")
+  LiveStream live;
+
+  @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+      description = "With --live: stop reading this many seconds after the Spark job is up, wait until Spark has"
+          + " counted every event read and print the summary (default: ${DEFAULT-VALUE}, until Ctrl-C).")
+  long durationSeconds;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-out",
       description = "Output directory: summary.json, rejects/, logs/ of every process (default: ${DEFAULT-VALUE}).")
@@ -106,11 +133,16 @@ public final class DemoCommand implements Callable<Integer> {
   /** With {@code --kafka-tls}: the jobs' {@code --kafka-properties} file; else null. */
   private Path sparkKafkaProperties;
   private final PrintStream console = System.out;
+  /** With {@code --live}: the runs, for a Ctrl-C to print what Spark counted; null otherwise or once done. */
+  private volatile List<Run> liveRuns;
+  private volatile long liveStartedNanos;
+  /** Set by the shutdown hook (Ctrl-C, SIGTERM): parts dying then are no failure to report. */
+  private volatile boolean shuttingDown;
 
-  /** One pipeline of this demo: its input, agent, job and progress. */
+  /** One pipeline of this demo: where its events come from, its agent, job and progress. */
   private static final class Run {
     final DemoPipeline pipeline;
-    final Path input;
+    final DemoFeed feed;
     int sinkPort;
     FlumeAgent agent;
     /** Metrics keys of the agent's replay source and of its dead-letter sink, from its file. */
@@ -122,10 +154,12 @@ public final class DemoCommand implements Callable<Integer> {
     long first;
     long done;
     long events;
+    /** A live feed's events read when the demo stopped it, -1 while it runs. */
+    long readAtStop = -1;
 
-    Run(DemoPipeline pipeline, Path input) {
+    Run(DemoPipeline pipeline, DemoFeed feed) {
       this.pipeline = pipeline;
-      this.input = input;
+      this.feed = feed;
     }
 
     String id() {
@@ -137,21 +171,38 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SluiceHome home = SluiceHome.fromSystemProperty();
     List<Run> runs = new ArrayList<>();
-    for (DemoPipeline p : DemoPipeline.values()) {
-      runs.add(new Run(p, input(given(p), p.sample(home), "--" + p.id())));
+    if (live == null) {
+      if (durationSeconds != 0) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--duration: only with --live");
+      }
+      for (DemoPipeline p : DemoPipeline.values()) {
+        runs.add(new Run(p, DemoFeed.replay(p, input(given(p), p.sample(home), "--" + p.id()))));
+      }
+    } else {
+      if (logs != null || tweets != null || durationSeconds < 0) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), durationSeconds < 0
+            ? "--duration: must be 0 (until Ctrl-C) or more" : "--live reads a live stream: no --logs or --tweets file");
+      }
+      try {
+        runs.add(liveRun(home));
+      } catch (LaunchException e) {
+        System.err.println("sluice demo failed: " + e.getMessage());
+        return 1;
+      }
     }
     Path outDir = out.toAbsolutePath().normalize();
     prepareOutDir(outDir);
     Path logDir = outDir.resolve("logs");
     Duration startup = Duration.ofSeconds(startupTimeoutSeconds);
     String names = runs.stream().map(r -> "'" + r.id() + "'").collect(Collectors.joining(" and "));
+    String agentNames = runs.stream().map(r -> "'" + r.feed.agent() + "'").collect(Collectors.joining(" and "));
 
-    Thread hook = new Thread(this::stopAll, "sluice-demo-shutdown");
+    Thread hook = new Thread(this::onShutdown, "sluice-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     long t0 = System.nanoTime();
     try {
       console.printf("Sluice %s demo: %s -> %s%n", home.version(),
-          runs.stream().map(r -> r.input.toString()).collect(Collectors.joining(" + ")), outDir);
+          runs.stream().map(r -> r.feed.description()).collect(Collectors.joining(" + ")), outDir);
 
       LocalKafka kafka;
       if (kafkaTls) {
@@ -168,16 +219,15 @@ public final class DemoCommand implements Callable<Integer> {
         kafka = LocalKafka.start(home, outDir.resolve("kafka"), logDir, startup);
         running.add(kafka);
       }
-      kafka.createTopics(runs.stream().flatMap(r -> Stream.of(r.pipeline.pipeline().eventsTopic(),
-          r.pipeline.pipeline().rejectsTopic())).toList());
+      kafka.createTopics(runs.stream().flatMap(r -> Stream.of(r.feed.eventsTopic(), r.feed.rejectsTopic())).toList());
       long tKafka = System.nanoTime();
 
-      console.println("[2/4] starting Flume agents " + names + " ...");
+      console.println("[2/4] starting Flume agents " + agentNames + " ...");
       for (Run r : runs) {
         r.sinkPort = Net.freePort();
-        r.agent = launchAgent(home, r.id(), r.pipeline.agentEnv(r.input, r.sinkPort), kafka, outDir);
-        r.sourceKey = r.agent.file().sourceOfType("ReplaySource");
-        r.deadLetterKey = r.agent.file().sinkOfTopic(r.pipeline.pipeline().rejectsTopic());
+        r.agent = launchAgent(home, r.feed.agent(), r.feed.agentEnv(r.sinkPort), kafka, outDir);
+        r.sourceKey = r.agent.file().sourceOfType(r.feed.sourceType());
+        r.deadLetterKey = r.agent.file().sinkOfTopic(r.feed.rejectsTopic());
       }
       for (Run r : runs) {
         r.agent.awaitReady(List.of(r.sinkPort), startup);
@@ -190,7 +240,7 @@ public final class DemoCommand implements Callable<Integer> {
       Path summaryFile = outDir.resolve("summary.json");
       for (Run r : runs) {
         r.jobOut = outDir.resolve("analytics").resolve(r.id());
-        List<String> args = new ArrayList<>(sourceArgs(kafka, r.sinkPort));
+        List<String> args = new ArrayList<>(sourceArgs(kafka, r));
         args.addAll(List.of("--out", r.jobOut.toString()));
         args.addAll(r.pipeline.jobArgs());
         r.job = SparkJob.submit("spark " + r.id() + " job", home, "local[2]", SparkJob.ANALYTICS_JOB, args, outDir,
@@ -206,8 +256,16 @@ public final class DemoCommand implements Callable<Integer> {
       }
       long tSpark = System.nanoTime();
 
-      console.println("[4/4] replaying; progress every 2 s (events read by the sources -> counted by Spark)");
+      if (live != null) {
+        console.println("[4/4] reading live " + (durationSeconds > 0 ? "for " + durationSeconds + " s" : "until Ctrl-C")
+            + "; progress every 2 s (events read by the source -> counted by Spark)");
+        liveStartedNanos = System.nanoTime();
+        liveRuns = runs;
+      } else {
+        console.println("[4/4] replaying; progress every 2 s (events read by the sources -> counted by Spark)");
+      }
       JsonNode summary = awaitCompletion(summaryFile, runs);
+      liveRuns = null;
       long tDone = System.nanoTime();
 
       Summary.print(summary, console);
@@ -231,7 +289,10 @@ public final class DemoCommand implements Callable<Integer> {
           summaryFile, outDir.resolve("rejects"), outDir.resolve("analytics"), logDir);
       return 0;
     } catch (LaunchException e) {
-      System.err.println("sluice demo failed: " + e.getMessage());
+      liveRuns = null;
+      if (!shuttingDown) {
+        System.err.println("sluice demo failed: " + e.getMessage());
+      }
       return 1;
     } finally {
       stopAll();
@@ -241,6 +302,37 @@ public final class DemoCommand implements Callable<Integer> {
         // Ctrl-C: the hook is already running stopAll().
       }
     }
+  }
+
+  /** {@code --live bluesky}: the bluesky agent's endpoints, checked reachable before anything starts. */
+  private Run liveRun(SluiceHome home) throws InterruptedException {
+    AgentFile file = AgentFile.read(home.agentConfig("bluesky"), "bluesky");
+    List<String> endpoints = LiveBluesky.endpoints(file, System.getenv());
+    console.println("Checking Bluesky Jetstream " + String.join(", ", endpoints) + " ...");
+    LiveBluesky.checkReachable(endpoints, LiveBluesky.CHECK_TIMEOUT);
+    return new Run(DemoPipeline.TWEETS, DemoFeed.bluesky(endpoints, LiveBluesky.agentEnv(System.getenv())));
+  }
+
+  /**
+   * The shutdown hook: on Ctrl-C during a live run, prints the summary Spark had written (the
+   * pipeline's JVMs got the signal too); then stops every part.
+   */
+  private void onShutdown() {
+    shuttingDown = true;
+    List<Run> runs = liveRuns;
+    if (runs != null) {
+      try {
+        JsonNode summary = mergeSummaries(runs, runs.get(0).jobOut.getParent().getParent().resolve("summary.json"));
+        console.printf(Locale.ROOT, "%nInterrupted after %.1f s of live reading; the summary Spark had written:%n",
+            seconds(System.nanoTime() - liveStartedNanos));
+        if (summary != null) {
+          Summary.print(summary, console);
+        }
+      } catch (IOException | RuntimeException e) {
+        console.println("Interrupted; no summary: " + e.getMessage());
+      }
+    }
+    stopAll();
   }
 
   /** The file given on the command line for {@code p}, or null. */
@@ -275,10 +367,20 @@ public final class DemoCommand implements Callable<Integer> {
    * each run when its job counted its first and its last event.
    */
   private JsonNode awaitCompletion(Path summaryFile, List<Run> runs) throws InterruptedException, IOException {
-    long end = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+    boolean isLive = runs.stream().anyMatch(r -> r.feed.live());
+    long end = isLive ? Long.MAX_VALUE : System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
     long started = System.nanoTime();
     long nextReport = 0;
     while (true) {
+      if (isLive && end == Long.MAX_VALUE && durationSeconds > 0
+          && System.nanoTime() - started >= Duration.ofSeconds(durationSeconds).toNanos()) {
+        for (Run r : runs) {
+          r.readAtStop = FlumeAgent.counter(r.agent.metrics(), r.sourceKey, "flume_event_accepted_total");
+        }
+        end = System.nanoTime() + LIVE_DRAIN.toNanos();
+        console.printf(Locale.ROOT, "  %5.1fs  stop: waiting until Spark has counted the events read so far%n",
+            seconds(System.nanoTime() - started));
+      }
       for (Run r : runs) {
         for (ManagedProcess p : List.of(r.agent.process(), r.job.process())) {
           if (!p.isAlive()) {
@@ -310,7 +412,8 @@ public final class DemoCommand implements Callable<Integer> {
         return summary;
       }
       if (System.nanoTime() > end) {
-        throw new LaunchException("input not fully processed after " + timeoutSeconds + " s ("
+        throw new LaunchException("input not fully processed after " + (isLive ? "the live stream stopped, within "
+            + LIVE_DRAIN.toSeconds() : timeoutSeconds) + " s ("
             + String.join(", ", progress) + "); see the logs in " + runs.get(0).job.process().log().getParent());
       }
       Thread.sleep(500);
@@ -371,14 +474,16 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** How the demo's jobs read events: their SparkSink, or the Kafka channel topics. */
-  private List<String> sourceArgs(LocalKafka kafka, int sinkPort) {
+  private List<String> sourceArgs(LocalKafka kafka, Run run) {
     if (sparkSource == SparkSource.flume) {
-      return List.of("--sinks", Net.LOOPBACK + ":" + sinkPort);
+      return List.of("--sinks", Net.LOOPBACK + ":" + run.sinkPort);
     }
-    return sparkKafkaProperties == null
-        ? List.of("--source", "kafka", "--kafka-bootstrap", kafka.bootstrap())
-        : List.of("--source", "kafka", "--kafka-bootstrap", kafka.bootstrap(),
-            "--kafka-properties", sparkKafkaProperties.toString());
+    List<String> args = new ArrayList<>(List.of("--source", "kafka", "--kafka-bootstrap", kafka.bootstrap()));
+    if (sparkKafkaProperties != null) {
+      args.addAll(List.of("--kafka-properties", sparkKafkaProperties.toString()));
+    }
+    args.addAll(run.feed.kafkaTopicArgs(run.pipeline));
+    return args;
   }
 
   /**
@@ -446,16 +551,19 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** One pipeline's counters: what its source read, what Spark counted, what reached the dead-letter file. */
-  record Progress(long read, boolean endOfInput, long counted, long rejected, long deadLettered) {
+  record Progress(long read, boolean endOfInput, long counted, long rejected, long deadLettered, boolean live) {
 
+    /** A replay's source at its end of input, or a live source the demo stopped (read: until then). */
     static Progress of(Run run, JsonNode summary) {
       AgentMetrics metrics = run.agent.metrics();
+      boolean live = run.feed.live();
       return new Progress(
-          FlumeAgent.counter(metrics, run.sourceKey, "flume_event_accepted_total"),
-          FlumeAgent.counter(metrics, run.sourceKey, "flume_end_of_input_total") > 0,
+          live && run.readAtStop >= 0 ? run.readAtStop
+              : FlumeAgent.counter(metrics, run.sourceKey, "flume_event_accepted_total"),
+          live ? run.readAtStop >= 0 : FlumeAgent.counter(metrics, run.sourceKey, "flume_end_of_input_total") > 0,
           summary == null ? 0 : summary.path(run.pipeline.pipeline().countField()).asLong(),
           summary == null ? 0 : summary.path("rejected").asLong(),
-          FlumeAgent.counter(metrics, run.deadLetterKey, "flume_event_drain_success_total"));
+          FlumeAgent.counter(metrics, run.deadLetterKey, "flume_event_drain_success_total"), live);
     }
 
     boolean done() {
@@ -465,7 +573,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "read %,d%s -> spark %,d (rejected %,d, dead-lettered %,d)",
-          read, endOfInput ? " (eof)" : "", counted, rejected, deadLettered);
+          read, endOfInput ? (live ? " (stopped)" : " (eof)") : (live ? " (live)" : ""), counted, rejected, deadLettered);
     }
   }
 

@@ -41,12 +41,22 @@ public enum DemoPipeline {
       }
     }
   },
-  /** Posts (Twitter v1.1 statuses, one JSON object per line). */
+  /**
+   * Social posts of any platform, one JSON object per line: Twitter v1.1 statuses, X API v2 Posts,
+   * Bluesky Jetstream events (the bundled sample: Twitter v1.1).
+   */
   TWEETS(Pipeline.TWEETS, "Tweets", "tweets/ALL_shared_tweets.jsonl", List.of()) {
     @Override
     void printSummary(JsonNode tweets, PrintStream out) {
-      out.printf(Locale.ROOT, "  records %,d   tweets %,d   rejected %,d%n",
-          tweets.path("records").asLong(), tweets.path("tweets").asLong(), tweets.path("rejected").asLong());
+      out.printf(Locale.ROOT, "  records %,d   posts %,d   not posts %,d   rejected %,d   tweets %,d%n",
+          tweets.path("records").asLong(), tweets.path("posts").asLong(), sum(tweets.path("notPosts")),
+          tweets.path("rejected").asLong(), tweets.path("tweets").asLong());
+      if (tweets.path("notPosts").size() > 0) {
+        out.println("  not a post   count");
+        Summary.printCounts(tweets.path("notPosts"), 10, out);
+      }
+      out.println("  platform            count");
+      Summary.printCounts(tweets.path("platforms"), 17, out);
       out.println("  top hashtags                     count");
       for (JsonNode e : tweets.path("topHashtags")) {
         out.printf(Locale.ROOT, "  #%-31s %,7d%n", Summary.ellipsize(e.path("hashtag").asText(), 31),
@@ -56,6 +66,14 @@ public enum DemoPipeline {
       Summary.printCounts(tweets.path("languages"), 8, out);
     }
   };
+
+  private static long sum(JsonNode counts) {
+    long n = 0;
+    for (JsonNode c : counts) {
+      n += c.asLong();
+    }
+    return n;
+  }
 
   /**
    * Window and slide of the demo's jobs, seconds: the bundled data replays in seconds, so 10 s

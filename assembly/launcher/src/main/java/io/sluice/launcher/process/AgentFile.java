@@ -85,6 +85,16 @@ public final class AgentFile {
         .filter(s -> simpleName(get("sinks." + s + ".type")).equals(simpleClassName)).toList());
   }
 
+  /**
+   * The value of {@code <agent>.<key>} as written in the file, {@code ${...}} lookups unresolved.
+   *
+   * @param key e.g. {@code sources.jetstream.endpoints}
+   * @return the trimmed value, empty when the key is absent
+   */
+  public String property(String key) {
+    return get(key);
+  }
+
   private String only(String kind, String what, List<String> found) {
     if (found.size() != 1) {
       throw new LaunchException(file + ": agent '" + agent + "' has " + found.size() + " " + kind

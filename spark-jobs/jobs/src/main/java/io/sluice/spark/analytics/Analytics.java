@@ -22,9 +22,10 @@ import scala.Tuple2;
  * <p>The computation, per distinct event (by {@code eventId}, see {@link EventRecord}):
  * <ul>
  *   <li>{@link #eventMetrics}: log lines (parsed/rejected, status, 5xx, endpoint, content size) and
- *       tweet records (records/rejected), keyed by {@link Metric}, pre-summed per key;</li>
+ *       tweet records (records/rejected/not-posts by kind), keyed by {@link Metric}, pre-summed
+ *       per key;</li>
  *   <li>{@link #tweetMetrics}: per distinct parsed tweet (by {@code tweetId}): count, language,
- *       each hashtag, each mentioned user;</li>
+ *       platform, each hashtag, each mentioned user;</li>
  *   <li>{@link #logWindowMetrics}: {@link #eventMetrics} of log lines plus requests per client,
  *       for one window; {@link Window} (heavy clients) and {@link #errorRateAlerts} read it;</li>
  *   <li>{@link #requestTimesByClient} and {@link #sessionMetrics}: sessions per client address
@@ -69,7 +70,8 @@ public final class Analytics {
    * Per-event totals of already deduplicated events: {@code LOGS_PARSED}, {@code LOGS_REJECTED},
    * {@code LOGS_STATUS}, {@code LOGS_SERVER_ERRORS}, {@code LOGS_ENDPOINT},
    * {@code LOGS_CONTENT_SIZE}, {@code LOGS_UNSESSIONIZED} (parsed lines without client address or
-   * timestamp), {@code TWEETS_RECORDS}, {@code TWEETS_REJECTED} and {@code UNROUTED}, summed per key.
+   * timestamp), {@code TWEETS_RECORDS}, {@code TWEETS_REJECTED}, {@code TWEETS_NOT_POST} and
+   * {@code UNROUTED}, summed per key.
    */
   public static JavaPairRDD<Metric, Tally> eventMetrics(JavaRDD<EventRecord> distinctEvents) {
     return distinctEvents.flatMapToPair(Analytics::eventContributions).reduceByKey(Tally::plus);
@@ -77,7 +79,8 @@ public final class Analytics {
 
   /**
    * Per-tweet totals of already deduplicated tweets: {@code TWEETS_DISTINCT},
-   * {@code TWEETS_LANGUAGE}, one {@code TWEETS_HASHTAG} per distinct hashtag and one
+   * {@code TWEETS_LANGUAGE}, {@code TWEETS_PLATFORM}, one {@code TWEETS_HASHTAG} per distinct
+   * hashtag and one
    * {@code TWEETS_MENTION} per distinct mentioned user, summed per key.
    */
   public static JavaPairRDD<Metric, Tally> tweetMetrics(JavaRDD<EventRecord> distinctTweets) {
@@ -336,6 +339,8 @@ public final class Analytics {
       out.add(count(Metric.of(Kind.TWEETS_RECORDS)));
       if (e.isRejected()) {
         out.add(count(Metric.of(Kind.TWEETS_REJECTED)));
+      } else if (e.notPost() != null) {
+        out.add(count(Metric.of(Kind.TWEETS_NOT_POST, e.notPost())));
       }
     } else {
       out.add(count(Metric.of(Kind.UNROUTED, e.pipeline() == null ? "" : e.pipeline())));
@@ -347,6 +352,7 @@ public final class Analytics {
     List<Tuple2<Metric, Tally>> out = new ArrayList<>(2 + tweet.hashtagCount() + tweet.mentionCount());
     out.add(count(Metric.of(Kind.TWEETS_DISTINCT)));
     out.add(count(Metric.of(Kind.TWEETS_LANGUAGE, tweet.lang())));
+    out.add(count(Metric.of(Kind.TWEETS_PLATFORM, tweet.platform())));
     for (int i = 0; i < tweet.hashtagCount(); i++) {
       out.add(count(Metric.of(Kind.TWEETS_HASHTAG, tweet.hashtag(i))));
     }

@@ -53,7 +53,11 @@ public final class Metric implements Serializable {
     /** Parsed log lines left out of sessions: no client address, no timestamp, or too late (see {@link Sessions}). */
     LOGS_UNSESSIONIZED,
     /** Distinct tweets by mentioned user (lower-cased screen name). */
-    TWEETS_MENTION
+    TWEETS_MENTION,
+    /** Distinct valid tweet-pipeline events that are not posts, by kind ({@code tweets.notPosts}). */
+    TWEETS_NOT_POST,
+    /** Distinct tweets by platform ({@code tweets.platforms}). */
+    TWEETS_PLATFORM
   }
 
   private final Kind kind;

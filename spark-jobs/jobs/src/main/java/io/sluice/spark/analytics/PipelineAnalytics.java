@@ -135,7 +135,11 @@ public enum PipelineAnalytics {
     }
   },
 
-  /** Posts: distinct tweets (by tweet id), hashtags, languages, mentions. */
+  /**
+   * Social posts of any platform (Twitter v1.1, X API v2, Bluesky Jetstream, live or replayed):
+   * records, posts, not-posts by kind and rejects; distinct tweets (by tweet id) by platform,
+   * hashtags, languages, mentions.
+   */
   TWEETS(Pipeline.TWEETS, BatchOutputs.TWEETS_WINDOW) {
     @Override
     Streams streams(JavaDStream<EventRecord> distinct, JavaPairDStream<Metric, Tally> batchMetrics,
@@ -174,6 +178,7 @@ public enum PipelineAnalytics {
       double seconds = w.seconds();
       json.put("tweets", totals.tweets());
       json.put("tweetsPerSecond", seconds > 0 ? totals.tweets() / seconds : 0.0);
+      Summary.putCounts(json.putObject("platforms"), totals.platforms());
       Summary.putRanked(json.putArray("topHashtags"), "hashtag", totals.topHashtags(), w.topN());
       Summary.putCounts(json.putObject("languages"), totals.languages());
       Summary.putRanked(json.putArray("topMentions"), "user", totals.topMentions(), w.topN());
@@ -181,7 +186,8 @@ public enum PipelineAnalytics {
 
     /**
      * <pre>
-     * {"records": N, "tweets": T, "rejected": R,
+     * {"records": N, "posts": P, "notPosts": {"like": n, ...}, "rejected": R,
+     *  "tweets": T, "platforms": {"BLUESKY_JETSTREAM": n, ...},
      *  "topHashtags": [{"hashtag": "tag", "count": n}, ...],
      *  "languages": {"en": n, "und": n, ...}
      *  (, "topMentions": [{"user": "name", "count": n}, ...])                totals file only
@@ -191,8 +197,11 @@ public enum PipelineAnalytics {
     @Override
     void putTotals(Summary s, int topN, boolean totalsFile, ObjectNode json) {
       json.put("records", s.tweetRecords());
-      json.put("tweets", s.tweets());
+      json.put("posts", s.tweetPosts());
+      Summary.putCounts(json.putObject("notPosts"), s.notPosts());
       json.put("rejected", s.tweetsRejected());
+      json.put("tweets", s.tweets());
+      Summary.putCounts(json.putObject("platforms"), s.platforms());
       Summary.putRanked(json.putArray("topHashtags"), "hashtag", s.topHashtags(), topN);
       Summary.putCounts(json.putObject("languages"), s.languages());
       if (totalsFile) {

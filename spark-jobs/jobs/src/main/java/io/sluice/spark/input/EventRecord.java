@@ -28,15 +28,22 @@ import java.util.UUID;
  *   <li>logs: {@code status} (null when absent), {@code endpoint} (the {@code path} header cut at
  *       the first {@code '?'}, null when absent), {@code bytes} ({@link #NO_BYTES} when absent or
  *       not a non-negative decimal number), {@code clientIp} (null when absent);</li>
- *   <li>tweets: {@code tweetId} (null when absent), {@code lang} ({@code und} when absent or
- *       blank), {@code hashtags} (the {@code hashtags} header split on spaces, empty when none),
- *       {@code mentions} (see {@link TweetBodies#mentions}: the {@code mentions} header when
- *       present, else the screen names in a v1.1 JSON body; empty when neither).</li>
+ *   <li>tweets (social posts of any platform): {@code tweetId} (null when absent), {@code lang}
+ *       ({@code und} when absent or blank), {@code hashtags} (the {@code hashtags} header split on
+ *       spaces, empty when none), {@code mentions} (see {@link TweetBodies#mentions}: the
+ *       {@code mentions} header when present, else the screen names in a v1.1 JSON body; empty
+ *       when neither), {@code platform} (the {@code platform} header, {@value #UNKNOWN_PLATFORM}
+ *       when absent or blank), {@code notPost} (the {@code notPost} header: the kind of a valid
+ *       event that is not a post, e.g. {@code like}; null for posts and rejects: a rejected event
+ *       is never a not-post).</li>
  * </ul>
  */
 public final class EventRecord implements Serializable {
 
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
+
+  /** {@code platform} of a tweet-pipeline event without a {@code platform} header. */
+  public static final String UNKNOWN_PLATFORM = "unknown";
 
   /** Marks a log line without a usable {@code bytes} header; it is left out of contentSize. */
   public static final long NO_BYTES = -1L;
@@ -58,10 +65,22 @@ public final class EventRecord implements Serializable {
   private final String[] hashtags;
   private final String[] mentions;
   private final long readTimeMs;
+  private final String platform;
+  private final String notPost;
 
   private EventRecord(String eventId, String pipeline, boolean rejected, long timestampMs,
       String status, String endpoint, long bytes, String clientIp,
       String tweetId, String lang, String[] hashtags, String[] mentions, long readTimeMs) {
+    this(eventId, pipeline, rejected, timestampMs, status, endpoint, bytes, clientIp, tweetId, lang,
+        hashtags, mentions, readTimeMs, null, null);
+  }
+
+  private EventRecord(String eventId, String pipeline, boolean rejected, long timestampMs,
+      String status, String endpoint, long bytes, String clientIp,
+      String tweetId, String lang, String[] hashtags, String[] mentions, long readTimeMs,
+      String platform, String notPost) {
+    this.platform = platform;
+    this.notPost = notPost;
     this.eventId = eventId;
     this.pipeline = pipeline;
     this.rejected = rejected;
@@ -113,9 +132,12 @@ public final class EventRecord implements Serializable {
       String tweetId = trimToNull(headers.get(EventHeaders.TWEET_ID));
       String[] mentions = rejected || tweetId == null ? NONE
           : TweetBodies.mentions(headers.get(EventHeaders.MENTIONS), body);
+      String platform = trimToNull(headers.get(EventHeaders.PLATFORM));
+      String notPost = rejected ? null : trimToNull(headers.get(EventHeaders.NOT_POST));
       return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
-          tweetId, lang == null ? EventHeaders.LANG_UNDEFINED : lang,
-          splitWords(headers.get(EventHeaders.HASHTAGS)), mentions, readTime);
+          notPost == null ? tweetId : null, lang == null ? EventHeaders.LANG_UNDEFINED : lang,
+          splitWords(headers.get(EventHeaders.HASHTAGS)), mentions, readTime,
+          platform == null ? UNKNOWN_PLATFORM : platform, notPost);
     }
     return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
         null, null, NONE, NONE, readTime);
@@ -190,7 +212,23 @@ public final class EventRecord implements Serializable {
 
   /** A tweet that passed parsing and has a tweet id: it takes part in the tweet analytics. */
   public boolean isParsedTweet() {
-    return isTweet() && !rejected && tweetId != null;
+    return isTweet() && !rejected && notPost == null && tweetId != null;
+  }
+
+  /**
+   * The platform of a tweet-pipeline event ({@code TWITTER_V1_1}, {@code X_API_V2},
+   * {@code BLUESKY_JETSTREAM}, {@value #UNKNOWN_PLATFORM}); null for other pipelines.
+   */
+  public String platform() {
+    return platform;
+  }
+
+  /**
+   * The kind of a valid tweet-pipeline event that is not a post ({@code like}, {@code delete},
+   * ..., {@link io.sluice.contract.NotPostKind}); null for posts, rejects and other pipelines.
+   */
+  public String notPost() {
+    return notPost;
   }
 
   /** Event time in epoch milliseconds, or {@link #NO_TIME}. */
@@ -278,7 +316,8 @@ public final class EventRecord implements Serializable {
         && Objects.equals(status, r.status) && Objects.equals(endpoint, r.endpoint)
         && Objects.equals(clientIp, r.clientIp) && Objects.equals(tweetId, r.tweetId)
         && Objects.equals(lang, r.lang) && Arrays.equals(hashtags, r.hashtags)
-        && Arrays.equals(mentions, r.mentions);
+        && Arrays.equals(mentions, r.mentions) && Objects.equals(platform, r.platform)
+        && Objects.equals(notPost, r.notPost);
   }
 
   @Override
@@ -291,7 +330,8 @@ public final class EventRecord implements Serializable {
     return "EventRecord{" + eventId + ", " + pipeline + (rejected ? ", rejected" : "")
         + (timestampMs == NO_TIME ? "" : ", t=" + timestampMs)
         + (isLog() ? ", " + clientIp + " " + status + " " + endpoint + " " + bytes : "")
-        + (isTweet() ? ", " + tweetId + " " + lang + " " + Arrays.toString(hashtags)
-            + " @" + Arrays.toString(mentions) : "") + '}';
+        + (isTweet() ? ", " + platform + (notPost != null ? " not a post: " + notPost
+            : " " + tweetId + " " + lang + " " + Arrays.toString(hashtags)
+            + " @" + Arrays.toString(mentions)) : "") + '}';
   }
 }

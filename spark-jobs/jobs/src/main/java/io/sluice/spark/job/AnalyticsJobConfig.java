@@ -116,7 +116,7 @@ public final class AnalyticsJobConfig implements Serializable {
   private final boolean receiverWal;
   private final List<InetSocketAddress> kafkaBootstrap;
   private final String logsTopic;
-  private final String tweetsTopic;
+  private final List<String> tweetsTopics;
   private final String kafkaGroupId;
   private final String kafkaStartingOffsets;
   private final int kafkaMaxRate;
@@ -149,7 +149,7 @@ public final class AnalyticsJobConfig implements Serializable {
     receiverWal = false;
     kafkaBootstrap = List.of();
     logsTopic = null;
-    tweetsTopic = null;
+    tweetsTopics = List.of();
     kafkaGroupId = null;
     kafkaStartingOffsets = null;
     kafkaMaxRate = 0;
@@ -194,7 +194,7 @@ public final class AnalyticsJobConfig implements Serializable {
     parallelism = positiveInt(PARALLELISM, o.parallelism);
     receiverWal = bool(RECEIVER_WAL, o.receiverWal);
     logsTopic = topic(LOGS_TOPIC, o.logsTopic);
-    tweetsTopic = topic(TWEETS_TOPIC, o.tweetsTopic);
+    tweetsTopics = topics(TWEETS_TOPIC, o.tweetsTopic);
     kafkaGroupId = o.kafkaGroupId != null
         ? nonBlank(KAFKA_GROUP_ID, o.kafkaGroupId)
         : DEFAULT_GROUP_ID_PREFIX + pipelines.name().toLowerCase(Locale.ROOT);
@@ -383,6 +383,19 @@ public final class AnalyticsJobConfig implements Serializable {
     return t;
   }
 
+  /** A comma-separated list of distinct topic names, each checked as by {@link #topic}. */
+  private static List<String> topics(String name, String value) {
+    List<String> topics = new ArrayList<>();
+    for (String t : value.split(",", -1)) {
+      String topic = topic(name, t);
+      if (topics.contains(topic)) {
+        throw invalid(name, value, "distinct Kafka topic names (" + topic + " is repeated)");
+      }
+      topics.add(topic);
+    }
+    return List.copyOf(topics);
+  }
+
   /** Reads and checks the {@code --kafka-properties} file (see {@link KafkaClientProperties}). */
   private static KafkaClientProperties kafkaProperties(String file) {
     Path path;
@@ -543,14 +556,17 @@ public final class AnalyticsJobConfig implements Serializable {
     return hostPorts(kafkaBootstrap);
   }
 
-  /** The topics this job reads with {@code --source kafka}: those of its pipelines. */
+  /**
+   * The topics this job reads with {@code --source kafka}: those of its pipelines (the tweets
+   * pipeline's may be several, e.g. the Kafka channels of the tweets, bluesky and x agents).
+   */
   public List<String> topics() {
     List<String> topics = new ArrayList<>(2);
     if (pipelines.logs()) {
       topics.add(logsTopic);
     }
     if (pipelines.tweets()) {
-      topics.add(tweetsTopic);
+      topics.addAll(tweetsTopics);
     }
     return topics;
   }

@@ -89,7 +89,9 @@ final class AnalyticsJobOptions {
   String logsTopic;
 
   /** Default: {@link Pipeline#eventsTopic()} (see {@link #DEFAULTS}). */
-  @Option(names = TWEETS_TOPIC, paramLabel = "TOPIC", description = "Kafka channel topic of the tweets pipeline")
+  @Option(names = TWEETS_TOPIC, paramLabel = "TOPIC[,TOPIC...]",
+      description = "Kafka channel topics of the tweets pipeline (social posts of any platform), e.g. "
+          + "sluice-tweets,sluice-bluesky,sluice-x for the tweets, bluesky and x agents")
   String tweetsTopic;
 
   @Option(names = KAFKA_GROUP_ID, paramLabel = "ID",

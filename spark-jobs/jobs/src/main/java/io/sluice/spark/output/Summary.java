@@ -29,7 +29,8 @@ import java.util.TreeMap;
  *             "statusCounts": {"200": n, "404": n, ...},
  *             "topEndpoints": [{"endpoint": "/path", "count": n}, ...],
  *             "contentSize": {"min": a, "max": b, "avg": c}},
- *  "tweets": {"records": N, "tweets": T, "rejected": R,
+ *  "tweets": {"records": N, "posts": P, "notPosts": {"delete": n, "like": n, ...}, "rejected": R,
+ *             "tweets": T, "platforms": {"BLUESKY_JETSTREAM": n, "TWITTER_V1_1": n, "X_API_V2": n},
  *             "topHashtags": [{"hashtag": "tag", "count": n}, ...],
  *             "languages": {"en": n, "und": n, ...}}}
  * </pre>
@@ -39,9 +40,15 @@ import java.util.TreeMap;
  *       an endpoint is the {@code path} header cut at the first {@code '?'}; {@code contentSize}
  *       is over the {@code bytes} header, {@code min}/{@code max} integers, {@code avg} a double,
  *       all {@code 0} before the first parsed line.</li>
- *   <li>{@code records} counts distinct tweet records (parsed or rejected), {@code rejected} the
- *       rejected ones, {@code tweets} distinct tweet ids among parsed records;
- *       {@code topHashtags} and {@code languages} count each distinct tweet once.</li>
+ *   <li>The tweets section covers social posts of any platform. {@code records} counts distinct
+ *       records of the pipeline, {@code rejected} the rejected ones, {@code notPosts} the valid
+ *       events that are not posts (header {@code notPost}: a Bluesky like, follow, deletion, ...)
+ *       by kind, and {@code posts} the others, the parsed posts: {@code records = posts +
+ *       sum(notPosts) + rejected}. {@code tweets} counts distinct tweet ids among the posts
+ *       ({@code tweets <= posts}: a post delivered under two eventIds counts once);
+ *       {@code platforms} (the {@code platform} header, {@code unknown} when absent),
+ *       {@code topHashtags} and {@code languages} count each distinct tweet once, so
+ *       {@code sum(platforms) = sum(languages) = tweets}.</li>
  *   <li>Top lists hold at most {@link Analytics#TOP_N} entries, by count descending then key
  *       ascending; map keys are sorted. Every field is present even before any event arrived.</li>
  * </ul>
@@ -63,6 +70,8 @@ public final class Summary {
   private final long tweetsRejected;
   private final List<Ranked> topHashtags;
   private final SortedMap<String, Long> languages;
+  private final SortedMap<String, Long> notPosts;
+  private final SortedMap<String, Long> platforms;
   private final SortedMap<String, Long> unrouted;
   private final long serverErrors;
   private final List<Ranked> topMentions;
@@ -86,6 +95,8 @@ public final class Summary {
     tweetsRejected = b.tweetsRejected;
     topHashtags = List.copyOf(b.topHashtags);
     languages = Collections.unmodifiableSortedMap(new TreeMap<>(b.languages));
+    notPosts = Collections.unmodifiableSortedMap(new TreeMap<>(b.notPosts));
+    platforms = Collections.unmodifiableSortedMap(new TreeMap<>(b.platforms));
     unrouted = Collections.unmodifiableSortedMap(new TreeMap<>(b.unrouted));
     serverErrors = b.serverErrors;
     topMentions = List.copyOf(b.topMentions);
@@ -158,6 +169,25 @@ public final class Summary {
 
   public SortedMap<String, Long> languages() {
     return languages;
+  }
+
+  /** Distinct valid tweet-pipeline events that are not posts, by kind ({@code like}, ...). */
+  public SortedMap<String, Long> notPosts() {
+    return notPosts;
+  }
+
+  /** Distinct parsed posts: {@code records - rejected - sum(notPosts)}. */
+  public long tweetPosts() {
+    long notPostCount = 0;
+    for (long n : notPosts.values()) {
+      notPostCount += n;
+    }
+    return tweetRecords - tweetsRejected - notPostCount;
+  }
+
+  /** Distinct tweets by platform ({@code TWITTER_V1_1}, {@code X_API_V2}, {@code BLUESKY_JETSTREAM}). */
+  public SortedMap<String, Long> platforms() {
+    return platforms;
   }
 
   /**
@@ -302,6 +332,8 @@ public final class Summary {
     private long tweetsRejected;
     private List<Ranked> topHashtags = List.of();
     private final Map<String, Long> languages = new TreeMap<>();
+    private final Map<String, Long> notPosts = new TreeMap<>();
+    private final Map<String, Long> platforms = new TreeMap<>();
     private final Map<String, Long> unrouted = new TreeMap<>();
     private long serverErrors;
     private List<Ranked> topMentions = List.of();
@@ -324,6 +356,8 @@ public final class Summary {
         case TWEETS_DISTINCT: tweets += n; break;
         case TWEETS_LANGUAGE: languages.merge(metric.name(), n, Long::sum); break;
         case UNROUTED: unrouted.merge(metric.name(), n, Long::sum); break;
+        case TWEETS_NOT_POST: notPosts.merge(metric.name(), n, Long::sum); break;
+        case TWEETS_PLATFORM: platforms.merge(metric.name(), n, Long::sum); break;
         case LOGS_SERVER_ERRORS: serverErrors += n; break;
         case LOGS_SESSION_DURATION: closedSessionDurations = merge(closedSessionDurations, tally); break;
         case LOGS_SESSION_REQUESTS: closedSessionRequests = merge(closedSessionRequests, tally); break;

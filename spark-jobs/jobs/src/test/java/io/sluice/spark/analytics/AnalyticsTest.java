@@ -232,9 +232,14 @@ class AnalyticsTest {
             "clientIp", "1.1.1.1", "timestamp", "2000"),
         Map.of("eventId", "e3", "pipeline", "logs", "rejectReason", "bad-status", "rejectedBy", "access-log-interceptor"),
         first,
-        Map.of("eventId", "t1", "pipeline", "tweets", "tweetId", "1", "lang", "en", "hashtags", "x y", "mentions", "bob"),
+        Map.of("eventId", "t1", "pipeline", "tweets", "tweetId", "1", "lang", "en", "hashtags", "x y", "mentions", "bob",
+            "platform", "X_API_V2"),
         Map.of("eventId", "t2", "pipeline", "tweets", "tweetId", "2", "hashtags", "x"),
-        Map.of("eventId", "t3", "pipeline", "tweets", "rejectReason", "invalid-json", "rejectedBy", "tweet-normalizer"));
+        Map.of("eventId", "t3", "pipeline", "tweets", "rejectReason", "invalid-json", "rejectedBy", "tweet-normalizer"),
+        Map.of("eventId", "t4", "pipeline", "tweets", "notPost", "like", "platform", "BLUESKY_JETSTREAM"),
+        // A reject is never a not-post, whatever its headers say.
+        Map.of("eventId", "t5", "pipeline", "tweets", "notPost", "delete", "rejectReason", "missing-field",
+            "rejectedBy", "jetstream-source"));
 
     Summary summary = summarize(events);
     JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.toJson());
@@ -261,10 +266,17 @@ class AnalyticsTest {
     assertThat(logs.path("contentSize").path("avg").isDouble()).isTrue();
     assertThat(logs.path("contentSize").path("avg").asDouble()).isEqualTo(200.0);
     JsonNode tw = tree.path("tweets");
-    assertThat(fields(tw)).containsExactly("records", "tweets", "rejected", "topHashtags", "languages");
-    assertThat(tw.path("records").asLong()).isEqualTo(3);
+    assertThat(fields(tw)).containsExactly("records", "posts", "notPosts", "rejected", "tweets", "platforms",
+        "topHashtags", "languages");
+    assertThat(tw.path("records").asLong()).isEqualTo(5);
+    assertThat(tw.path("posts").asLong()).isEqualTo(2);
+    assertThat(fields(tw.path("notPosts"))).containsExactly("like");
+    assertThat(tw.path("notPosts").path("like").asLong()).isEqualTo(1);
+    assertThat(tw.path("rejected").asLong()).isEqualTo(2);
     assertThat(tw.path("tweets").asLong()).isEqualTo(2);
-    assertThat(tw.path("rejected").asLong()).isEqualTo(1);
+    assertThat(fields(tw.path("platforms"))).containsExactly("X_API_V2", "unknown");
+    assertThat(tw.path("platforms").path("X_API_V2").asLong()).isEqualTo(1);
+    assertThat(tw.path("platforms").path("unknown").asLong()).isEqualTo(1);
     assertThat(tw.path("topHashtags")).hasSize(2);
     assertThat(fields(tw.path("topHashtags").get(0))).containsExactly("hashtag", "count");
     assertThat(tw.path("topHashtags").get(0).path("hashtag").asText()).isEqualTo("x");
@@ -288,7 +300,8 @@ class AnalyticsTest {
     assertThat(logsTotals.path("sessions").path("count").asLong()).isEqualTo(1);
     JsonNode tweetsTotals = PipelineAnalytics.TWEETS.totalsJson(summary, 1);
     assertThat(fields(tweetsTotals))
-        .containsExactly("records", "tweets", "rejected", "topHashtags", "languages", "topMentions");
+        .containsExactly("records", "posts", "notPosts", "rejected", "tweets", "platforms", "topHashtags",
+            "languages", "topMentions");
     assertThat(tweetsTotals.path("topHashtags")).hasSize(1);
     assertThat(tweetsTotals.path("topMentions")).hasSize(1);
     assertThat(tweetsTotals.path("topMentions").get(0).path("user").asText()).isEqualTo("bob");

@@ -64,6 +64,29 @@ class EventRecordTest {
   }
 
   @Test
+  void projectsPlatformAndNotPostKindOfTweetPipelineEvents() {
+    EventRecord post = EventRecord.fromHeaders(Map.of("eventId", "b:1", "pipeline", "tweets",
+        "tweetId", "at://did:plc:a/app.bsky.feed.post/3k", "platform", "BLUESKY_JETSTREAM"));
+    EventRecord like = EventRecord.fromHeaders(Map.of("eventId", "b:2", "pipeline", "tweets",
+        "notPost", "like", "platform", "BLUESKY_JETSTREAM"));
+    EventRecord rejectedLike = EventRecord.fromHeaders(Map.of("eventId", "b:3", "pipeline", "tweets",
+        "notPost", "like", "rejectReason", "missing-field"));
+    EventRecord noPlatform = EventRecord.fromHeaders(Map.of("eventId", "t:1", "pipeline", "tweets", "tweetId", "1"));
+
+    assertThat(post.isParsedTweet()).isTrue();
+    assertThat(post.platform()).isEqualTo("BLUESKY_JETSTREAM");
+    assertThat(post.notPost()).isNull();
+    assertThat(like.isParsedTweet()).isFalse();
+    assertThat(like.isRejected()).isFalse();
+    assertThat(like.notPost()).isEqualTo("like");
+    assertThat(like.tweetId()).isNull();
+    assertThat(rejectedLike.isRejected()).isTrue();
+    assertThat(rejectedLike.notPost()).as("a reject is never a not-post").isNull();
+    assertThat(noPlatform.platform()).isEqualTo(EventRecord.UNKNOWN_PLATFORM);
+    assertThat(EventRecord.fromHeaders(Map.of("eventId", "l:1", "pipeline", "logs")).platform()).isNull();
+  }
+
+  @Test
   void derivesTheSameIdForIdenticalEventsWithoutEventId() {
     Map<String, String> headers = Map.of("pipeline", "logs", "path", "/x", "timestamp", "5");
 

@@ -128,6 +128,19 @@ class AnalyticsJobConfigTest {
   }
 
   @Test
+  void tweetsPipelineReadsSeveralTopicsForThePostsAgentsOfEveryPlatform() {
+    AnalyticsJobConfig config = AnalyticsJobConfig.parse("--source", "kafka", "--kafka-bootstrap", "k:9092",
+        "--out", "o", "--tweets-topic", "sluice-tweets, sluice-bluesky,sluice-x");
+
+    assertThat(config.topics()).containsExactly("sluice-logs", "sluice-tweets", "sluice-bluesky", "sluice-x");
+    assertThat(rejected("--source", "kafka", "--kafka-bootstrap", "k:9092", "--out", "o",
+        "--tweets-topic", "sluice-x,sluice-x"))
+        .hasMessageContaining("--tweets-topic").hasMessageContaining("sluice-x is repeated");
+    assertThat(rejected("--source", "kafka", "--kafka-bootstrap", "k:9092", "--out", "o",
+        "--tweets-topic", "sluice-tweets,")).hasMessageContaining("--tweets-topic");
+  }
+
+  @Test
   void helpWinsOverEverythingElseAndListsEveryOptionWithItsDefault() {
     assertThat(AnalyticsJobConfig.parse("--help").isHelpRequested()).isTrue();
     assertThat(AnalyticsJobConfig.parse("--bogus", "--help").isHelpRequested()).isTrue();
@@ -138,7 +151,7 @@ class AnalyticsJobConfigTest {
     for (String option : new String[] {"--pipeline logs|tweets|all", "--source flume|kafka",
         "--sinks host:port[,host:port...]", "--polling-streams auto|one|per-sink", "--max-batch-size N",
         "--parallelism N", "--receiver-wal true|false", "--kafka-bootstrap host:port[,host:port...]",
-        "--logs-topic TOPIC", "--tweets-topic TOPIC", "--kafka-group-id ID", "--kafka-starting-offsets earliest|latest",
+        "--logs-topic TOPIC", "--tweets-topic TOPIC[,TOPIC...]", "--kafka-group-id ID", "--kafka-starting-offsets earliest|latest",
         "--kafka-max-rate N", "--out URI", "--checkpoint URI", "--batch-seconds N", "--logs-window-seconds N",
         "--logs-slide-seconds N", "--tweets-window-seconds N", "--tweets-slide-seconds N", "--top-n N",
         "--heavy-client-requests N", "--error-rate-threshold RATIO", "--error-min-requests N",

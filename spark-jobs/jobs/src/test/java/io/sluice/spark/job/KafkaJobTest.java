@@ -78,17 +78,20 @@ class KafkaJobTest {
 
   @Test
   void readsFlumeEncodedRecordsCountsRedeliveriesOnceAndSendsAlerts() throws Exception {
-    broker.createTopics("k1-logs", "k1-tweets", "k1-alerts");
+    broker.createTopics("k1-logs", "k1-tweets", "k1-bluesky", "k1-alerts");
     List<Map<String, String>> logs = new ArrayList<>(SampleEvents.logEvents().subList(2000, 4000));
     logs.addAll(logs.subList(0, 500)); // redelivered by the channel
     List<Map<String, String>> tweets = new ArrayList<>(SampleEvents.tweetEvents().subList(0, 300));
     tweets.addAll(tweets.subList(100, 150));
     FlumeKafkaRecords.send(broker.bootstrap(), "k1-logs", logs, "not an Avro Flume event".getBytes(StandardCharsets.UTF_8));
     FlumeKafkaRecords.send(broker.bootstrap(), "k1-tweets", tweets);
+    // The bluesky agent's Kafka channel: the same tweets pipeline, from another topic.
+    List<Map<String, String>> bluesky = SampleEvents.jetstreamEvents();
+    FlumeKafkaRecords.send(broker.bootstrap(), "k1-bluesky", bluesky);
     Path out = tmp.resolve("out");
 
     job = AnalyticsJob.getOrCreate(AnalyticsJobConfig.parse("--source", "kafka",
-        "--kafka-bootstrap", broker.bootstrap(), "--logs-topic", "k1-logs", "--tweets-topic", "k1-tweets",
+        "--kafka-bootstrap", broker.bootstrap(), "--logs-topic", "k1-logs", "--tweets-topic", "k1-tweets,k1-bluesky",
         "--kafka-group-id", "k1", "--out", out.toString(), "--kafka-max-rate", "1000",
         "--batch-seconds", "1", "--logs-window-seconds", "2", "--logs-slide-seconds", "1", "--tweets-window-seconds", "2",
         "--tweets-slide-seconds", "1", "--error-rate-threshold", "0", "--error-min-requests", "1",
@@ -97,10 +100,18 @@ class KafkaJobTest {
 
     List<Map<String, String>> all = new ArrayList<>(logs);
     all.addAll(tweets);
+    all.addAll(bluesky);
     JsonNode expected = ExpectedSummary.of(all);
     assertThat(SummaryFiles.awaitContent(out.resolve("summary.json"), expected, TIMEOUT)).isEqualTo(expected);
     assertThat(expected.path("logs").path("lines").asLong()).isEqualTo(2000);
-    assertThat(expected.path("tweets").path("records").asLong()).isEqualTo(300);
+    JsonNode tweetsSection = expected.path("tweets");
+    assertThat(tweetsSection.path("records").asLong()).isEqualTo(310);
+    assertThat(tweetsSection.path("posts").asLong()).isEqualTo(301);
+    assertThat(tweetsSection.path("rejected").asLong()).isZero();
+    assertThat(tweetsSection.path("notPosts")).isEqualTo(ExpectedSummary.normalized(Map.of("like", 1, "repost", 1,
+        "follow", 1, "block", 1, "profile", 1, "delete", 1, "other", 1, "identity", 1, "account", 1)));
+    assertThat(tweetsSection.path("platforms")).isEqualTo(ExpectedSummary.normalized(Map.of(
+        "TWITTER_V1_1", 300, "BLUESKY_JETSTREAM", 1)));
 
     // Lines 2071 and 3473 are real 500s: the windows holding them raise alerts, in the batch
     // directories and on the alerts topic, with the same ids.
@@ -135,7 +146,8 @@ class KafkaJobTest {
 
     // Offsets are committed to the group after each batch's outputs.
     assertThat(BatchFiles.await(() -> committed("k1", "k1-logs") == logs.size() + 1
-        && committed("k1", "k1-tweets") == tweets.size(), TIMEOUT)).as("offsets committed").isTrue();
+        && committed("k1", "k1-tweets") == tweets.size() && committed("k1", "k1-bluesky") == bluesky.size(), TIMEOUT))
+        .as("offsets committed").isTrue();
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.sluice.contract.EventHeaders;
+import io.sluice.contract.NotPostKind;
 import io.sluice.contract.RejectReason;
 import io.sluice.flume.interceptor.post.NormalizedPost.Platform;
 import java.io.IOException;
@@ -16,27 +17,41 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Reads one JSON document as a Twitter v1.1 status, an X API v2 Post or a Bluesky Jetstream post
- * commit; see {@link TweetNormalizerInterceptor} for the rules. Never throws for any input.
+ * commit, or as a Jetstream event that is not a post ({@link NotPostKind}); see
+ * {@link TweetNormalizerInterceptor} for the rules. Never throws for any input.
  */
 final class PostParser {
 
-  /** Outcome: exactly one of {@code post} and {@code reason} is non-null. */
-  record Result(NormalizedPost post, RejectReason reason) {
+  /** Outcome: exactly one of {@code post}, {@code notPost} and {@code reason} is non-null. */
+  record Result(NormalizedPost post, NotPostKind notPost, RejectReason reason) {
     static Result parsed(NormalizedPost post) {
-      return new Result(post, null);
+      return new Result(post, null, null);
+    }
+
+    /** A valid Jetstream event that is not a post. */
+    static Result notPost(NotPostKind kind) {
+      return new Result(null, kind, null);
     }
 
     static Result rejected(RejectReason reason) {
-      return new Result(null, reason);
+      return new Result(null, null, reason);
     }
   }
 
   static final String BLUESKY_POST = "app.bsky.feed.post";
   static final String BLUESKY_TAG_FEATURE = "app.bsky.richtext.facet#tag";
+  /** The collections of {@link NotPostKind}s other than delete, identity, account and other. */
+  private static final Map<String, NotPostKind> BLUESKY_COLLECTIONS = Map.of(
+      "app.bsky.feed.like", NotPostKind.LIKE,
+      "app.bsky.feed.repost", NotPostKind.REPOST,
+      "app.bsky.graph.follow", NotPostKind.FOLLOW,
+      "app.bsky.graph.block", NotPostKind.BLOCK,
+      "app.bsky.actor.profile", NotPostKind.PROFILE);
 
   private static final ObjectReader JSON =
       new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -213,12 +228,30 @@ final class PostParser {
   // ---------------------------------------------------------------- Bluesky Jetstream
 
   private static Result jetstream(JsonNode event) {
+    String kind = event.path("kind").textValue();
+    if (kind.equals("identity")) {
+      return Result.notPost(NotPostKind.IDENTITY);
+    }
+    if (kind.equals("account")) {
+      return Result.notPost(NotPostKind.ACCOUNT);
+    }
+    if (!kind.equals("commit")) {
+      return Result.notPost(NotPostKind.OTHER);
+    }
     JsonNode commit = event.path("commit");
     String operation = commit.path("operation").asText("");
+    String collection = commit.path("collection").asText("");
+    if (!commit.isObject() || operation.isEmpty() || collection.isEmpty()) {
+      return Result.rejected(RejectReason.NOT_A_STATUS); // a commit without what makes it one
+    }
+    if (operation.equals("delete")) {
+      return Result.notPost(NotPostKind.DELETE);
+    }
+    if (!collection.equals(BLUESKY_POST)) {
+      return Result.notPost(BLUESKY_COLLECTIONS.getOrDefault(collection, NotPostKind.OTHER));
+    }
     JsonNode record = commit.path("record");
-    if (!"commit".equals(event.path("kind").textValue())
-        || !BLUESKY_POST.equals(commit.path("collection").textValue())
-        || !(operation.equals("create") || operation.equals("update"))
+    if (!(operation.equals("create") || operation.equals("update"))
         || !record.isObject() || !record.path("text").isTextual()) {
       return Result.rejected(RejectReason.NOT_A_STATUS);
     }

@@ -1,11 +1,12 @@
 package io.sluice.flume.interceptor.post;
 
 import io.sluice.contract.EventHeaders;
+import io.sluice.contract.NotPostKind;
 import io.sluice.contract.RejectReason;
 import io.sluice.contract.Rejecters;
 import io.sluice.flume.interceptor.CountingInterceptor;
 import io.sluice.flume.interceptor.post.TweetNormalizerConfig.Body;
-import io.sluice.flume.metrics.InterceptorCounter;
+import io.sluice.flume.metrics.PostNormalizerCounter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,12 +58,23 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <h2>Headers of a parsed post</h2>
- * The same for every platform, and for v1.1 exactly those of the earlier
- * {@code TweetInterceptor}:
+ * The same for every platform, and for v1.1 those of the earlier {@code TweetInterceptor}:
  * {@value EventHeaders#TWEET_ID} (the {@code Post.id}), {@value EventHeaders#LANG} (language or
  * {@value EventHeaders#LANG_UNDEFINED}), {@value EventHeaders#HASHTAGS} (distinct lower-case
- * hashtags in first-seen order joined by one space; empty when none) and {@value
- * EventHeaders#CREATED_AT} (epoch milliseconds; left out when absent or unparseable, not a reject).
+ * hashtags in first-seen order joined by one space; empty when none), {@value
+ * EventHeaders#CREATED_AT} (epoch milliseconds; left out when absent or unparseable, not a reject)
+ * and {@value EventHeaders#PLATFORM} ({@code TWITTER_V1_1}, {@code X_API_V2} or
+ * {@code BLUESKY_JETSTREAM}, the record's {@code platform}).
+ *
+ * <h2>Valid events that are not posts</h2>
+ * A Jetstream event that is well formed but not a post (a like, repost, follow, block, profile
+ * update, a deletion of any record, an identity or account event, a commit of any other
+ * collection) is not a reject: it keeps its body, gets {@value EventHeaders#NOT_POST} = its
+ * {@link NotPostKind#code()} (mapping in {@link NotPostKind}) and {@value EventHeaders#PLATFORM}
+ * = {@code BLUESKY_JETSTREAM}, and no {@value EventHeaders#REJECT_REASON}: it goes on with the
+ * posts (the agent files send it to the events channel only, never to the dead letter) and the
+ * Spark job counts it in {@code tweets.notPosts} by kind. Counted in {@code EventNotPostCount}
+ * and {@code EventNotPostCount.<kind>} ({@link PostNormalizerCounter}).
  *
  * <h2>Rejected records</h2>
  * Keep their body and existing headers and get {@value EventHeaders#REJECT_REASON} = one
@@ -71,10 +83,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code empty-record}: empty or blank body;</li>
  *   <li>{@code invalid-json}: not exactly one well-formed JSON value, or not UTF-8;</li>
- *   <li>{@code not-a-status}: valid JSON that is not a post of the three kinds above: stream
- *       control messages ({@code delete}, {@code limit}, {@code friends}, ...), Jetstream
- *       {@code identity}/{@code account} events, commits of other collections (likes, follows,
- *       reposts) and post deletions, arrays and scalars;</li>
+ *   <li>{@code not-a-status}: valid JSON that is neither a post of the three kinds above nor
+ *       a Jetstream event: Twitter v1.1 stream control messages ({@code delete}, {@code limit},
+ *       {@code friends}, ...), arrays and scalars; also a Jetstream commit without
+ *       {@code operation} or {@code collection}, and a post create or update whose record has no
+ *       textual {@code text};</li>
  *   <li>{@code missing-id}: a post without a usable id;</li>
  *   <li>{@code multiple-posts}: an X API v2 envelope whose {@code data} array holds more than
  *       one Post (an interceptor cannot split an event: split upstream).</li>
@@ -86,7 +99,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Counters</h2>
  * {@code INTERCEPTOR} group, default name {@value Rejecters#POST_NORMALIZER}: see {@link
- * InterceptorCounter} ({@code EventRejectedCount.<code>} per code above, plus
+ * PostNormalizerCounter} ({@code EventNotPostCount.<kind>} per {@link NotPostKind}, counted in
+ * {@code EventAcceptedCount} too; {@code EventRejectedCount.<code>} per code above, plus
  * {@code EventRejectedCount.line-too-long} and {@code EventRejectedCount.other} for records that
  * arrived rejected with that code or with a code not above; all count in
  * {@code EventRejectedCount}).
@@ -108,8 +122,7 @@ public final class TweetNormalizerInterceptor extends CountingInterceptor {
   private final GenericDatumWriter<GenericRecord> writer = new GenericDatumWriter<>(SCHEMA);
 
   private TweetNormalizerInterceptor(TweetNormalizerConfig config) {
-    super(new InterceptorCounter(config.counterGroup(), countedRejectCodes(rejectCodes()),
-        List.of()));
+    super(new PostNormalizerCounter(config.counterGroup(), countedRejectCodes(rejectCodes())));
     this.body = config.body();
     this.avroSchemaHeader = config.avroSchemaHeader();
   }
@@ -162,11 +175,19 @@ public final class TweetNormalizerInterceptor extends CountingInterceptor {
           RejectReason.INVALID_JSON.code(), e);
       result = PostParser.Result.rejected(RejectReason.INVALID_JSON);
     }
+    if (result.notPost() != null) {
+      headers.put(EventHeaders.NOT_POST, result.notPost().code());
+      headers.put(EventHeaders.PLATFORM, NormalizedPost.Platform.BLUESKY_JETSTREAM.name());
+      // Only Jetstream events are valid non-posts (PostParser.jetstream).
+      ((PostNormalizerCounter) counter).notPost(result.notPost());
+      return event;
+    }
     if (result.post() == null) {
       reject(headers, result.reason().code(), Rejecters.POST_NORMALIZER);
       return event;
     }
     NormalizedPost post = result.post();
+    headers.put(EventHeaders.PLATFORM, post.platform().name());
     headers.put(EventHeaders.TWEET_ID, post.id());
     headers.put(EventHeaders.LANG, post.lang());
     headers.put(EventHeaders.HASHTAGS, String.join(" ", post.hashtags()));

@@ -13,8 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.contract.EventHeaders;
+import io.sluice.contract.NotPostKind;
 import io.sluice.flume.config.InvalidConfigurationException;
 import io.sluice.flume.metrics.InterceptorCounter;
+import io.sluice.flume.metrics.PostNormalizerCounter;
 import io.sluice.flume.testing.TestData;
 import java.io.ByteArrayInputStream;
 import java.net.URISyntaxException;
@@ -136,15 +138,26 @@ class TweetNormalizerFormatsTest {
 
   // ---------------------------------------------------------------- Bluesky Jetstream
 
+  /**
+   * The golden file's 10 real events, in file order: a like, the post, a repost, a follow, a
+   * profile update, a deletion (of an org.hypercerts record), a place.stream record update, an
+   * identity event, an account event, a block. None is a reject.
+   */
   @Test
-  void jetstreamGoldenFileHasOnePostAndEverythingElseIsNotAStatus() {
+  void jetstreamGoldenFileHasOnePostAndNineNotPostsByKindAndNoReject() {
     List<Event> out = build(Map.of()).intercept(events(resource(JETSTREAM)));
 
     assertThat(out).hasSize(10);
-    assertThat(out).extracting(e -> e.getHeaders().get(REJECT_REASON)).containsExactly(
-        "not-a-status", null, "not-a-status", "not-a-status", "not-a-status", "not-a-status",
-        "not-a-status", "not-a-status", "not-a-status", "not-a-status");
+    assertThat(out).extracting(e -> e.getHeaders().get(REJECT_REASON)).containsOnlyNulls();
+    assertThat(out).extracting(e -> e.getHeaders().get(EventHeaders.NOT_POST)).containsExactly(
+        "like", null, "repost", "follow", "profile", "delete", "other", "identity", "account",
+        "block");
+    assertThat(out).extracting(e -> e.getHeaders().get(EventHeaders.PLATFORM))
+        .containsOnly("BLUESKY_JETSTREAM");
+    assertThat(out).filteredOn(e -> e.getHeaders().containsKey(EventHeaders.NOT_POST))
+        .allSatisfy(e -> assertThat(e.getHeaders()).doesNotContainKeys(TWEET_ID, LANG, HASHTAGS));
     assertThat(out.get(1).getHeaders())
+        .doesNotContainKey(EventHeaders.NOT_POST)
         .containsEntry(TWEET_ID, JETSTREAM_POST_URI)
         .containsEntry(LANG, "en")
         .containsEntry(HASHTAGS, "")
@@ -193,7 +206,7 @@ class TweetNormalizerFormatsTest {
   }
 
   @Test
-  void jetstreamPostDeletionAndPostWithoutRkeyAreRejected() {
+  void jetstreamPostDeletionIsANotPostAndPostWithoutRkeyIsRejected() {
     Event delete = event("{\"did\":\"did:plc:abc\",\"kind\":\"commit\",\"commit\":{\"operation\":"
         + "\"delete\",\"collection\":\"app.bsky.feed.post\",\"rkey\":\"3k\"}}");
     Event noRkey = event("{\"did\":\"did:plc:abc\",\"kind\":\"commit\",\"commit\":{\"operation\":"
@@ -201,8 +214,27 @@ class TweetNormalizerFormatsTest {
 
     build(Map.of()).intercept(List.of(delete, noRkey));
 
-    assertThat(delete.getHeaders()).containsEntry(REJECT_REASON, "not-a-status");
-    assertThat(noRkey.getHeaders()).containsEntry(REJECT_REASON, "missing-id");
+    assertThat(delete.getHeaders()).containsEntry(EventHeaders.NOT_POST, "delete")
+        .doesNotContainKeys(REJECT_REASON, REJECTED_BY, TWEET_ID);
+    assertThat(noRkey.getHeaders()).containsEntry(REJECT_REASON, "missing-id")
+        .doesNotContainKey(EventHeaders.NOT_POST);
+  }
+
+  /** Constructed: what is not a post event of a known shape stays a not-a-status reject. */
+  @Test
+  void jetstreamCommitWithoutOperationAndPostWithoutTextAreRejected() {
+    Event noOperation = event("{\"did\":\"did:plc:abc\",\"kind\":\"commit\",\"commit\":"
+        + "{\"collection\":\"app.bsky.feed.like\",\"rkey\":\"3k\"}}");
+    Event noText = event("{\"did\":\"did:plc:abc\",\"kind\":\"commit\",\"commit\":{\"operation\":"
+        + "\"create\",\"collection\":\"app.bsky.feed.post\",\"rkey\":\"3k\",\"record\":{}}}");
+    Event futureKind = event("{\"did\":\"did:plc:abc\",\"kind\":\"sync\",\"time_us\":1}");
+
+    build(Map.of()).intercept(List.of(noOperation, noText, futureKind));
+
+    assertThat(noOperation.getHeaders()).containsEntry(REJECT_REASON, "not-a-status");
+    assertThat(noText.getHeaders()).containsEntry(REJECT_REASON, "not-a-status");
+    assertThat(futureKind.getHeaders()).containsEntry(EventHeaders.NOT_POST, "other")
+        .doesNotContainKey(REJECT_REASON);
   }
 
   // ---------------------------------------------------------------- schema and bodies
@@ -257,9 +289,19 @@ class TweetNormalizerFormatsTest {
 
     InterceptorCounter counter = interceptor.counter();
     assertThat(counter.value(InterceptorCounter.EVENT_RECEIVED)).isEqualTo(12);
-    assertThat(counter.value(InterceptorCounter.EVENT_ACCEPTED)).isEqualTo(1);
-    assertThat(counter.value(InterceptorCounter.EVENT_REJECTED)).isEqualTo(11);
-    assertThat(counter.value(InterceptorCounter.rejectedCounter("not-a-status"))).isEqualTo(9);
+    assertThat(counter.value(InterceptorCounter.EVENT_ACCEPTED)).as("1 post + 9 not-posts")
+        .isEqualTo(10);
+    assertThat(counter.value(PostNormalizerCounter.EVENT_NOT_POST)).isEqualTo(9);
+    Map<String, Long> byKind = new java.util.LinkedHashMap<>();
+    for (String kind : NotPostKind.codes()) {
+      byKind.put(kind, counter.value(PostNormalizerCounter.notPostCounter(kind)));
+    }
+    assertThat(byKind).containsExactly(Map.entry("like", 1L), Map.entry("repost", 1L),
+        Map.entry("follow", 1L), Map.entry("block", 1L), Map.entry("profile", 1L),
+        Map.entry("delete", 1L), Map.entry("identity", 1L), Map.entry("account", 1L),
+        Map.entry("other", 1L));
+    assertThat(counter.value(InterceptorCounter.EVENT_REJECTED)).isEqualTo(2);
+    assertThat(counter.value(InterceptorCounter.rejectedCounter("not-a-status"))).isZero();
     assertThat(counter.value(InterceptorCounter.rejectedCounter("empty-record"))).isEqualTo(1);
     assertThat(counter.value(InterceptorCounter.rejectedCounter("invalid-json"))).isEqualTo(1);
     assertThat(counter.value(InterceptorCounter.rejectedCounter("missing-id"))).isZero();

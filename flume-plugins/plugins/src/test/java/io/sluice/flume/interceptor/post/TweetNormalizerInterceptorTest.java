@@ -65,6 +65,7 @@ class TweetNormalizerInterceptorTest {
     assertThat(headers).containsOnly(
         entry(EVENT_ID, "test:1"),
         entry(TWEET_ID, "55709764298092545"),
+        entry(EventHeaders.PLATFORM, "TWITTER_V1_1"),
         entry(LANG, "en"),
         entry(HASHTAGS, "flume kafka spark"),
         entry(CREATED_AT, Long.toString(

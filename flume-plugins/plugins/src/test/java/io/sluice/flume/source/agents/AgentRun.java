@@ -134,6 +134,33 @@ public final class AgentRun implements AutoCloseable {
     throw new IllegalStateException("Cannot find agents/" + name + "; set -D" + AGENTS_PROPERTY);
   }
 
+  /**
+   * {@code agents/<agent>-agent.properties} without its SparkSink (Spark's sink is not on this
+   * module's classpath), written under {@code tmp}; with {@code memoryChannels} its Kafka channels
+   * are memory channels large enough for a batch (the kafka.* keys are then ignored), so the agent
+   * runs without a broker. The SparkSink is the sink named {@code spark}.
+   *
+   * @param agent the agent name, e.g. {@code tweets}
+   * @return the derived file
+   */
+  public static Path withoutSparkSink(String agent, boolean memoryChannels, Path tmp)
+      throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(agentFile(agent + "-agent.properties"))) {
+      if (line.startsWith(agent + ".sinks = ")) {
+        lines.add(line.replaceAll("\\bspark\\b ?", "").stripTrailing());
+      } else if (memoryChannels && line.matches(agent + "\\.channels\\.\\w+\\.type = .*")) {
+        String channel = line.substring(0, line.indexOf(".type"));
+        lines.add(channel + ".type = memory");
+        lines.add(channel + ".capacity = 10000");
+        lines.add(channel + ".transactionCapacity = 2000");
+      } else if (!line.startsWith(agent + ".sinks.spark.")) {
+        lines.add(line);
+      }
+    }
+    return Files.write(tmp.resolve(agent + "-without-sparksink.properties"), lines);
+  }
+
   private static Path requireFile(Path path) {
     if (!Files.isRegularFile(path)) {
       throw new IllegalStateException("Missing agent configuration " + path);

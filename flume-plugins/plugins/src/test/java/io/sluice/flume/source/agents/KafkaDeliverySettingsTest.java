@@ -92,7 +92,7 @@ class KafkaDeliverySettingsTest {
       }
     }
     assertThat(checked).containsExactlyInAnyOrder("logs.sinks.spark", "tweets.sinks.spark",
-        "weblogs.sinks.spark");
+        "weblogs.sinks.spark", "bluesky.sinks.spark", "x.sinks.spark");
   }
 
   private static List<Path> agentFiles() throws IOException {

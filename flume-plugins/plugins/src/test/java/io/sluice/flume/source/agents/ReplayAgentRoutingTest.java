@@ -167,26 +167,8 @@ class ReplayAgentRoutingTest {
         : "tweets/ALL_shared_tweets.jsonl");
   }
 
-  /**
-   * {@code agents/<agent>-agent.properties} without its SparkSink; with {@code memoryChannels}
-   * its Kafka channels are memory channels large enough for a batch (the kafka.* keys are then
-   * ignored), so the agent runs without a broker.
-   */
   private Path withoutSparkSink(String agent, boolean memoryChannels) throws IOException {
-    List<String> lines = new ArrayList<>();
-    for (String line : Files.readAllLines(AgentRun.agentFile(agent + "-agent.properties"))) {
-      if (line.startsWith(agent + ".sinks = ")) {
-        lines.add(agent + ".sinks = deadLetter");
-      } else if (memoryChannels && line.matches(agent + "\\.channels\\.\\w+\\.type = .*")) {
-        String channel = line.substring(0, line.indexOf(".type"));
-        lines.add(channel + ".type = memory");
-        lines.add(channel + ".capacity = 10000");
-        lines.add(channel + ".transactionCapacity = 2000");
-      } else if (!line.startsWith(agent + ".sinks.spark.")) {
-        lines.add(line);
-      }
-    }
-    return Files.write(tmp.resolve(agent + "-without-sparksink.properties"), lines);
+    return AgentRun.withoutSparkSink(agent, memoryChannels, tmp);
   }
 
   private static List<String> names(List<Channel> channels) {

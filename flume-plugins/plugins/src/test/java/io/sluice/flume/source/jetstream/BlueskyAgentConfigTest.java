@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged {@code agents/bluesky-agent.properties}, run by Flume's own configuration provider
- * against {@link JetstreamReplayServer} replaying the recorded Jetstream events.
+ * The packaged {@code agents/bluesky-agent.properties} (less its SparkSink, not on this module's
+ * classpath), run by Flume's own configuration provider against {@link JetstreamReplayServer}
+ * replaying the recorded Jetstream events.
  */
 class BlueskyAgentConfigTest {
 
-  private static final String FILE = "bluesky-agent.properties";
 
   @TempDir
   Path tmp;
@@ -38,7 +38,8 @@ class BlueskyAgentConfigTest {
     // server send them again, and the agent's dedup interceptor drops the repeated post.
     try (JetstreamReplayServer server = JetstreamReplayServer.start(
         JetstreamSourceTest.golden(), Script.dropAfter(3), Script.silentAfter(3));
-        AgentRun agent = AgentRun.start(FILE, "bluesky", environment(server), tmp)) {
+        AgentRun agent = AgentRun.start(AgentRun.withoutSparkSink("bluesky", false, tmp),
+            "bluesky", environment(server), tmp, Map.of())) {
       agent.assertComponents(List.of("jetstream"), List.of("events", "rejects"),
           List.of("deadLetter"));
 
@@ -60,7 +61,8 @@ class BlueskyAgentConfigTest {
           .filter(e -> e.collection.equals("app.bsky.feed.post")).findFirst().orElseThrow();
       assertThat(bodies(events)).containsExactly(post.line);
       assertThat(events.get(0).getHeaders())
-          .containsEntry("pipeline", "bluesky")
+          .containsEntry("pipeline", "tweets")
+          .containsEntry("platform", "BLUESKY_JETSTREAM")
           .containsEntry("eventId",
               "did:plc:q235v55g5unth4zjjdpacfdr/app.bsky.feed.post/3mmoojp4cd223@3mmoojpaqkn2z")
           .containsEntry("tweetId",
@@ -78,7 +80,8 @@ class BlueskyAgentConfigTest {
   @Test
   void writesToKafkaUnlessTheChannelTypeIsOverridden() throws Exception {
     try (JetstreamReplayServer server = JetstreamReplayServer.start(JetstreamSourceTest.golden());
-        AgentRun agent = AgentRun.load(FILE, "bluesky", environment(server),
+        AgentRun agent = AgentRun.load(AgentRun.withoutSparkSink("bluesky", false, tmp),
+            "bluesky", environment(server),
             withoutChannelType(), tmp)) {
       assertThat(agent.configuration().getChannels().values())
           .hasSize(2).allSatisfy(channel -> assertThat(channel).isInstanceOf(KafkaChannel.class));

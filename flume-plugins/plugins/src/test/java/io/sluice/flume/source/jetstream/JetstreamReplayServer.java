@@ -36,18 +36,19 @@ import org.java_websocket.server.WebSocketServer;
  * {@code prefix.*}) to commits only: identity and account events are always sent. Each
  * connection follows a {@link Script} (the last one repeats): refuse the handshake, send extra
  * frames first, stop after a number of events and then close or go silent. Binds to an
- * ephemeral loopback port.
+ * ephemeral loopback port. Public, in this module's test-jar, for the distribution's tests
+ * ({@code sluice demo --live bluesky} in assembly/it).
  */
-final class JetstreamReplayServer extends WebSocketServer implements AutoCloseable {
+public final class JetstreamReplayServer extends WebSocketServer implements AutoCloseable {
 
   /** What one connection does. */
-  static final class Script {
+  public static final class Script {
     boolean refuseHandshake;
     List<String> framesFirst = List.of();
     int maxEvents = Integer.MAX_VALUE;
     boolean closeAfterMax = true;
 
-    static Script sendAll() {
+    public static Script sendAll() {
       return new Script();
     }
 
@@ -98,7 +99,7 @@ final class JetstreamReplayServer extends WebSocketServer implements AutoCloseab
   private final List<Script> scripts;
   private final CountDownLatch started = new CountDownLatch(1);
   /** The request URI (path and query) of every handshake, refused ones included. */
-  final List<URI> requests = new CopyOnWriteArrayList<>();
+  public final List<URI> requests = new CopyOnWriteArrayList<>();
   private final Map<WebSocket, Integer> connectionIndex = new ConcurrentHashMap<>();
 
   private JetstreamReplayServer(List<Recorded> events, List<Script> scripts) {
@@ -111,7 +112,7 @@ final class JetstreamReplayServer extends WebSocketServer implements AutoCloseab
   /**
    * Starts a server replaying {@code file} with the given per-connection scripts.
    */
-  static JetstreamReplayServer start(Path file, Script... scripts) throws InterruptedException {
+  public static JetstreamReplayServer start(Path file, Script... scripts) throws InterruptedException {
     JetstreamReplayServer server = new JetstreamReplayServer(read(file),
         scripts.length == 0 ? List.of(Script.sendAll()) : List.of(scripts));
     server.setDaemon(true);
@@ -123,7 +124,7 @@ final class JetstreamReplayServer extends WebSocketServer implements AutoCloseab
   }
 
   /** The subscribe URL of this server. */
-  String endpoint() {
+  public String endpoint() {
     return "ws://127.0.0.1:" + getPort() + "/subscribe";
   }
 

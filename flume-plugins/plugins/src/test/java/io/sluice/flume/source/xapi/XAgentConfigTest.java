@@ -25,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class XAgentConfigTest {
 
-  private static final String FILE = "x-agent.properties";
   private static final List<String> POSTS =
       XFilteredStreamSourceTest.resourceLines("filtered_stream_quickstart.jsonl");
 
@@ -36,7 +35,8 @@ class XAgentConfigTest {
   void syncsItsRuleAndDeliversNormalisedPosts() throws Exception {
     try (XApiTestServer server = XApiTestServer.start(StreamScript.lines(POSTS).thenStall())) {
       server.addRule("dog has:images", "dog pictures"); // not declared: deleted by the sync
-      try (AgentRun agent = AgentRun.start(FILE, "x", environment(server), tmp)) {
+      try (AgentRun agent = AgentRun.start(AgentRun.withoutSparkSink("x", false, tmp), "x",
+          environment(server), tmp, Map.of())) {
         runAgainst(server, agent);
       }
     }
@@ -53,7 +53,8 @@ class XAgentConfigTest {
       for (Event event : events) {
         JsonNode post = new ObjectMapper().readTree(event.getBody()).get("data");
         assertThat(event.getHeaders())
-            .containsEntry("pipeline", "x")
+            .containsEntry("pipeline", "tweets")
+            .containsEntry("platform", "X_API_V2")
             .containsEntry("eventId", post.get("id").asText())
             .containsEntry("tweetId", post.get("id").asText())
             .doesNotContainKey("rejectReason");
@@ -72,7 +73,8 @@ class XAgentConfigTest {
     Map<String, String> properties = new HashMap<>();
     properties.put(AgentRun.CHANNEL_TYPE_PROPERTY, null);
     try (XApiTestServer server = XApiTestServer.start(StreamScript.lines(POSTS));
-        AgentRun agent = AgentRun.load(FILE, "x", environment(server), properties, tmp)) {
+        AgentRun agent = AgentRun.load(AgentRun.withoutSparkSink("x", false, tmp), "x",
+            environment(server), properties, tmp)) {
       assertThat(agent.configuration().getChannels().values())
           .hasSize(2).allSatisfy(channel -> assertThat(channel).isInstanceOf(KafkaChannel.class));
     }

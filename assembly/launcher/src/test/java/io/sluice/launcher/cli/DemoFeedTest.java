@@ -1,0 +1,50 @@
+package io.sluice.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.launcher.process.AgentFile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Each feed names components and topics its packaged agent file really has. */
+class DemoFeedTest {
+
+  private static final Path AGENTS = Path.of("../../agents").toAbsolutePath().normalize();
+
+  @Test
+  void replayFeedsUseTheirPipelinesOwnAgentAndTopics() {
+    for (DemoPipeline p : DemoPipeline.values()) {
+      DemoFeed feed = DemoFeed.replay(p, Path.of("/data/in.txt"));
+      assertAgentFileHas(feed);
+      assertThat(feed.live()).isFalse();
+      assertThat(feed.eventsTopic()).isEqualTo(p.pipeline().eventsTopic());
+      assertThat(feed.rejectsTopic()).isEqualTo(p.pipeline().rejectsTopic());
+      assertThat(feed.agentEnv(4242)).isEqualTo(p.agentEnv(Path.of("/data/in.txt"), 4242));
+      assertThat(feed.kafkaTopicArgs(p)).isEmpty();
+    }
+  }
+
+  @Test
+  void blueskyFeedsTheTweetsPipelineFromTheBlueskyAgentAndItsTopic() {
+    DemoFeed feed = DemoFeed.bluesky(List.of("ws://127.0.0.1:1/subscribe"),
+        Map.of("SLUICE_JETSTREAM_ENDPOINTS", "ws://127.0.0.1:1/subscribe"));
+
+    assertAgentFileHas(feed);
+    assertThat(feed.live()).isTrue();
+    assertThat(feed.description()).isEqualTo("Bluesky Jetstream ws://127.0.0.1:1/subscribe (live)");
+    assertThat(feed.eventsTopic()).isEqualTo("sluice-bluesky");
+    assertThat(feed.agentEnv(4243)).containsOnly(Map.entry("SLUICE_JETSTREAM_ENDPOINTS", "ws://127.0.0.1:1/subscribe"),
+        Map.entry("SLUICE_BLUESKY_SINK_PORT", "4243"));
+    assertThat(feed.kafkaTopicArgs(DemoPipeline.TWEETS)).containsExactly("--tweets-topic", "sluice-bluesky");
+  }
+
+  private static void assertAgentFileHas(DemoFeed feed) {
+    AgentFile file = AgentFile.read(AGENTS.resolve(feed.agent() + "-agent.properties"), feed.agent());
+    assertThat(file.sourceOfType(feed.sourceType())).startsWith("SOURCE.");
+    assertThat(file.sinkOfTopic(feed.eventsTopic())).isEqualTo(file.sinkOfType("SparkSink"));
+    assertThat(file.sinkOfTopic(feed.rejectsTopic())).isEqualTo("SINK.deadLetter");
+    assertThat(file.property("sinks.spark.port")).isEqualTo("${env:SLUICE_" + feed.agent().toUpperCase() + "_SINK_PORT}");
+  }
+}
