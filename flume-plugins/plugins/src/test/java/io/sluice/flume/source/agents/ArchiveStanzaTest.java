@@ -36,7 +36,9 @@ class ArchiveStanzaTest {
   @CsvSource({"logs-agent.properties, logs, replay, %{pipeline}",
       "tweets-agent.properties, tweets, replay, %{pipeline}",
       "twitter-v1-agent.properties, twitter, sample, twitter-v1",
-      "web-logs-agent.properties, weblogs, tail, %{pipeline}"})
+      "web-logs-agent.properties, weblogs, tail, %{pipeline}",
+      "bluesky-agent.properties, bluesky, jetstream, %{pipeline}",
+      "x-agent.properties, x, stream, %{pipeline}"})
   void archiveIsOffUnlessSluiceHdfsArchiveIsSet(String file, String agent, String source, String dir)
       throws IOException {
     AgentConfiguration off = parse(file, agent, Map.of());
@@ -70,7 +72,8 @@ class ArchiveStanzaTest {
   /** A multiplexing selector sends every event to the archive: its default and every mapping list it. */
   @ParameterizedTest
   @CsvSource({"logs-agent.properties, logs, replay", "tweets-agent.properties, tweets, replay",
-      "web-logs-agent.properties, weblogs, tail"})
+      "web-logs-agent.properties, weblogs, tail", "bluesky-agent.properties, bluesky, jetstream",
+      "x-agent.properties, x, stream"})
   void everySelectorMappingIncludesTheArchiveChannel(String file, String agent, String source)
       throws IOException {
     AgentConfiguration on = parse(file, agent, Map.of("SLUICE_HDFS_ARCHIVE", "archive", "SLUICE_HDFS_ARCHIVE_URI", URI));
@@ -89,7 +92,8 @@ class ArchiveStanzaTest {
   /** The block is the same in every agent but for its agent name, directory, state default and hour note. */
   @ParameterizedTest
   @CsvSource({"tweets-agent.properties, tweets", "twitter-v1-agent.properties, twitter",
-      "web-logs-agent.properties, weblogs"})
+      "web-logs-agent.properties, weblogs", "bluesky-agent.properties, bluesky",
+      "x-agent.properties, x"})
   void theBlockIsTheSameInEveryAgent(String file, String agent) throws IOException {
     assertThat(normalised(file, agent)).isEqualTo(normalised("logs-agent.properties", "logs"));
   }
