@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Key of one running total: a {@link Kind} and, for the breakdowns (status, endpoint, hashtag,
- * language, unrouted pipeline), the value broken down by; {@code ""} for plain counters.
+ * language, unrouted pipeline, syslog host, program and source address), the value broken down by; {@code ""} for plain counters.
  *
  * <p>{@link #hashCode()} is built from {@code kind.ordinal()}, never from the enum's identity hash:
  * Spark partitions keys by hash code, and an identity hash differs between executor JVMs.
@@ -53,7 +53,19 @@ public final class Metric implements Serializable {
     /** Parsed log lines left out of sessions: no client address, no timestamp, or too late (see {@link Sessions}). */
     LOGS_UNSESSIONIZED,
     /** Distinct tweets by mentioned user (lower-cased screen name). */
-    TWEETS_MENTION
+    TWEETS_MENTION,
+    /** Distinct syslog lines without a rejection header ({@code syslog.parsed}). */
+    SYSLOG_PARSED,
+    /** Distinct rejected syslog lines ({@code syslog.rejected}). */
+    SYSLOG_REJECTED,
+    /** Parsed syslog lines by {@code host} header ({@code syslog.topHosts}). */
+    SYSLOG_HOST,
+    /** Parsed syslog lines by {@code program} header ({@code syslog.topPrograms}). */
+    SYSLOG_PROGRAM,
+    /** Authentication failures ({@code syslog.authFailures}, see {@link io.sluice.spark.input.AuthFailures}). */
+    SYSLOG_AUTH_FAILURES,
+    /** Authentication failures by source address ({@code syslog.topAuthFailureSources}, brute-force alerts). */
+    SYSLOG_AUTH_SOURCE
   }
 
   private final Kind kind;

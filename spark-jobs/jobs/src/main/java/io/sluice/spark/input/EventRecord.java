@@ -20,7 +20,7 @@ import java.util.UUID;
  * <ul>
  *   <li>{@code eventId}: the {@code eventId} header; when absent, {@code "noid:"} plus a name-based
  *       UUID of all headers, so an identical redelivery still deduplicates;</li>
- *   <li>{@code pipeline}: {@code logs}, {@code tweets}, or whatever else the header says (counted
+ *   <li>{@code pipeline}: {@code logs}, {@code tweets}, {@code syslog}, or whatever else the header says (counted
  *       as unrouted, see {@link Summary#unrouted()});</li>
  *   <li>{@code rejected}: a {@code rejectReason} or {@code rejectedBy} header is present;</li>
  *   <li>{@code timestampMs}: the {@code timestamp} header, epoch milliseconds (for access logs the
@@ -31,12 +31,16 @@ import java.util.UUID;
  *   <li>tweets: {@code tweetId} (null when absent), {@code lang} ({@code und} when absent or
  *       blank), {@code hashtags} (the {@code hashtags} header split on spaces, empty when none),
  *       {@code mentions} (see {@link TweetBodies#mentions}: the {@code mentions} header when
- *       present, else the screen names in a v1.1 JSON body; empty when neither).</li>
+ *       present, else the screen names in a v1.1 JSON body; empty when neither);</li>
+ *   <li>syslog (parsed lines only): {@code host} and {@code program} (the headers of the same
+ *       names, null when absent or blank) and {@code authFailureSource}, the address of an
+ *       authentication failure ({@link AuthFailures#source} of the {@code program} and
+ *       {@code message} headers), null when the line is none.</li>
  * </ul>
  */
 public final class EventRecord implements Serializable {
 
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
 
   /** Marks a log line without a usable {@code bytes} header; it is left out of contentSize. */
   public static final long NO_BYTES = -1L;
@@ -58,10 +62,21 @@ public final class EventRecord implements Serializable {
   private final String[] hashtags;
   private final String[] mentions;
   private final long readTimeMs;
+  private final String host;
+  private final String program;
+  private final String authFailureSource;
 
   private EventRecord(String eventId, String pipeline, boolean rejected, long timestampMs,
       String status, String endpoint, long bytes, String clientIp,
       String tweetId, String lang, String[] hashtags, String[] mentions, long readTimeMs) {
+    this(eventId, pipeline, rejected, timestampMs, status, endpoint, bytes, clientIp, tweetId, lang, hashtags,
+        mentions, readTimeMs, null, null, null);
+  }
+
+  private EventRecord(String eventId, String pipeline, boolean rejected, long timestampMs,
+      String status, String endpoint, long bytes, String clientIp,
+      String tweetId, String lang, String[] hashtags, String[] mentions, long readTimeMs,
+      String host, String program, String authFailureSource) {
     this.eventId = eventId;
     this.pipeline = pipeline;
     this.rejected = rejected;
@@ -75,6 +90,9 @@ public final class EventRecord implements Serializable {
     this.hashtags = hashtags;
     this.mentions = mentions;
     this.readTimeMs = readTimeMs;
+    this.host = host;
+    this.program = program;
+    this.authFailureSource = authFailureSource;
   }
 
   /** Projects one event's headers (already converted with {@link FlumeEvents#toStringMap}); no body. */
@@ -116,6 +134,13 @@ public final class EventRecord implements Serializable {
       return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
           tweetId, lang == null ? EventHeaders.LANG_UNDEFINED : lang,
           splitWords(headers.get(EventHeaders.HASHTAGS)), mentions, readTime);
+    }
+    if (Pipeline.SYSLOG.id().equals(pipeline)) {
+      String host = rejected ? null : trimToNull(headers.get(EventHeaders.HOST));
+      String program = rejected ? null : trimToNull(headers.get(EventHeaders.PROGRAM));
+      String source = rejected ? null : AuthFailures.source(program, headers.get(EventHeaders.MESSAGE));
+      return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
+          null, null, NONE, NONE, readTime, host, program, source);
     }
     return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
         null, null, NONE, NONE, readTime);
@@ -179,6 +204,10 @@ public final class EventRecord implements Serializable {
     return Pipeline.TWEETS.id().equals(pipeline);
   }
 
+  public boolean isSyslog() {
+    return Pipeline.SYSLOG.id().equals(pipeline);
+  }
+
   public boolean isRejected() {
     return rejected;
   }
@@ -234,6 +263,24 @@ public final class EventRecord implements Serializable {
     return tweetId;
   }
 
+  /** The {@code host} header of a parsed syslog line (its HOSTNAME field), or null. */
+  public String host() {
+    return host;
+  }
+
+  /** The {@code program} header of a parsed syslog line (TAG without {@code [pid]}, APP-NAME), or null. */
+  public String program() {
+    return program;
+  }
+
+  /**
+   * The source address of a parsed syslog line that is an authentication failure
+   * ({@link AuthFailures#source}), or null when the line is none.
+   */
+  public String authFailureSource() {
+    return authFailureSource;
+  }
+
   public String lang() {
     return lang;
   }
@@ -278,7 +325,8 @@ public final class EventRecord implements Serializable {
         && Objects.equals(status, r.status) && Objects.equals(endpoint, r.endpoint)
         && Objects.equals(clientIp, r.clientIp) && Objects.equals(tweetId, r.tweetId)
         && Objects.equals(lang, r.lang) && Arrays.equals(hashtags, r.hashtags)
-        && Arrays.equals(mentions, r.mentions);
+        && Arrays.equals(mentions, r.mentions) && Objects.equals(host, r.host)
+        && Objects.equals(program, r.program) && Objects.equals(authFailureSource, r.authFailureSource);
   }
 
   @Override
@@ -292,6 +340,8 @@ public final class EventRecord implements Serializable {
         + (timestampMs == NO_TIME ? "" : ", t=" + timestampMs)
         + (isLog() ? ", " + clientIp + " " + status + " " + endpoint + " " + bytes : "")
         + (isTweet() ? ", " + tweetId + " " + lang + " " + Arrays.toString(hashtags)
-            + " @" + Arrays.toString(mentions) : "") + '}';
+            + " @" + Arrays.toString(mentions) : "")
+        + (isSyslog() ? ", " + host + " " + program + (authFailureSource == null ? "" : " auth-failure " + authFailureSource)
+            : "") + '}';
   }
 }

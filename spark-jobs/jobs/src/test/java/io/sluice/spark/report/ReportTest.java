@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.spark.SampleEvents;
 import io.sluice.spark.SparkTestContexts;
-import io.sluice.spark.analytics.Alert;
+import io.sluice.spark.analytics.ErrorRateAlert;
 import io.sluice.spark.analytics.Analytics;
 import io.sluice.spark.analytics.ErrorRateRule;
 import io.sluice.spark.analytics.Metric;
@@ -74,7 +74,7 @@ class ReportTest {
         JavaPairRDD<Metric, Tally> metrics = Analytics.logWindowMetrics(
             sc.parallelize(SampleEvents.records(logs.subList(k * chunk, Math.min(logs.size(), (k + 1) * chunk))), 2)).cache();
         logBatches.write(end, BatchOutputs.LOGS_WINDOW, "logs", Window.logs(metrics, end - 10_000, end, 10, 20, RULE).toJsonTree());
-        List<Alert> alerts = Analytics.errorRateAlerts(metrics, RULE, end - 10_000, end).collect();
+        List<ErrorRateAlert> alerts = Analytics.errorRateAlerts(metrics, RULE, end - 10_000, end).collect();
         expectedAlerts += alerts.size();
         ObjectNode a = JSON.createObjectNode();
         alerts.forEach(x -> a.withArray("alerts").add(x.toJsonTree()));
