@@ -8,6 +8,7 @@
 #   bin/sluice kafka --topics sluice-logs,sluice-logs-rejects,sluice-tweets,sluice-tweets-rejects &
 #   bin/sluice agent -n logs   -f conf/agents/logs-agent.properties &
 #   bin/sluice agent -n tweets -f conf/agents/tweets-agent.properties &
+#   bin/sluice agent -n syslog -f conf/agents/syslog-agent.properties &   (topics sluice-syslog,sluice-syslog-rejects)
 #   bin/sluice submit --master 'local[2]' --class io.sluice.spark.job.AnalyticsJob jobs/sluice-spark-jobs.jar \
 #       --sinks 127.0.0.1:4141,127.0.0.1:4142 --out analytics-out
 #
@@ -28,6 +29,14 @@ SLUICE_LOGS_FILE="${SLUICE_LOGS_FILE:-$SLUICE_HOME/samples/access_logs/elastic-e
 SLUICE_LOGS_SINK_PORT="${SLUICE_LOGS_SINK_PORT:-4141}"
 SLUICE_TWEETS_FILE="${SLUICE_TWEETS_FILE:-$SLUICE_HOME/samples/tweets/ALL_shared_tweets.jsonl}"
 SLUICE_TWEETS_SINK_PORT="${SLUICE_TWEETS_SINK_PORT:-4142}"
+SLUICE_SYSLOG_FILE="${SLUICE_SYSLOG_FILE:-$SLUICE_HOME/samples/syslog/elastic-examples_auth.log}"
+SLUICE_SYSLOG_SINK_PORT="${SLUICE_SYSLOG_SINK_PORT:-4143}"
+# The syslog agent's syslogtcp and syslogudp sources: bind address (loopback by default; 0.0.0.0
+# receives from other hosts, and syslog has no authentication) and ports (5140: no root needed, unlike
+# syslog's 514).
+SLUICE_SYSLOG_HOST="${SLUICE_SYSLOG_HOST:-127.0.0.1}"
+SLUICE_SYSLOG_TCP_PORT="${SLUICE_SYSLOG_TCP_PORT:-5140}"
+SLUICE_SYSLOG_UDP_PORT="${SLUICE_SYSLOG_UDP_PORT:-5140}"
 # Replay rate of the logs agent's source in events per second (decimal); 0 = as fast as the channel
 # accepts (`sluice bench pipeline` paces its latency run with it).
 SLUICE_LOGS_EVENTS_PER_SECOND="${SLUICE_LOGS_EVENTS_PER_SECOND:-0}"

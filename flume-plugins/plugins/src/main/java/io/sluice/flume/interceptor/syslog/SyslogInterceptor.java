@@ -126,7 +126,13 @@ import org.slf4j.LoggerFactory;
  * {@code yyyy-MM-dd'T'HH:mm:ss.S} matches a prefix first, so the offset of a timestamp with a
  * fraction is ignored, and a one- or two-digit fraction is read as milliseconds
  * ({@code .5} as 5 ms); it sets {@code Facility = 0}, {@code Severity = 0} on a message
- * without a valid PRI; and it has no TAG, PID or MSG fields at all.
+ * without a valid PRI, yet takes {@code <300>} for facility 37; its {@code priority} header keeps
+ * the previous message's value when its patterns do not match the next message (seen in
+ * {@code SyslogAgentTest}); and it has no TAG, PID or MSG fields at all. Limits of the sources
+ * that stay: the UDP source receives at most 2048 bytes of a datagram and drops the rest
+ * unflagged (Netty's default receive buffer; RFC 5426 section 3.2 asks receivers for at least
+ * 2048 octets), so long messages belong on TCP; network messages carry no
+ * {@value EventHeaders#EVENT_ID}.
  *
  * <h2>Counters</h2>
  * {@code INTERCEPTOR} counter group, default name {@value Rejecters#SYSLOG_INTERCEPTOR} (see
