@@ -73,7 +73,9 @@ class KafkaDeliverySettingsTest {
         "tweets-agent.properties: tweets.channels.rejects",
         "bluesky-agent.properties: bluesky.channels.events",
         "x-agent.properties: x.channels.rejects",
-        "twitter-v1-agent.properties: twitter.channels.events");
+        "twitter-v1-agent.properties: twitter.channels.events",
+        "syslog-agent.properties: syslog.channels.events",
+        "syslog-agent.properties: syslog.channels.rejects");
   }
 
   @Test
@@ -89,7 +91,8 @@ class KafkaDeliverySettingsTest {
         }
       }
     }
-    assertThat(checked).containsExactlyInAnyOrder("logs.sinks.spark", "tweets.sinks.spark");
+    assertThat(checked).containsExactlyInAnyOrder("logs.sinks.spark", "tweets.sinks.spark",
+        "syslog.sinks.spark");
   }
 
   private static List<Path> agentFiles() throws IOException {
