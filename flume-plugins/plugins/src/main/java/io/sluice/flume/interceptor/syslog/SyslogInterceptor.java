@@ -118,7 +118,9 @@ import org.slf4j.LoggerFactory;
  * {@code timestamp} and {@code host}, and by default strip those fields from the body. Configure
  * them with {@code keepFields = all}: the body is then the message exactly as received, this
  * interceptor parses it like a line of a file, and its lower-case headers ({@code host},
- * {@code timestamp} replaced, {@code facility}, {@code severity} added) are the ones Sluice reads.
+ * {@code timestamp} replaced, {@code facility}, {@code severity} added) are the ones Sluice reads
+ * (without {@code keepFields = all} the body starts at the TAG and every message is rejected as
+ * {@code bad-timestamp}).
  * Flume's framing is kept (TCP: one message per LF, RFC 6587 non-transparent framing; UDP: one
  * datagram), as are its capitalised headers, untouched. Flume's field parsing is not used
  * because: it reads RFC 3164 times in the JVM's zone and guesses the year in a window of 11

@@ -14,10 +14,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.Unpooled;
 import io.sluice.flume.config.InvalidConfigurationException;
 import io.sluice.flume.metrics.InterceptorCounter;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
@@ -85,6 +88,30 @@ class SyslogInterceptorTest {
         + "[exampleSDID@32473 iut=\"3\" eventSource=\"Application\" eventID=\"1011\"]"
         + "[examplePriority@32473 class=\"high\"]")).containsEntry(MESSAGE, "")
         .containsEntry(HOST, "mymachine.example.com");
+  }
+
+  @Test
+  void readsTheOffsetFlumesOwnParserIgnoresInABodyKeptWhole() {
+    // What Flume's syslog sources do with keepFields = all: headers from their own parse, the
+    // message whole in the body. RFC 5424 section 6.5, example 2.
+    String message = "<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% "
+        + "It's time to make the do-nothing report.";
+    SyslogUtils flume = new SyslogUtils(SyslogUtils.DEFAULT_SIZE,
+        SyslogUtils.chooseFieldsToKeep("all"), false);
+    Event event = flume.extractEvent(Unpooled.copiedBuffer(message + "\n", UTF_8));
+    assertThat(new String(event.getBody(), UTF_8)).isEqualTo(message);
+    // Flume: the fraction's format matches first, the -07:00 is ignored, the JVM's zone applies
+    assertThat(event.getHeaders()).containsEntry(TIMESTAMP, Long.toString(
+        LocalDateTime.of(2003, 8, 24, 5, 14, 15).atZone(ZoneId.systemDefault()).toInstant()
+            .toEpochMilli()));
+
+    new SyslogInterceptor.Builder(CLOCK).build().intercept(event);
+
+    // 2003-08-24T12:14:15Z
+    assertThat(event.getHeaders()).containsEntry(TIMESTAMP, "1061727255000")
+        .containsEntry(HOST, "192.0.2.1").containsEntry(PROGRAM, "myproc")
+        .containsEntry(SEVERITY, "5").containsEntry(FACILITY, "20")
+        .containsEntry("Facility", "20").containsEntry("Severity", "5");
   }
 
   @Test
