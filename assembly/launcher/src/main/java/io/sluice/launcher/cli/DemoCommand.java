@@ -132,6 +132,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** Metrics keys of the agent's replay source and of its dead-letter sink, from its file. */
     String sourceKey;
     String deadLetterKey;
+    /** The job that analyses this run's pipeline, and its output; with {@code --spark-jobs one} the same for every run. */
     SparkJob job;
     Path jobOut;
     /** System.nanoTime when the job counted its first event and when it got to its last; 0 before. */
@@ -259,8 +260,10 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Submits one AnalyticsJob for {@code runs} (their pipelines, or {@code --pipeline all} when
-   * {@code name} is {@code all}), writing under {@code OUT/analytics/<name>/}; notes it in each run.
+   * Submits one AnalyticsJob for {@code runs}, polling their SparkSinks (or reading their topics):
+   * for one run {@code --pipeline <id>}, for several {@code --pipeline all}, with each run's
+   * {@link DemoPipeline#analysisArgs()}. It writes under {@code OUT/analytics/<name>/}; each run
+   * notes the job.
    */
   private void submitJob(String name, List<Run> runs, SluiceHome home, LocalKafka kafka, Path outDir, Path logDir)
       throws IOException {
