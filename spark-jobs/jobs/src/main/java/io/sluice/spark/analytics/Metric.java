@@ -36,7 +36,7 @@ public final class Metric implements Serializable {
     TWEETS_HASHTAG,
     /** Distinct tweets by language ({@code tweets.languages}). */
     TWEETS_LANGUAGE,
-    /** Distinct events whose pipeline header is neither logs nor tweets, by that header. */
+    /** Distinct events whose pipeline header is none of logs, tweets, syslog, by that header. */
     UNROUTED,
     /** Parsed log lines with a 5xx status (error rate, alerts). */
     LOGS_SERVER_ERRORS,
