@@ -300,7 +300,12 @@ public final class DemoCommand implements Callable<Integer> {
   static final class SparkJobsConverter implements picocli.CommandLine.ITypeConverter<SparkJobs> {
     @Override
     public SparkJobs convert(String value) {
-      return SparkJobs.valueOf(value.trim().replace('-', '_'));
+      for (SparkJobs j : SparkJobs.values()) {
+        if (j.name().equals(value.trim().replace('-', '_'))) {
+          return j;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException("'" + value + "': expected one or per-pipeline");
     }
   }
 
