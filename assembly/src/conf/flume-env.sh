@@ -10,6 +10,7 @@
 #   bin/sluice agent -n tweets -f conf/agents/tweets-agent.properties &
 #   (or, instead of the logs agent's replay, a live access log: same topics, SparkSink on 4146)
 #   bin/sluice agent -n weblogs -f conf/agents/web-logs-agent.properties &
+#   bin/sluice agent -n syslog -f conf/agents/syslog-agent.properties &   (topics sluice-syslog,sluice-syslog-rejects)
 #   bin/sluice submit --master 'local[2]' --class io.sluice.spark.job.AnalyticsJob jobs/sluice-spark-jobs.jar \
 #       --sinks 127.0.0.1:4141,127.0.0.1:4142 --out analytics-out
 #
@@ -67,6 +68,14 @@ SLUICE_X_SINK_PORT="${SLUICE_X_SINK_PORT:-4144}"
 # follows, ... are then counted by kind in summary.json's tweets.notPosts).
 #SLUICE_JETSTREAM_ENDPOINTS="wss://jetstream2.us-east.bsky.network/subscribe,wss://jetstream1.us-east.bsky.network/subscribe"
 #SLUICE_JETSTREAM_COLLECTIONS="app.bsky.feed.post"
+SLUICE_SYSLOG_FILE="${SLUICE_SYSLOG_FILE:-$SLUICE_HOME/samples/syslog/elastic-examples_auth.log}"
+SLUICE_SYSLOG_SINK_PORT="${SLUICE_SYSLOG_SINK_PORT:-4145}"
+# The syslog agent's syslogtcp and syslogudp sources: bind address (loopback by default; 0.0.0.0
+# receives from other hosts, and syslog has no authentication) and ports (5140: no root needed, unlike
+# syslog's 514).
+SLUICE_SYSLOG_HOST="${SLUICE_SYSLOG_HOST:-127.0.0.1}"
+SLUICE_SYSLOG_TCP_PORT="${SLUICE_SYSLOG_TCP_PORT:-5140}"
+SLUICE_SYSLOG_UDP_PORT="${SLUICE_SYSLOG_UDP_PORT:-5140}"
 # Replay rate of the logs agent's source in events per second (decimal); 0 = as fast as the channel
 # accepts (`sluice bench pipeline` paces its latency run with it).
 SLUICE_LOGS_EVENTS_PER_SECOND="${SLUICE_LOGS_EVENTS_PER_SECOND:-0}"

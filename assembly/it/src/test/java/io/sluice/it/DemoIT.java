@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
@@ -37,6 +38,7 @@ class DemoIT {
   private static Path HOME;
   private static Path LOGS;
   private static Path TWEETS;
+  private static Path SYSLOG;
 
   @TempDir
   Path tmp;
@@ -49,6 +51,7 @@ class DemoIT {
     HOME = Distribution.unpack(unpacked);
     LOGS = HOME.resolve("samples/access_logs/elastic-examples_apache_logs.log");
     TWEETS = HOME.resolve("samples/tweets/ALL_shared_tweets.jsonl");
+    SYSLOG = HOME.resolve("samples/syslog/elastic-examples_auth.log");
   }
 
   /**
@@ -85,20 +88,33 @@ class DemoIT {
     assertThat(demo.exitValue()).as("exit status; output:%n%s", printed).isZero();
 
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-    SummaryChecks.assertMatchesIndependentCounts(summary, LOGS, TWEETS);
+    SummaryChecks.assertMatchesIndependentCounts(summary, LOGS, TWEETS, SYSLOG);
+    // Facts about the bundled auth log (README.md), so the independent count is itself checked.
+    assertThat(summary.path("syslog").path("lines").asLong()).isEqualTo(7121);
+    assertThat(summary.path("syslog").path("authFailures").asLong()).isEqualTo(895);
+    assertThat(summary.path("syslog").path("topAuthFailureSources").get(0).path("ip").asText()).isEqualTo("24.151.103.17");
 
     // The rejected log line reached the dead-letter file with its reason, byte for byte.
     String line8899 = IndependentCounts.lines(LOGS).get(8898);
     String deadLetter = readAll(out.resolve("rejects/logs"));
     assertThat(deadLetter).contains("rejectReason=unterminated-quote").contains(line8899);
 
-    assertThat(printed).contains("Access logs").contains("Tweets").contains("events/s");
+    assertThat(printed).contains("Access logs").contains("Tweets").contains("Syslog").contains("events/s")
+        .contains("authentication failures 895");
+    // The brute-force alerts of the real runs in the auth log (the demo's threshold: 50 per window).
+    Set<String> alerted = new java.util.TreeSet<>();
+    try (Stream<Path> files = Files.walk(out.resolve("analytics"))) {
+      for (Path f : files.filter(p -> p.getFileName().toString().equals("syslog-alerts.json")).toList()) {
+        new ObjectMapper().readTree(f.toFile()).path("alerts").forEach(a -> alerted.add(a.path("sourceIp").asText()));
+      }
+    }
+    assertThat(alerted).isNotEmpty().isSubsetOf("24.151.103.17", "34.204.227.175", "91.197.232.109");
     assertNoneAlive(children);
 
     // Every JVM ran from the unpacked tarball alone.
     List<String> mains = commandLines.values().stream().map(DemoIT::mainClass).toList();
     assertThat(mains).as("JVMs seen").contains("io.sluice.launcher.Main", "kafka.Kafka", "org.apache.spark.deploy.SparkSubmit")
-        .filteredOn("org.apache.flume.node.Application"::equals).hasSize(2);
+        .filteredOn("org.apache.flume.node.Application"::equals).hasSize(3);
     commandLines.forEach((pid, args) -> {
       assertThat(String.join(" ", args)).as("command line of child %s", pid)
           .doesNotContain(".m2").doesNotContain("/repository/");
@@ -113,10 +129,11 @@ class DemoIT {
   void tarballHasTheDistributionLayout() throws IOException {
     assertThat(HOME.resolve("bin/sluice")).isExecutable();
     for (String f : List.of("conf/flume-env.sh", "conf/log4j2.xml", "conf/spark-defaults.conf",
-        "conf/agents/logs-agent.properties", "conf/agents/tweets-agent.properties",
+        "conf/agents/logs-agent.properties", "conf/agents/tweets-agent.properties", "conf/agents/syslog-agent.properties",
         "conf/hadoop/core-site.xml", "conf/hadoop/hdfs-site.xml", "conf/hadoop/log4j.properties",
         "plugins.d/sluice/lib/sluice-flume-plugins.jar", "plugins.d/spark-sink/lib/sluice-spark-sink.jar",
-        "jobs/sluice-spark-jobs.jar", "samples/NOTICE", "LICENSE", "NOTICE", "README.md")) {
+        "jobs/sluice-spark-jobs.jar", "samples/NOTICE", "samples/syslog/elastic-examples_auth.log", "LICENSE", "NOTICE",
+        "README.md")) {
       assertThat(HOME.resolve(f)).as(f).isRegularFile();
     }
     for (String d : List.of("plugins.d/sluice/libext", "plugins.d/spark-sink/libext", "docs",

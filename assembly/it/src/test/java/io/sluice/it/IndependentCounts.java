@@ -110,6 +110,93 @@ final class IndependentCounts {
     return out;
   }
 
+  /**
+   * An auth.log line split by hand: {@code Mmm dd hh:mm:ss} (15 characters), a space, the HOSTNAME,
+   * a space, the TAG up to {@code ':'} (the program, without a trailing {@code [pid]}), then the
+   * message after {@code ": "}. Null when the line does not have that shape.
+   */
+  static String[] syslogFields(String line) {
+    if (line.length() < 17 || line.charAt(15) != ' ' || line.charAt(3) != ' ' || line.charAt(6) != ' ') {
+      return null;
+    }
+    int hostEnd = line.indexOf(' ', 16);
+    if (hostEnd < 0) {
+      return null;
+    }
+    int colon = line.indexOf(':', hostEnd + 1);
+    if (colon < 0) {
+      return null;
+    }
+    String tag = line.substring(hostEnd + 1, colon);
+    if (tag.isEmpty() || tag.contains(" ")) {
+      return null;
+    }
+    int bracket = tag.indexOf('[');
+    String program = bracket < 0 ? tag : tag.substring(0, bracket);
+    String message = line.substring(colon + 1);
+    return new String[] {line.substring(16, hostEnd), program, message.startsWith(" ") ? message.substring(1) : message};
+  }
+
+  /**
+   * The syslog section of summary.json for an auth.log file: hosts, programs, and the
+   * authentication failures of README.md (an sshd line whose message holds {@code Failed <method>
+   * for [invalid user ]<user> from <ip>} or {@code Invalid user [<user>] from <ip>}; once per line),
+   * found by walking the message's words.
+   */
+  static Map<String, Object> syslog(Path file) throws IOException {
+    List<String> lines = lines(file);
+    long parsed = 0;
+    long failures = 0;
+    Map<String, Long> hosts = new HashMap<>();
+    Map<String, Long> programs = new HashMap<>();
+    Map<String, Long> sources = new HashMap<>();
+    for (String line : lines) {
+      String[] f = syslogFields(line);
+      if (f == null) {
+        continue;
+      }
+      parsed++;
+      hosts.merge(f[0], 1L, Long::sum);
+      programs.merge(f[1], 1L, Long::sum);
+      String source = "sshd".equals(f[1]) ? failureSource(f[2]) : null;
+      if (source != null) {
+        failures++;
+        sources.merge(source, 1L, Long::sum);
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("lines", (long) lines.size());
+    out.put("parsed", parsed);
+    out.put("rejected", lines.size() - parsed);
+    out.put("topHosts", top(hosts, "host"));
+    out.put("topPrograms", top(programs, "program"));
+    out.put("authFailures", failures);
+    out.put("topAuthFailureSources", top(sources, "ip"));
+    return out;
+  }
+
+  /** The address of a failure phrase among the message's words (split on single spaces), else null. */
+  private static String failureSource(String message) {
+    String[] w = message.split(" ", -1);
+    for (int i = 0; i < w.length; i++) {
+      // Failed <method> for [invalid user ]<user> from <ip>
+      if (w[i].equals("Failed") && i + 4 < w.length && w[i + 2].equals("for")) {
+        int from = w[i + 3].equals("invalid") && w[i + 4].equals("user") ? i + 6 : i + 4;
+        if (from + 1 < w.length && w[from].equals("from")) {
+          return w[from + 1];
+        }
+      }
+      // Invalid user [<user>] from <ip>
+      if (w[i].equals("Invalid") && i + 3 < w.length && w[i + 1].equals("user")) {
+        int from = w[i + 2].equals("from") ? i + 2 : i + 3;
+        if (from + 1 < w.length && w[from].equals("from")) {
+          return w[from + 1];
+        }
+      }
+    }
+    return null;
+  }
+
   /** Top 10 by count desc, then key asc, as {key: count} pairs in order. */
   private static List<Map.Entry<String, Long>> top(Map<String, Long> counts, String what) {
     List<Map.Entry<String, Long>> all = new ArrayList<>(counts.entrySet());

@@ -56,6 +56,7 @@ class SecureDemoIT {
   private static Path HOME;
   private static Path LOGS;
   private static Path TWEETS;
+  private static Path SYSLOG;
 
   @TempDir
   Path tmp;
@@ -67,6 +68,7 @@ class SecureDemoIT {
     HOME = Distribution.unpack(unpacked);
     LOGS = HOME.resolve("samples/access_logs/elastic-examples_apache_logs.log");
     TWEETS = HOME.resolve("samples/tweets/ALL_shared_tweets.jsonl");
+    SYSLOG = HOME.resolve("samples/syslog/elastic-examples_auth.log");
   }
 
   /** Kills whatever the test started (the demo, the restarted broker and their JVMs), also after a failure. */
@@ -104,10 +106,10 @@ class SecureDemoIT {
     assertThat(printed).contains("SASL_SSL").contains(USER);
 
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-    SummaryChecks.assertMatchesIndependentCounts(summary, LOGS, TWEETS);
+    SummaryChecks.assertMatchesIndependentCounts(summary, LOGS, TWEETS, SYSLOG);
     // distinct: a process a job forks shows the job's command line until it execs.
     assertThat(commandLines.values().stream().filter(a -> a.contains("io.sluice.spark.job.AnalyticsJob")).distinct())
-        .as("the jobs' command lines").hasSize(2)
+        .as("the job's command line (one job for the three pipelines)").hasSize(1)
         .allSatisfy(a -> assertThat(a.contains("--kafka-properties")).isEqualTo(sparkSource.equals("kafka")));
 
     Path passwordFile = out.resolve("kafka-client/password");

@@ -19,6 +19,16 @@ final class SummaryChecks {
 
   /** Every number of {@code summary} equals the one computed here from {@code logsFile} and {@code tweetsFile}. */
   static void assertMatchesIndependentCounts(JsonNode summary, Path logsFile, Path tweetsFile) throws IOException {
+    assertMatchesIndependentCounts(summary, logsFile, tweetsFile, null);
+  }
+
+  /**
+   * Every number of {@code summary} equals the one computed here from {@code logsFile},
+   * {@code tweetsFile} and, unless null, {@code syslogFile} (then the syslog section has exactly the
+   * fields of README.md's contract).
+   */
+  static void assertMatchesIndependentCounts(JsonNode summary, Path logsFile, Path tweetsFile, Path syslogFile)
+      throws IOException {
     Map<String, Object> logs = IndependentCounts.logs(logsFile);
     JsonNode l = summary.path("logs");
     assertThat(l.path("lines").asLong()).isEqualTo(10_000L).isEqualTo(logs.get("lines"));
@@ -42,6 +52,26 @@ final class SummaryChecks {
     assertThat(t.path("posts").asLong()).isEqualTo((Long) tweets.get("records") - (Long) tweets.get("rejected"));
     assertThat(counts(t.path("notPosts"))).isEmpty();
     assertThat(counts(t.path("platforms"))).isEqualTo(Map.of("TWITTER_V1_1", tweets.get("tweets")));
+    if (syslogFile != null) {
+      assertSyslogMatches(summary.path("syslog"), syslogFile);
+    }
+  }
+
+  /** The syslog section equals {@link IndependentCounts#syslog} of {@code file}, field by field, and has no other field. */
+  static void assertSyslogMatches(JsonNode s, Path file) throws IOException {
+    Map<String, Object> syslog = IndependentCounts.syslog(file);
+    List<String> fields = new ArrayList<>();
+    s.fieldNames().forEachRemaining(fields::add);
+    assertThat(fields).containsExactly("lines", "parsed", "rejected", "topHosts", "topPrograms", "authFailures",
+        "topAuthFailureSources");
+    assertThat(s.path("lines").asLong()).isEqualTo(syslog.get("lines"));
+    assertThat(s.path("parsed").asLong()).isEqualTo(syslog.get("parsed"));
+    assertThat(s.path("rejected").asLong()).isEqualTo(syslog.get("rejected"));
+    assertThat(s.path("lines").asLong()).isEqualTo(s.path("parsed").asLong() + s.path("rejected").asLong());
+    assertThat(pairs(s.path("topHosts"), "host")).isEqualTo(asPairs(syslog.get("topHosts")));
+    assertThat(pairs(s.path("topPrograms"), "program")).isEqualTo(asPairs(syslog.get("topPrograms")));
+    assertThat(s.path("authFailures").asLong()).isEqualTo(syslog.get("authFailures"));
+    assertThat(pairs(s.path("topAuthFailureSources"), "ip")).isEqualTo(asPairs(syslog.get("topAuthFailureSources")));
   }
 
   private static Map<String, Long> counts(JsonNode object) {

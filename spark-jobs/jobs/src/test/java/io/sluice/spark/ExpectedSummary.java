@@ -41,6 +41,12 @@ public final class ExpectedSummary {
     long tweetRejected = 0;
     long tweetPosts = 0;
     Map<String, Long> notPosts = new TreeMap<>();
+    long syslogParsed = 0;
+    long syslogRejected = 0;
+    long authFailures = 0;
+    Map<String, Long> hosts = new HashMap<>();
+    Map<String, Long> programs = new HashMap<>();
+    Map<String, Long> sources = new HashMap<>();
     Map<String, Map<String, String>> tweetsById = new TreeMap<>();
     for (Map<String, String> e : byEventId.values()) {
       boolean rejected = e.containsKey("rejectReason");
@@ -67,6 +73,19 @@ public final class ExpectedSummary {
         } else {
           tweetPosts++;
           tweetsById.putIfAbsent(e.get("tweetId"), e);
+        }
+      } else if ("syslog".equals(e.get("pipeline"))) {
+        if (rejected) {
+          syslogRejected++;
+          continue;
+        }
+        syslogParsed++;
+        hosts.merge(e.get("host"), 1L, Long::sum);
+        programs.merge(e.get("program"), 1L, Long::sum);
+        String source = authFailureSource(e.get("program"), e.get("message"));
+        if (source != null) {
+          authFailures++;
+          sources.merge(source, 1L, Long::sum);
         }
       }
     }
@@ -104,10 +123,42 @@ public final class ExpectedSummary {
     tweets.put("platforms", platforms);
     tweets.put("topHashtags", top(hashtags, "hashtag"));
     tweets.put("languages", languages);
+    Map<String, Object> syslog = new LinkedHashMap<>();
+    syslog.put("lines", syslogParsed + syslogRejected);
+    syslog.put("parsed", syslogParsed);
+    syslog.put("rejected", syslogRejected);
+    syslog.put("topHosts", top(hosts, "host"));
+    syslog.put("topPrograms", top(programs, "program"));
+    syslog.put("authFailures", authFailures);
+    syslog.put("topAuthFailureSources", top(sources, "ip"));
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("logs", logs);
     root.put("tweets", tweets);
+    root.put("syslog", syslog);
     return normalized(root);
+  }
+
+  private static final java.util.regex.Pattern FAILED =
+      java.util.regex.Pattern.compile("Failed [^ ]+ for (invalid user )?[^ ]* from ([^ ]+)");
+  private static final java.util.regex.Pattern INVALID =
+      java.util.regex.Pattern.compile("Invalid user ([^ ]* )?from ([^ ]+)");
+
+  /**
+   * The source address when an sshd message is an authentication failure as README.md defines it
+   * ({@code Failed <method> for [invalid user ]<user> from <ip>} or {@code Invalid user [<user>]
+   * from <ip>}, anywhere in the message; one per line), else null.
+   */
+  public static String authFailureSource(String program, String message) {
+    if (!"sshd".equals(program) || message == null) {
+      return null;
+    }
+    for (java.util.regex.Pattern p : List.of(FAILED, INVALID)) {
+      java.util.regex.Matcher m = p.matcher(message);
+      if (m.find()) {
+        return m.group(2);
+      }
+    }
+    return null;
   }
 
   /** A JSON tree as it reads back from text, so numbers compare by value. */

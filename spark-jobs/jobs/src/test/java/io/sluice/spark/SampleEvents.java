@@ -31,6 +31,16 @@ public final class SampleEvents {
 
   public static final String LOG_FILE = "elastic-examples_apache_logs.log";
   public static final String TWEET_FILE = "ALL_shared_tweets.jsonl";
+  public static final String SYSLOG_FILE = "elastic-examples_auth.log";
+
+  /**
+   * An RFC 3164-style line as {@code /var/log/auth.log} holds it (no PRI): {@code Mmm dd hh:mm:ss
+   * HOSTNAME TAG[pid]: MSG}, TAG being the program.
+   */
+  private static final Pattern SYSLOG_LINE = Pattern.compile(
+      "^([A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2}) (\\S+) ([^\\s\\[:]+)(?:\\[(\\d+)\\])?: ?(.*)$");
+  private static final DateTimeFormatter SYSLOG_TIME =
+      DateTimeFormatter.ofPattern("yyyy MMM ppd HH:mm:ss", Locale.ENGLISH);
 
   /** Combined log format: ip ident user [time] "method target protocol" status bytes "referrer" "agent". */
   private static final Pattern COMBINED = Pattern.compile(
@@ -64,6 +74,42 @@ public final class SampleEvents {
 
   private static List<Map<String, String>> logEvents;
   private static List<Map<String, String>> tweetEvents;
+  private static List<Map<String, String>> syslogEvents;
+
+  /**
+   * Every line of the real auth log ({@code samples/syslog/elastic-examples_auth.log}), as syslog
+   * events with the headers the syslog interceptor sets (host, program, pid, timestamp in 2017,
+   * message; no PRI, so no severity or facility); lines the regex does not take are rejected
+   * events. Parsed once per JVM: callers copy before changing an event.
+   */
+  public static synchronized List<Map<String, String>> syslogEvents() {
+    if (syslogEvents == null) {
+      List<String> lines = lines(samples().resolve("syslog").resolve(SYSLOG_FILE));
+      List<Map<String, String>> events = new ArrayList<>(lines.size());
+      for (int i = 0; i < lines.size(); i++) {
+        events.add(Map.copyOf(syslogEvent(SYSLOG_FILE + ":" + (i + 1), lines.get(i))));
+      }
+      syslogEvents = List.copyOf(events);
+    }
+    return syslogEvents;
+  }
+
+  public static Map<String, String> syslogEvent(String eventId, String line) {
+    Map<String, String> h = base(eventId, Pipeline.SYSLOG.id());
+    Matcher m = SYSLOG_LINE.matcher(line);
+    if (!m.matches()) {
+      return reject(h, "not an RFC 3164 line");
+    }
+    h.put(EventHeaders.TIMESTAMP, Long.toString(java.time.LocalDateTime.parse("2017 " + m.group(1), SYSLOG_TIME)
+        .toInstant(java.time.ZoneOffset.UTC).toEpochMilli()));
+    h.put(EventHeaders.HOST, m.group(2));
+    h.put(EventHeaders.PROGRAM, m.group(3));
+    if (m.group(4) != null) {
+      h.put(EventHeaders.PID, m.group(4));
+    }
+    h.put(EventHeaders.MESSAGE, m.group(5));
+    return h;
+  }
 
   /**
    * Every line of the real access log, as log events; lines the regex rejects are rejected events.

@@ -36,19 +36,22 @@ import picocli.CommandLine.Option;
 /**
  * {@code sluice demo}: the whole pipeline on one machine.
  *
- * <p>Starts a local Kafka broker (KRaft), the {@code logs} and {@code tweets} Flume agents (replay
- * source, interceptor, Kafka channel, SparkSink; dead-letter channel and file) and two Spark
- * AnalyticsJobs, one per pipeline ({@code --pipeline logs|tweets}), each through SparkSubmit in
- * {@code local[2]}, each in its own JVM. Replays the input files once, shows progress, stops when
- * every replayed event has been counted by Spark and every reject has reached the dead-letter file,
- * then prints {@code OUT/summary.json} as tables, builds the HTML report {@code OUT/report.html}
- * (with a screenshot {@code OUT/report.png} when Chromium is installed) and prints each job's
- * events per second.
+ * <p>Starts a local Kafka broker (KRaft), the {@code logs}, {@code tweets} and {@code syslog} Flume
+ * agents (replay source, interceptor, Kafka channel, SparkSink; dead-letter channel and file; the
+ * syslog agent's TCP and UDP listeners on free loopback ports) and one Spark AnalyticsJob for the
+ * three pipelines ({@code --pipeline all}, one receiver polling the three SparkSinks) through
+ * SparkSubmit in {@code local[2]}, each in its own JVM; {@code --spark-jobs per-pipeline} runs one
+ * job per pipeline instead, each in its own JVM (measured on two cores: about a third more CPU for
+ * the three JVMs, README.md). Replays the input files once, shows progress, stops when every
+ * replayed event has been counted by Spark and every reject has reached the dead-letter file, then
+ * prints {@code OUT/summary.json} as tables, builds the HTML report {@code OUT/report.html} (with a
+ * screenshot {@code OUT/report.png} when Chromium is installed) and prints the events per second of
+ * each pipeline.
  *
- * <p>Each job writes under {@code OUT/analytics/<pipeline>/} ({@code summary.json}, the per-batch
- * windows, alerts and totals in {@code batches/}, its checkpoint); the launcher merges the jobs'
- * halves into {@code OUT/summary.json} (the logs half from the logs job, the tweets half from the
- * tweets job), the file whose contract README.md documents.
+ * <p>The job writes under {@code OUT/analytics/all/} (per pipeline: {@code OUT/analytics/<pipeline>/}):
+ * {@code summary.json}, the per-batch windows, alerts and totals in {@code batches/}, its
+ * checkpoint. The launcher merges each pipeline's section from the job that analyses it into
+ * {@code OUT/summary.json}, the file whose contract README.md documents.
  *
  * <p>{@code --live bluesky} reads Bluesky's Jetstream live instead ({@link DemoFeed}, {@link LiveBluesky}):
  * the {@code bluesky} agent (Jetstream source, the same post normaliser, its own Kafka channel and
@@ -78,6 +81,9 @@ public final class DemoCommand implements Callable<Integer> {
   /** With {@code --live}: longest wait, after the stop, for Spark to count what was read. */
   static final Duration LIVE_DRAIN = Duration.ofSeconds(120);
 
+  /** How many Spark jobs the demo runs: one for every pipeline ({@code --pipeline all}), or one per pipeline. */
+  enum SparkJobs { one, per_pipeline }
+
   @Option(names = "--logs", paramLabel = "FILE",
       description = "Access log to replay (default: the bundled sample, samples/access_logs/elastic-examples_apache_logs.log).")
   Path logs;
@@ -98,6 +104,11 @@ public final class DemoCommand implements Callable<Integer> {
           + " counted every event read and print the summary (default: ${DEFAULT-VALUE}, until Ctrl-C).")
   long durationSeconds;
 
+  @Option(names = "--syslog", paramLabel = "FILE",
+      description = "Syslog lines to replay, e.g. a /var/log/auth.log (RFC 3164 or RFC 5424, one message per line; "
+          + "default: samples/syslog/elastic-examples_auth.log).")
+  Path syslog;
+
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-out",
       description = "Output directory: summary.json, rejects/, logs/ of every process (default: ${DEFAULT-VALUE}).")
   Path out;
@@ -114,6 +125,12 @@ public final class DemoCommand implements Callable<Integer> {
       description = "How the Spark jobs read events: pull from the agents' SparkSinks (flume) or read the "
           + "Kafka channel topics directly (kafka) (default: ${DEFAULT-VALUE}).")
   SparkSource sparkSource;
+
+  @Option(names = "--spark-jobs", paramLabel = "one|per-pipeline", defaultValue = "one",
+      converter = SparkJobsConverter.class,
+      description = "One Spark job for all pipelines (--pipeline all, polling every agent's SparkSink), or one job per "
+          + "pipeline, each in its own JVM (default: ${DEFAULT-VALUE}).")
+  SparkJobs sparkJobs;
 
   @Option(names = "--kafka-tls",
       description = "Secure the Kafka hop: the broker's client listener is SASL_SSL (TLS with a generated certificate,"
@@ -148,6 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** Metrics keys of the agent's replay source and of its dead-letter sink, from its file. */
     String sourceKey;
     String deadLetterKey;
+    /** The job that analyses this run's pipeline, and its output; with {@code --spark-jobs one} the same for every run. */
     SparkJob job;
     Path jobOut;
     /** System.nanoTime when the job counted its first event and when it got to its last; 0 before. */
@@ -194,8 +212,8 @@ public final class DemoCommand implements Callable<Integer> {
     prepareOutDir(outDir);
     Path logDir = outDir.resolve("logs");
     Duration startup = Duration.ofSeconds(startupTimeoutSeconds);
-    String names = runs.stream().map(r -> "'" + r.id() + "'").collect(Collectors.joining(" and "));
-    String agentNames = runs.stream().map(r -> "'" + r.feed.agent() + "'").collect(Collectors.joining(" and "));
+    String names = runs.stream().map(r -> "'" + r.id() + "'").collect(Collectors.joining(", "));
+    String agentNames = runs.stream().map(r -> "'" + r.feed.agent() + "'").collect(Collectors.joining(", "));
 
     Thread hook = new Thread(this::onShutdown, "sluice-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -235,19 +253,18 @@ public final class DemoCommand implements Callable<Integer> {
       }
       long tAgents = System.nanoTime();
 
-      console.println("[3/4] submitting the Spark AnalyticsJobs " + names + " (local[2] each, source "
-          + sparkSource + ") ...");
+      console.println(sparkJobs == SparkJobs.one
+          ? "[3/4] submitting the Spark AnalyticsJob for " + names + " (local[2], source " + sparkSource + ") ..."
+          : "[3/4] submitting the Spark AnalyticsJobs " + names + " (local[2] each, source " + sparkSource + ") ...");
       Path summaryFile = outDir.resolve("summary.json");
-      for (Run r : runs) {
-        r.jobOut = outDir.resolve("analytics").resolve(r.id());
-        List<String> args = new ArrayList<>(sourceArgs(kafka, r));
-        args.addAll(List.of("--out", r.jobOut.toString()));
-        args.addAll(r.pipeline.jobArgs());
-        r.job = SparkJob.submit("spark " + r.id() + " job", home, "local[2]", SparkJob.ANALYTICS_JOB, args, outDir,
-            logDir.resolve("spark-" + r.id() + ".log"));
-        running.add(r.job);
+      if (sparkJobs == SparkJobs.one) {
+        submitJob("all", runs, home, kafka, outDir, logDir);
+      } else {
+        for (Run r : runs) {
+          submitJob(r.id(), List.of(r), home, kafka, outDir, logDir);
+        }
       }
-      for (Run r : runs) {
+      for (Run r : distinctJobs(runs)) {
         ManagedProcess p = r.job.process();
         Deadline.await(() -> Summary.read(r.jobOut.resolve("summary.json")) != null, p::isAlive, startup,
             Duration.ofMillis(250), () -> p.name() + " did not start"
@@ -280,7 +297,8 @@ public final class DemoCommand implements Callable<Integer> {
               + "(%,d events, %,.0f events/s once Spark was up)%n",
           seconds(tDone - t0), seconds(tKafka - t0), seconds(tAgents - tKafka), seconds(tSpark - tAgents),
           processing, events, events / Math.max(processing, 0.001));
-      console.println("Spark jobs (local[2] each, " + sparkSource + " source; times from both jobs up):");
+      console.println((sparkJobs == SparkJobs.one ? "Spark job (local[2], " : "Spark jobs (local[2] each, ")
+          + sparkSource + " source; times from Spark up):");
       for (Run r : runs) {
         printRate(r.id(), r.events, tSpark, r.first, r.done);
       }
@@ -335,11 +353,62 @@ public final class DemoCommand implements Callable<Integer> {
     stopAll();
   }
 
+  /**
+   * Submits one AnalyticsJob for {@code runs}, polling their SparkSinks (or reading their topics):
+   * for one run {@code --pipeline <id>}, for several {@code --pipeline all}, with each run's
+   * {@link DemoPipeline#analysisArgs()}. It writes under {@code OUT/analytics/<name>/}; each run
+   * notes the job.
+   */
+  private void submitJob(String name, List<Run> runs, SluiceHome home, LocalKafka kafka, Path outDir, Path logDir)
+      throws IOException {
+    Path jobOut = outDir.resolve("analytics").resolve(name);
+    List<String> args = new ArrayList<>(sourceArgs(kafka, runs));
+    args.addAll(List.of("--out", jobOut.toString()));
+    if (runs.size() == 1) {
+      args.addAll(runs.get(0).pipeline.jobArgs());
+    } else {
+      args.addAll(List.of("--pipeline", "all"));
+      runs.forEach(r -> args.addAll(r.pipeline.analysisArgs()));
+    }
+    SparkJob job = SparkJob.submit("spark " + name + " job", home, "local[2]", SparkJob.ANALYTICS_JOB, args, outDir,
+        logDir.resolve("spark-" + name + ".log"));
+    running.add(job);
+    for (Run r : runs) {
+      r.job = job;
+      r.jobOut = jobOut;
+    }
+  }
+
+  /** One run per Spark job: the first run of each. */
+  private static List<Run> distinctJobs(List<Run> runs) {
+    List<Run> first = new ArrayList<>();
+    for (Run r : runs) {
+      if (first.stream().noneMatch(f -> f.job == r.job)) {
+        first.add(r);
+      }
+    }
+    return first;
+  }
+
+  /** picocli's value of {@link SparkJobs}: {@code one} or {@code per-pipeline}. */
+  static final class SparkJobsConverter implements picocli.CommandLine.ITypeConverter<SparkJobs> {
+    @Override
+    public SparkJobs convert(String value) {
+      for (SparkJobs j : SparkJobs.values()) {
+        if (j.name().equals(value.trim().replace('-', '_'))) {
+          return j;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException("'" + value + "': expected one or per-pipeline");
+    }
+  }
+
   /** The file given on the command line for {@code p}, or null. */
   private Path given(DemoPipeline p) {
     return switch (p) {
       case LOGS -> logs;
       case TWEETS -> tweets;
+      case SYSLOG -> syslog;
     };
   }
 
@@ -401,9 +470,9 @@ public final class DemoCommand implements Callable<Integer> {
       }
       if (done || System.nanoTime() >= nextReport) {
         console.printf(Locale.ROOT, "  %5.1fs  %s%n", seconds(System.nanoTime() - started), String.join("  |  ", progress));
-        for (Run r : runs) {
+        for (Run r : distinctJobs(runs)) {
           for (String error : recentReceiverErrors(r.jobOut, System.currentTimeMillis() - 2_000)) {
-            console.printf(Locale.ROOT, "          %s job: %s%n", r.id(), error);
+            console.printf(Locale.ROOT, "          %s job: %s%n", r.jobOut.getFileName(), error);
           }
         }
         nextReport = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -473,16 +542,18 @@ public final class DemoCommand implements Callable<Integer> {
         span >= 1 ? String.format(Locale.ROOT, ", %,.0f events/s while counting", events / span) : "");
   }
 
-  /** How the demo's jobs read events: their SparkSink, or the Kafka channel topics. */
-  private List<String> sourceArgs(LocalKafka kafka, Run run) {
+  /** How a demo job reads the events of {@code runs}: their SparkSinks, or their Kafka channel topics. */
+  private List<String> sourceArgs(LocalKafka kafka, List<Run> runs) {
     if (sparkSource == SparkSource.flume) {
-      return List.of("--sinks", Net.LOOPBACK + ":" + run.sinkPort);
+      return List.of("--sinks", runs.stream().map(r -> Net.LOOPBACK + ":" + r.sinkPort).collect(Collectors.joining(",")));
     }
     List<String> args = new ArrayList<>(List.of("--source", "kafka", "--kafka-bootstrap", kafka.bootstrap()));
     if (sparkKafkaProperties != null) {
       args.addAll(List.of("--kafka-properties", sparkKafkaProperties.toString()));
     }
-    args.addAll(run.feed.kafkaTopicArgs(run.pipeline));
+    for (Run r : runs) {
+      args.addAll(r.feed.kafkaTopicArgs(r.pipeline));
+    }
     return args;
   }
 
@@ -504,7 +575,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path png = outDir.resolve("report.png");
     Path log = logDir.resolve("report.log");
     try {
-      String in = runs.stream().map(r -> r.jobOut.toString()).collect(Collectors.joining(","));
+      String in = runs.stream().map(r -> r.jobOut.toString()).distinct().collect(Collectors.joining(","));
       int rc = SparkJob.run(home, SparkJob.REPORT_BUILDER, List.of("--in", in, "--out", html.toString(),
           "--title", "Sluice demo report", "--screenshot", png.toString()), outDir, log, Duration.ofMinutes(3));
       if (rc != 0 || !Files.exists(html)) {

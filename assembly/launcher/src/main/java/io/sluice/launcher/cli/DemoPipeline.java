@@ -3,6 +3,7 @@ package io.sluice.launcher.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.contract.Pipeline;
 import io.sluice.launcher.SluiceHome;
+import io.sluice.launcher.process.Net;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +66,33 @@ public enum DemoPipeline {
       out.println("  language   count");
       Summary.printCounts(tweets.path("languages"), 8, out);
     }
+  },
+  /**
+   * Syslog ({@code /var/log/auth.log}-style lines). The demo's brute-force alert: more than 50
+   * sshd authentication failures from one address in a window (the job's default is 10 in 60 s;
+   * the bundled log replays in seconds, so each 10 s window holds most of it: 50 keeps the alerts
+   * to the real brute-force runs, 24.151.103.17, 34.204.227.175 and 91.197.232.109).
+   */
+  SYSLOG(Pipeline.SYSLOG, "Syslog", "syslog/elastic-examples_auth.log", List.of("--brute-force-threshold", "50")) {
+    @Override
+    void printSummary(JsonNode syslog, PrintStream out) {
+      out.printf(Locale.ROOT, "  lines %,d   parsed %,d   rejected %,d   authentication failures %,d%n",
+          syslog.path("lines").asLong(), syslog.path("parsed").asLong(), syslog.path("rejected").asLong(),
+          syslog.path("authFailures").asLong());
+      Summary.printRanked(syslog.path("topHosts"), "host", "top hosts", 40, out);
+      Summary.printRanked(syslog.path("topPrograms"), "program", "top programs", 40, out);
+      Summary.printRanked(syslog.path("topAuthFailureSources"), "ip", "top authentication-failure sources", 40, out);
+    }
+
+    /** Also the agent's syslog TCP and UDP listeners, on loopback ports free a moment ago. */
+    @Override
+    public Map<String, String> agentEnv(Path input, int sinkPort) {
+      Map<String, String> env = new java.util.HashMap<>(super.agentEnv(input, sinkPort));
+      env.put("SLUICE_SYSLOG_HOST", Net.LOOPBACK);
+      env.put("SLUICE_SYSLOG_TCP_PORT", Integer.toString(Net.freePort()));
+      env.put("SLUICE_SYSLOG_UDP_PORT", Integer.toString(Net.freeUdpPort()));
+      return Map.copyOf(env);
+    }
   };
 
   private static long sum(JsonNode counts) {
@@ -77,7 +105,8 @@ public enum DemoPipeline {
 
   /**
    * Window and slide of the demo's jobs, seconds: the bundled data replays in seconds, so 10 s
-   * windows sliding every 2 s (the jobs' defaults are 30 s / 10 s for logs, 60 s / 10 s for tweets).
+   * windows sliding every 2 s (the jobs' defaults are 30 s / 10 s for logs, 60 s / 10 s for tweets
+   * and syslog).
    */
   static final int WINDOW_SECONDS = 10;
   static final int SLIDE_SECONDS = 2;
@@ -119,7 +148,9 @@ public enum DemoPipeline {
 
   /**
    * The {@code ${env:...}} values the packaged agent file reads: {@code SLUICE_<ID>_FILE} (the
-   * file to replay) and {@code SLUICE_<ID>_SINK_PORT} (its SparkSink's port).
+   * file to replay) and {@code SLUICE_<ID>_SINK_PORT} (its SparkSink's port); for syslog also
+   * {@code SLUICE_SYSLOG_HOST}, {@code SLUICE_SYSLOG_TCP_PORT} and {@code SLUICE_SYSLOG_UDP_PORT}
+   * (its network listeners, on free loopback ports).
    */
   public Map<String, String> agentEnv(Path input, int sinkPort) {
     String prefix = "SLUICE_" + id().toUpperCase(Locale.ROOT);
@@ -127,11 +158,21 @@ public enum DemoPipeline {
   }
 
   /**
-   * The job's options for this pipeline in the demo: {@code --pipeline <id>}, the demo's window
-   * and slide, and the demo's alert thresholds.
+   * The job's options for this pipeline in the demo: {@code --pipeline <id>} and its
+   * {@link #analysisArgs()}.
    */
   public List<String> jobArgs() {
-    List<String> args = new ArrayList<>(List.of("--pipeline", id(),
+    List<String> args = new ArrayList<>(List.of("--pipeline", id()));
+    args.addAll(analysisArgs());
+    return args;
+  }
+
+  /**
+   * The options of this pipeline's analysis in the demo, valid in a job of this pipeline or of all:
+   * the demo's window and slide and the demo's alert thresholds.
+   */
+  public List<String> analysisArgs() {
+    List<String> args = new ArrayList<>(List.of(
         "--" + id() + "-window-seconds", Integer.toString(WINDOW_SECONDS),
         "--" + id() + "-slide-seconds", Integer.toString(SLIDE_SECONDS)));
     args.addAll(alertArgs);

@@ -48,6 +48,18 @@ public final class Summary {
     }
   }
 
+  /**
+   * A top list ({@code [{"<keyField>": k, "count": n}, ...]}) as a table under a
+   * {@code heading  count} line, keys cut to {@code width}.
+   */
+  static void printRanked(JsonNode array, String keyField, String heading, int width, PrintStream out) {
+    out.printf(Locale.ROOT, "  %-" + width + "s   count%n", heading);
+    for (JsonNode e : array) {
+      out.printf(Locale.ROOT, "  %-" + width + "s %,7d%n", ellipsize(e.path(keyField).asText(), width),
+          e.path("count").asLong());
+    }
+  }
+
   static String ellipsize(String s, int width) {
     return s.length() <= width ? s : s.substring(0, width - 1) + "…";
   }

@@ -27,6 +27,15 @@ public final class Net {
     }
   }
 
+  /** A UDP port that was free on the loopback interface a moment ago (e.g. for Flume's syslogudp source). */
+  public static int freeUdpPort() {
+    try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getByName(LOOPBACK))) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Whether something accepts TCP connections on {@code host:port}. */
   public static boolean isOpen(String host, int port) {
     try (Socket s = new Socket()) {

@@ -1,104 +1,38 @@
 package io.sluice.spark.analytics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.contract.Pipeline;
-import java.io.Serializable;
 
 /**
- * An alert record. Immutable.
+ * An alert raised by one window of a pipeline: {@link ErrorRateAlert} (logs) or
+ * {@link BruteForceAlert} (syslog). Immutable.
  *
- * <p>JSON shape (one object; {@code alerts.json} in a batch directory holds an array of them, the
- * alerts Kafka topic one per record, keyed by {@code id}):
- * <pre>
- * {"id": "logs-error-rate@1431857130000", "type": "error-rate", "pipeline": "logs",
- *  "windowStart": 1431857100000, "windowEnd": 1431857130000,
- *  "requests": 240, "serverErrors": 31, "errorRate": 0.129, "threshold": 0.05, "minRequests": 20}
- * </pre>
- * Times are epoch milliseconds of the window ({@code windowEnd} is the batch time that closed it,
- * exclusive). {@code id} is derived from the window, so an alert written or sent again after a
- * restart has the same id: consumers deduplicate on it.
+ * <p>Written to the pipeline's alerts file of the batch directory that closed the window
+ * ({@link PipelineAnalytics#alertsFile()}: an object {@code {"alerts": [...]}}) and, with
+ * {@code --alerts-topic}, sent to Kafka as one record per alert, keyed by {@link #id()}, its value
+ * {@link #toJsonTree()}. Every alert's JSON starts with {@code id}, {@code type}, {@code pipeline},
+ * {@code windowStart} and {@code windowEnd} (epoch milliseconds; {@code windowEnd}, exclusive, is
+ * the batch time that closed the window). The id is derived from the window (and what it is
+ * about), so an alert written or sent again after a restart has the same id: consumers
+ * deduplicate on it.
  */
-public final class Alert implements Serializable {
+public interface Alert {
 
-  private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Stable id, e.g. {@code logs-error-rate@1431857130000}. */
+  String id();
 
-  /** Type of the error-rate alert. */
-  public static final String ERROR_RATE = "error-rate";
+  /** What the alert is about, e.g. {@code error-rate}, {@code brute-force}. */
+  String type();
 
-  private final long windowStartMs;
-  private final long windowEndMs;
-  private final long requests;
-  private final long serverErrors;
-  private final double threshold;
-  private final long minRequests;
+  /** The pipeline whose window raised it. */
+  Pipeline pipeline();
 
-  Alert(long windowStartMs, long windowEndMs, long requests, long serverErrors, ErrorRateRule rule) {
-    this.windowStartMs = windowStartMs;
-    this.windowEndMs = windowEndMs;
-    this.requests = requests;
-    this.serverErrors = serverErrors;
-    this.threshold = rule.threshold();
-    this.minRequests = rule.minRequests();
-  }
+  /** Start of the window, epoch milliseconds. */
+  long windowStartMs();
 
-  public String id() {
-    return Pipeline.LOGS.id() + "-" + ERROR_RATE + "@" + windowEndMs;
-  }
+  /** End of the window (exclusive): the batch time that closed it, epoch milliseconds. */
+  long windowEndMs();
 
-  public long windowStartMs() {
-    return windowStartMs;
-  }
-
-  public long windowEndMs() {
-    return windowEndMs;
-  }
-
-  public long requests() {
-    return requests;
-  }
-
-  public long serverErrors() {
-    return serverErrors;
-  }
-
-  public double errorRate() {
-    return requests == 0 ? 0.0 : (double) serverErrors / requests;
-  }
-
-  public ObjectNode toJsonTree() {
-    ObjectNode a = JSON.createObjectNode();
-    a.put("id", id());
-    a.put("type", ERROR_RATE);
-    a.put("pipeline", Pipeline.LOGS.id());
-    a.put("windowStart", windowStartMs);
-    a.put("windowEnd", windowEndMs);
-    a.put("requests", requests);
-    a.put("serverErrors", serverErrors);
-    a.put("errorRate", errorRate());
-    a.put("threshold", threshold);
-    a.put("minRequests", minRequests);
-    return a;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (!(o instanceof Alert)) {
-      return false;
-    }
-    Alert a = (Alert) o;
-    return a.windowStartMs == windowStartMs && a.windowEndMs == windowEndMs && a.requests == requests
-        && a.serverErrors == serverErrors && a.threshold == threshold && a.minRequests == minRequests;
-  }
-
-  @Override
-  public int hashCode() {
-    return Long.hashCode(windowEndMs) * 31 + Long.hashCode(serverErrors);
-  }
-
-  @Override
-  public String toString() {
-    return toJsonTree().toString();
-  }
+  /** The alert as one JSON object. */
+  ObjectNode toJsonTree();
 }

@@ -21,8 +21,9 @@ import scala.Tuple2;
  *
  * <p>The computation, per distinct event (by {@code eventId}, see {@link EventRecord}):
  * <ul>
- *   <li>{@link #eventMetrics}: log lines (parsed/rejected, status, 5xx, endpoint, content size) and
- *       tweet records (records/rejected/not-posts by kind), keyed by {@link Metric}, pre-summed
+ *   <li>{@link #eventMetrics}: log lines (parsed/rejected, status, 5xx, endpoint, content size),
+ *       tweet records (records/rejected/not-posts by kind) and syslog lines (parsed/rejected, host,
+ *       program, authentication failures and their source addresses), keyed by {@link Metric}, pre-summed
  *       per key;</li>
  *   <li>{@link #tweetMetrics}: per distinct parsed tweet (by {@code tweetId}): count, language,
  *       platform, each hashtag, each mentioned user;</li>
@@ -70,8 +71,9 @@ public final class Analytics {
    * Per-event totals of already deduplicated events: {@code LOGS_PARSED}, {@code LOGS_REJECTED},
    * {@code LOGS_STATUS}, {@code LOGS_SERVER_ERRORS}, {@code LOGS_ENDPOINT},
    * {@code LOGS_CONTENT_SIZE}, {@code LOGS_UNSESSIONIZED} (parsed lines without client address or
-   * timestamp), {@code TWEETS_RECORDS}, {@code TWEETS_REJECTED}, {@code TWEETS_NOT_POST} and
-   * {@code UNROUTED}, summed per key.
+   * timestamp), {@code TWEETS_RECORDS}, {@code TWEETS_REJECTED}, {@code TWEETS_NOT_POST},
+   * {@code SYSLOG_PARSED}, {@code SYSLOG_REJECTED}, {@code SYSLOG_HOST}, {@code SYSLOG_PROGRAM},
+   * {@code SYSLOG_AUTH_FAILURES}, {@code SYSLOG_AUTH_SOURCE} and {@code UNROUTED}, summed per key.
    */
   public static JavaPairRDD<Metric, Tally> eventMetrics(JavaRDD<EventRecord> distinctEvents) {
     return distinctEvents.flatMapToPair(Analytics::eventContributions).reduceByKey(Tally::plus);
@@ -124,6 +126,40 @@ public final class Analytics {
     }
   }
 
+  /** Whether metrics of {@code kind} belong to the syslog window (every syslog kind). */
+  public static boolean isSyslogWindowKind(Kind kind) {
+    switch (kind) {
+      case SYSLOG_PARSED:
+      case SYSLOG_REJECTED:
+      case SYSLOG_HOST:
+      case SYSLOG_PROGRAM:
+      case SYSLOG_AUTH_FAILURES:
+      case SYSLOG_AUTH_SOURCE:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Whether the running totals keep metrics of {@code kind} for good ({@code updateStateByKey}):
+   * the counters and the breakdowns of logs and tweets. Not {@code LOGS_CLIENT} (windows only) nor
+   * the syslog breakdowns by host, program and source address, whose running counts are keyed
+   * state that expires ({@link #isExpiringTotalKind}).
+   */
+  public static boolean isRunningTotalKind(Kind kind) {
+    return kind != Kind.LOGS_CLIENT && !isExpiringTotalKind(kind);
+  }
+
+  /**
+   * Whether the running count of each key of {@code kind} is state that expires once the key has
+   * not been seen for {@code --syslog-key-idle-seconds}: syslog hosts, programs and source addresses,
+   * whose number grows with the hosts and attackers seen.
+   */
+  public static boolean isExpiringTotalKind(Kind kind) {
+    return kind == Kind.SYSLOG_HOST || kind == Kind.SYSLOG_PROGRAM || kind == Kind.SYSLOG_AUTH_SOURCE;
+  }
+
   /**
    * Request times of parsed log lines with a client address and a timestamp, per client address,
    * sorted ascending: the input of {@link Sessions}.
@@ -167,18 +203,19 @@ public final class Analytics {
    * each partition sends its small breakdowns and its own top lists to the driver, which merges them.
    */
   public static Summary summarize(JavaPairRDD<Metric, Tally> totals, int topN) {
-    return collect(totals, topN, Long.MAX_VALUE).summary();
+    return collect(totals, topN, null, Long.MAX_VALUE).summary();
   }
 
   /**
-   * One pass over {@code metrics}: the summary with top lists of {@code topN}, and the clients with
-   * more than {@code heavyThreshold} requests (how many, and the {@link Window#HEAVY_CLIENTS_LISTED}
-   * busiest). One Spark job collecting a small partial result per partition.
+   * One pass over {@code metrics}: the summary with top lists of {@code topN}, and the keys of
+   * {@code flagged} (logs: {@code LOGS_CLIENT}, syslog: {@code SYSLOG_AUTH_SOURCE}; null: none)
+   * counted more than {@code threshold} times (how many, and the {@link Window#LISTED} biggest).
+   * One Spark job collecting a small partial result per partition.
    */
-  static Collected collect(JavaPairRDD<Metric, Tally> metrics, int topN, long heavyThreshold) {
-    Collected all = new Collected(topN, heavyThreshold);
+  static Collected collect(JavaPairRDD<Metric, Tally> metrics, int topN, Kind flagged, long threshold) {
+    Collected all = new Collected(topN, flagged, threshold);
     for (Collected part : metrics.mapPartitions(it -> {
-      Collected c = new Collected(topN, heavyThreshold);
+      Collected c = new Collected(topN, flagged, threshold);
       it.forEachRemaining(c::add);
       return List.of(c).iterator();
     }).collect()) {
@@ -192,40 +229,43 @@ public final class Analytics {
     private static final long serialVersionUID = 1L;
 
     private final int topN;
-    private final long heavyThreshold;
+    private final Kind flaggedKind;
+    private final long threshold;
     private final List<Tuple2<Metric, Tally>> small = new ArrayList<>();
     private final Map<Kind, java.util.PriorityQueue<Ranked>> top = new java.util.EnumMap<>(Kind.class);
-    private long heavyCount;
+    private final java.util.PriorityQueue<Ranked> flagged = new java.util.PriorityQueue<>(RANKING.reversed());
+    private long flaggedCount;
 
-    Collected(int topN, long heavyThreshold) {
+    Collected(int topN, Kind flaggedKind, long threshold) {
       this.topN = topN;
-      this.heavyThreshold = heavyThreshold;
+      this.flaggedKind = flaggedKind;
+      this.threshold = threshold;
     }
 
     void add(Tuple2<Metric, Tally> t) {
       Kind kind = t._1().kind();
-      if (kind == Kind.LOGS_CLIENT) {
-        if (t._2().count() > heavyThreshold) {
-          heavyCount++;
-          offer(kind, new Ranked(t._1().name(), t._2().count()), Window.HEAVY_CLIENTS_LISTED);
-        }
-      } else if (isRanked(kind)) {
-        offer(kind, new Ranked(t._1().name(), t._2().count()), topN);
-      } else {
+      if (kind == flaggedKind && t._2().count() > threshold) {
+        flaggedCount++;
+        offer(flagged, new Ranked(t._1().name(), t._2().count()), Window.LISTED);
+      }
+      if (isRanked(kind)) {
+        offer(top.computeIfAbsent(kind, k -> new java.util.PriorityQueue<>(RANKING.reversed())),
+            new Ranked(t._1().name(), t._2().count()), topN);
+      } else if (kind != Kind.LOGS_CLIENT) {
         small.add(t);
       }
     }
 
     void merge(Collected other) {
       small.addAll(other.small);
-      other.top.forEach((kind, queue) -> queue.forEach(r -> offer(kind, r,
-          kind == Kind.LOGS_CLIENT ? Window.HEAVY_CLIENTS_LISTED : topN)));
-      heavyCount += other.heavyCount;
+      other.top.forEach((kind, queue) -> queue.forEach(r ->
+          offer(top.computeIfAbsent(kind, k -> new java.util.PriorityQueue<>(RANKING.reversed())), r, topN)));
+      other.flagged.forEach(r -> offer(flagged, r, Window.LISTED));
+      flaggedCount += other.flaggedCount;
     }
 
-    /** Keeps the best {@code limit} of a kind; the queue's head is the worst kept. */
-    private void offer(Kind kind, Ranked r, int limit) {
-      java.util.PriorityQueue<Ranked> q = top.computeIfAbsent(kind, k -> new java.util.PriorityQueue<>(RANKING.reversed()));
+    /** Keeps the best {@code limit} in {@code q}; the queue's head is the worst kept. */
+    private static void offer(java.util.PriorityQueue<Ranked> q, Ranked r, int limit) {
       q.add(r);
       if (q.size() > limit) {
         q.poll();
@@ -233,29 +273,40 @@ public final class Analytics {
     }
 
     List<Ranked> top(Kind kind) {
-      List<Ranked> list = new ArrayList<>(top.getOrDefault(kind, new java.util.PriorityQueue<>()));
-      list.sort(RANKING);
-      return list;
+      return sorted(top.getOrDefault(kind, new java.util.PriorityQueue<>()));
     }
 
-    long heavyCount() {
-      return heavyCount;
+    /** The keys of the flagged kind above the threshold, at most {@link Window#LISTED}, biggest first. */
+    List<Ranked> flagged() {
+      return sorted(flagged);
+    }
+
+    /** How many keys of the flagged kind are above the threshold, listed or not. */
+    long flaggedCount() {
+      return flaggedCount;
+    }
+
+    private static List<Ranked> sorted(java.util.Collection<Ranked> ranked) {
+      List<Ranked> list = new ArrayList<>(ranked);
+      list.sort(RANKING);
+      return list;
     }
 
     Summary summary() {
       Summary.Builder summary = Summary.builder();
       small.forEach(t -> summary.add(t._1(), t._2()));
       return summary.topEndpoints(top(Kind.LOGS_ENDPOINT)).topHashtags(top(Kind.TWEETS_HASHTAG))
-          .topMentions(top(Kind.TWEETS_MENTION)).build();
+          .topMentions(top(Kind.TWEETS_MENTION)).topHosts(top(Kind.SYSLOG_HOST))
+          .topPrograms(top(Kind.SYSLOG_PROGRAM)).topAuthFailureSources(top(Kind.SYSLOG_AUTH_SOURCE)).build();
     }
   }
 
   /**
-   * The error-rate alert of one window: an RDD of one {@link Alert} when the window's parsed
+   * The error-rate alert of one window: an RDD of one {@link ErrorRateAlert} when the window's parsed
    * requests and 5xx responses in {@code windowMetrics} ({@link #logWindowMetrics}) meet
    * {@code rule}, else an empty RDD.
    */
-  public static JavaRDD<Alert> errorRateAlerts(JavaPairRDD<Metric, Tally> windowMetrics, ErrorRateRule rule,
+  public static JavaRDD<ErrorRateAlert> errorRateAlerts(JavaPairRDD<Metric, Tally> windowMetrics, ErrorRateRule rule,
       long windowStartMs, long windowEndMs) {
     return windowMetrics
         .filter(t -> t._1().kind() == Kind.LOGS_PARSED || t._1().kind() == Kind.LOGS_SERVER_ERRORS)
@@ -266,14 +317,14 @@ public final class Analytics {
           long requests = t._2()[0];
           long errors = t._2()[1];
           return (rule.fires(requests, errors)
-              ? List.of(new Alert(windowStartMs, windowEndMs, requests, errors, rule))
-              : List.<Alert>of()).iterator();
+              ? List.of(new ErrorRateAlert(windowStartMs, windowEndMs, requests, errors, rule))
+              : List.<ErrorRateAlert>of()).iterator();
         });
   }
 
   private static boolean isRanked(Kind kind) {
     return kind == Kind.LOGS_ENDPOINT || kind == Kind.TWEETS_HASHTAG || kind == Kind.TWEETS_MENTION
-        || kind == Kind.LOGS_CLIENT;
+        || kind == Kind.SYSLOG_HOST || kind == Kind.SYSLOG_PROGRAM || kind == Kind.SYSLOG_AUTH_SOURCE;
   }
 
   private static long[] sortedTimes(Iterable<Long> times) {
@@ -341,6 +392,22 @@ public final class Analytics {
         out.add(count(Metric.of(Kind.TWEETS_REJECTED)));
       } else if (e.notPost() != null) {
         out.add(count(Metric.of(Kind.TWEETS_NOT_POST, e.notPost())));
+      }
+    } else if (e.isSyslog()) {
+      if (e.isRejected()) {
+        out.add(count(Metric.of(Kind.SYSLOG_REJECTED)));
+      } else {
+        out.add(count(Metric.of(Kind.SYSLOG_PARSED)));
+        if (e.host() != null) {
+          out.add(count(Metric.of(Kind.SYSLOG_HOST, e.host())));
+        }
+        if (e.program() != null) {
+          out.add(count(Metric.of(Kind.SYSLOG_PROGRAM, e.program())));
+        }
+        if (e.authFailureSource() != null) {
+          out.add(count(Metric.of(Kind.SYSLOG_AUTH_FAILURES)));
+          out.add(count(Metric.of(Kind.SYSLOG_AUTH_SOURCE, e.authFailureSource())));
+        }
       }
     } else {
       out.add(count(Metric.of(Kind.UNROUTED, e.pipeline() == null ? "" : e.pipeline())));

@@ -40,8 +40,12 @@ import scala.Tuple2;
  *          updateStateByKey(sum) &lt;---------------------------------------------------+---+
  *            = running totals (+ open sessions from the state snapshot)
  *              --&gt; summary.json, every batch; *-totals.json every slide (same collect)
+ *   per-batch metrics, syslog host/program/address --mapWithState(count, expires when idle)
+ *            --state snapshot, added to the reported totals every batch
  *   per-batch metrics, logs kinds --reduceByKeyAndWindow(length, slide)--&gt; logs-window.json, alerts.json
  *   tweet metrics --reduceByKeyAndWindow(length, slide)--&gt; tweets-window.json
+ *   per-batch metrics, syslog kinds --reduceByKeyAndWindow(length, slide)--&gt; syslog-window.json,
+ *            syslog-alerts.json
  * </pre>
  *
  * <p>Cost per batch: one Spark job (the summary's collect, which computes the deduplication,
@@ -61,9 +65,11 @@ import scala.Tuple2;
  * timeout, a restarted job replaying its write-ahead log, a source resuming slightly before
  * where it stopped) arrive within that horizon and are dropped; an id seen again after it would
  * be counted again. Spark removes expired entries at the state's checkpoints (every 10 batches).
- * Sessions expire after the session gap without requests. The running totals hold one entry per
- * metric (status code, endpoint, language, hashtag, ...), which grows with the number of distinct
- * values, not with the number of events. All state is checkpointed to the context's checkpoint
+ * Sessions expire after the session gap without requests. The syslog counts per host, program
+ * and source address expire after {@code --syslog-key-idle-seconds} without a line of that key
+ * (default a day): the state holds the keys of the last day, however many attackers came before.
+ * The other running totals hold one entry per metric (status code, endpoint, language, hashtag,
+ * ...), which grows with the number of distinct values, not with the number of events. All state is checkpointed to the context's checkpoint
  * location, which must be set.
  */
 public final class AnalyticsStreams {
@@ -110,8 +116,10 @@ public final class AnalyticsStreams {
     Duration horizon = Durations.seconds(config.dedupHorizonSeconds());
     boolean logs = config.pipelines().logs();
     boolean tweets = config.pipelines().tweets();
+    boolean syslog = config.pipelines().syslog();
     // Events of the selected pipelines, and of unknown ones (counted as unrouted).
-    JavaDStream<EventRecord> accepted = records.filter(r -> r.isLog() ? logs : r.isTweet() ? tweets : true);
+    JavaDStream<EventRecord> accepted =
+        records.filter(r -> r.isLog() ? logs : r.isTweet() ? tweets : r.isSyslog() ? syslog : true);
     JavaDStream<EventRecord> distinct =
         firstSeen(accepted.mapToPair(e -> new Tuple2<>(e.eventId(), e)), partitions, horizon);
     distinct.cache();
@@ -125,14 +133,16 @@ public final class AnalyticsStreams {
     // Every event's metrics, once: the logs window's (with LOGS_CLIENT) are a superset of the totals'.
     JavaPairDStream<Metric, Tally> batchMetrics = distinct.transformToPair(Analytics::batchMetrics);
     batchMetrics.cache();
-    JavaPairDStream<Metric, Tally> increments = batchMetrics.filter(t -> t._1().kind() != Metric.Kind.LOGS_CLIENT);
+    JavaPairDStream<Metric, Tally> increments = batchMetrics.filter(t -> Analytics.isRunningTotalKind(t._1().kind()));
     List<PipelineAnalytics> run = PipelineAnalytics.of(config);
     Map<PipelineAnalytics, PipelineAnalytics.Streams> streams = new EnumMap<>(PipelineAnalytics.class);
     List<JavaPairDStream<Metric, Tally>> current = new ArrayList<>();
     for (PipelineAnalytics p : run) {
       PipelineAnalytics.Streams st = p.streams(distinct, batchMetrics, config, partitions, horizon);
       streams.put(p, st);
-      increments = increments.union(st.increments);
+      if (st.increments != null) {
+        increments = increments.union(st.increments);
+      }
       if (st.current != null) {
         current.add(st.current);
       }
@@ -154,25 +164,25 @@ public final class AnalyticsStreams {
     BatchOutputs batches = out.batches;
     Duration batch = Durations.seconds(config.batchSeconds());
     int topN = config.topN();
-    long heavy = config.heavyClientRequests();
     ErrorRateRule rule = config.errorRateRule();
     AlertPublisher publisher = out.alerts;
     for (PipelineAnalytics p : run) {
       Duration length = Durations.seconds(p.windowSeconds(config));
       Duration slide = Durations.seconds(p.slideSeconds(config));
       long lengthMs = p.windowSeconds(config) * 1000L;
+      long threshold = p.windowThreshold(config);
       String id = p.id();
       streams.get(p).windowMetrics.reduceByKeyAndWindow(Tally::plus, length, slide, partitions)
           .foreachRDD((rdd, time) -> {
             long end = time.milliseconds();
-            Window w = p.window(rdd, end - lengthMs, end, topN, heavy, rule);
+            Window w = p.window(rdd, end - lengthMs, end, topN, threshold, rule);
             batches.write(end, p.windowFile(), id, w.toJsonTree());
             if (p.hasAlerts()) {
               List<Alert> alerts = w.alerts();
               ObjectNode json = JSON.createObjectNode();
               ArrayNode array = json.putArray("alerts");
               alerts.forEach(a -> array.add(a.toJsonTree()));
-              batches.write(end, BatchOutputs.ALERTS, id, json);
+              batches.write(end, p.alertsFile(), id, json);
               if (publisher != null) {
                 publisher.publish(alerts);
               }

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Key of one running total: a {@link Kind} and, for the breakdowns (status, endpoint, hashtag,
- * language, unrouted pipeline), the value broken down by; {@code ""} for plain counters.
+ * language, unrouted pipeline, syslog host, program and source address), the value broken down by; {@code ""} for plain counters.
  *
  * <p>{@link #hashCode()} is built from {@code kind.ordinal()}, never from the enum's identity hash:
  * Spark partitions keys by hash code, and an identity hash differs between executor JVMs.
@@ -36,7 +36,7 @@ public final class Metric implements Serializable {
     TWEETS_HASHTAG,
     /** Distinct tweets by language ({@code tweets.languages}). */
     TWEETS_LANGUAGE,
-    /** Distinct events whose pipeline header is neither logs nor tweets, by that header. */
+    /** Distinct events whose pipeline header is none of logs, tweets, syslog, by that header. */
     UNROUTED,
     /** Parsed log lines with a 5xx status (error rate, alerts). */
     LOGS_SERVER_ERRORS,
@@ -57,7 +57,19 @@ public final class Metric implements Serializable {
     /** Distinct valid tweet-pipeline events that are not posts, by kind ({@code tweets.notPosts}). */
     TWEETS_NOT_POST,
     /** Distinct tweets by platform ({@code tweets.platforms}). */
-    TWEETS_PLATFORM
+    TWEETS_PLATFORM,
+    /** Distinct syslog lines without a rejection header ({@code syslog.parsed}). */
+    SYSLOG_PARSED,
+    /** Distinct rejected syslog lines ({@code syslog.rejected}). */
+    SYSLOG_REJECTED,
+    /** Parsed syslog lines by {@code host} header ({@code syslog.topHosts}). */
+    SYSLOG_HOST,
+    /** Parsed syslog lines by {@code program} header ({@code syslog.topPrograms}). */
+    SYSLOG_PROGRAM,
+    /** Authentication failures ({@code syslog.authFailures}, see {@link io.sluice.spark.input.AuthFailures}). */
+    SYSLOG_AUTH_FAILURES,
+    /** Authentication failures by source address ({@code syslog.topAuthFailureSources}, brute-force alerts). */
+    SYSLOG_AUTH_SOURCE
   }
 
   private final Kind kind;

@@ -23,7 +23,7 @@ import org.apache.spark.streaming.api.java.JavaMapWithStateDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 
 /**
- * What the job does for each {@link Pipeline}, said once per pipeline: the streams its windows and
+ * What the job does for each {@link Pipeline} (logs, tweets, syslog), said once per pipeline: the streams its windows and
  * running totals add to the graph ({@link AnalyticsStreams} iterates over the pipelines of the
  * run), its window ({@code <id>-window.json}), its section of {@code summary.json}, its running
  * totals file ({@link Pipeline#totalsFile()}) and its section of the report
@@ -32,7 +32,7 @@ import org.apache.spark.streaming.api.java.JavaPairDStream;
 public enum PipelineAnalytics {
 
   /** Access logs: status counts, endpoints, content size, heavy clients, the error-rate alert, sessions. */
-  LOGS(Pipeline.LOGS, BatchOutputs.LOGS_WINDOW) {
+  LOGS(Pipeline.LOGS, BatchOutputs.LOGS_WINDOW, BatchOutputs.ALERTS) {
     @Override
     Streams streams(JavaDStream<EventRecord> distinct, JavaPairDStream<Metric, Tally> batchMetrics,
         AnalyticsJobConfig config, int partitions, Duration horizon) {
@@ -60,14 +60,14 @@ public enum PipelineAnalytics {
     }
 
     @Override
-    Window window(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN, long heavyThreshold,
-        ErrorRateRule rule) {
-      return Window.logs(windowMetrics, startMs, endMs, topN, heavyThreshold, rule);
+    long windowThreshold(AnalyticsJobConfig config) {
+      return config.heavyClientRequests();
     }
 
     @Override
-    public boolean hasAlerts() {
-      return true;
+    Window window(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN, long threshold,
+        ErrorRateRule rule) {
+      return Window.logs(windowMetrics, startMs, endMs, topN, threshold, rule);
     }
 
     @Override
@@ -140,7 +140,7 @@ public enum PipelineAnalytics {
    * records, posts, not-posts by kind and rejects; distinct tweets (by tweet id) by platform,
    * hashtags, languages, mentions.
    */
-  TWEETS(Pipeline.TWEETS, BatchOutputs.TWEETS_WINDOW) {
+  TWEETS(Pipeline.TWEETS, BatchOutputs.TWEETS_WINDOW, null) {
     @Override
     Streams streams(JavaDStream<EventRecord> distinct, JavaPairDStream<Metric, Tally> batchMetrics,
         AnalyticsJobConfig config, int partitions, Duration horizon) {
@@ -162,14 +162,14 @@ public enum PipelineAnalytics {
     }
 
     @Override
-    Window window(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN, long heavyThreshold,
-        ErrorRateRule rule) {
-      return Window.tweets(windowMetrics, startMs, endMs, topN);
+    long windowThreshold(AnalyticsJobConfig config) {
+      return 0;
     }
 
     @Override
-    public boolean hasAlerts() {
-      return false;
+    Window window(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN, long threshold,
+        ErrorRateRule rule) {
+      return Window.tweets(windowMetrics, startMs, endMs, topN);
     }
 
     @Override
@@ -208,21 +208,118 @@ public enum PipelineAnalytics {
         Summary.putRanked(json.putArray("topMentions"), "user", s.topMentions(), topN);
       }
     }
+  },
+
+  /**
+   * Syslog lines: counts per host and per program, authentication failures and their source
+   * addresses, the brute-force alert. The running counts per host, program and address are keyed
+   * state that expires after {@code --syslog-key-idle-seconds} without a line of that key.
+   */
+  SYSLOG(Pipeline.SYSLOG, BatchOutputs.SYSLOG_WINDOW, BatchOutputs.SYSLOG_ALERTS) {
+    @Override
+    Streams streams(JavaDStream<EventRecord> distinct, JavaPairDStream<Metric, Tally> batchMetrics,
+        AnalyticsJobConfig config, int partitions, Duration horizon) {
+      // The counters (lines, parsed, rejected, failures) are running totals like every pipeline's;
+      // the breakdowns by key are kept here, each key until it has been idle for the timeout.
+      JavaPairDStream<Metric, Tally> keyed = batchMetrics.filter(t -> Analytics.isExpiringTotalKind(t._1().kind()));
+      JavaMapWithStateDStream<Metric, Tally, Tally, Tally> counts = keyed.mapWithState(
+          StateSpec.function(PipelineAnalytics::countWhileSeen)
+              .numPartitions(partitions)
+              .timeout(Durations.seconds(config.syslogKeyIdleSeconds())));
+      return new Streams(null, counts.stateSnapshots(),
+          batchMetrics.filter(t -> Analytics.isSyslogWindowKind(t._1().kind())));
+    }
+
+    @Override
+    int windowSeconds(AnalyticsJobConfig config) {
+      return config.syslogWindowSeconds();
+    }
+
+    @Override
+    int slideSeconds(AnalyticsJobConfig config) {
+      return config.syslogSlideSeconds();
+    }
+
+    @Override
+    long windowThreshold(AnalyticsJobConfig config) {
+      return config.bruteForceThreshold();
+    }
+
+    @Override
+    Window window(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN, long threshold,
+        ErrorRateRule rule) {
+      return Window.syslog(windowMetrics, startMs, endMs, topN, threshold);
+    }
+
+    @Override
+    void putWindow(Window w, ObjectNode json) {
+      Summary totals = w.totals();
+      double seconds = w.seconds();
+      putCounts(json, totals, w.topN());
+      json.put("linesPerSecond", seconds > 0 ? totals.syslogParsed() / seconds : 0.0);
+      ObjectNode bruteForce = json.putObject("bruteForce");
+      bruteForce.put("threshold", w.bruteForceThreshold());
+      bruteForce.put("count", w.bruteForceSourceCount());
+      ArrayNode sources = bruteForce.putArray("sources");
+      for (Ranked r : w.bruteForceSources()) {
+        sources.addObject().put("ip", r.key()).put("failures", r.count());
+      }
+    }
+
+    /**
+     * <pre>
+     * {"lines": N, "parsed": P, "rejected": R,
+     *  "topHosts": [{"host": "h", "count": n}, ...],
+     *  "topPrograms": [{"program": "sshd", "count": n}, ...],
+     *  "authFailures": F,
+     *  "topAuthFailureSources": [{"ip": "a.b.c.d", "count": n}, ...]}
+     * </pre>
+     * The same fields in the totals file.
+     */
+    @Override
+    void putTotals(Summary s, int topN, boolean totalsFile, ObjectNode json) {
+      putCounts(json, s, topN);
+    }
+
+    private void putCounts(ObjectNode json, Summary s, int topN) {
+      json.put("lines", s.syslogLines());
+      json.put("parsed", s.syslogParsed());
+      json.put("rejected", s.syslogRejected());
+      Summary.putRanked(json.putArray("topHosts"), "host", s.topHosts(), topN);
+      Summary.putRanked(json.putArray("topPrograms"), "program", s.topPrograms(), topN);
+      json.put("authFailures", s.authFailures());
+      Summary.putRanked(json.putArray("topAuthFailureSources"), "ip", s.topAuthFailureSources(), topN);
+    }
   };
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * A running count that lives while its key is seen: the batch's count added to the state; a key
+   * that has not been seen for the state's timeout is removed by Spark (then nothing is updated).
+   */
+  private static Tally countWhileSeen(Metric key, Optional<Tally> batch, State<Tally> state) {
+    if (state.isTimingOut() || !batch.isPresent()) {
+      return null;
+    }
+    Tally sum = state.exists() ? state.get().plus(batch.get()) : batch.get();
+    state.update(sum);
+    return sum;
+  }
+
   private final Pipeline pipeline;
   private final String windowFile;
+  private final String alertsFile;
 
-  PipelineAnalytics(Pipeline pipeline, String windowFile) {
+  PipelineAnalytics(Pipeline pipeline, String windowFile, String alertsFile) {
     this.pipeline = pipeline;
     this.windowFile = windowFile;
+    this.alertsFile = alertsFile;
   }
 
   /** The streams a pipeline adds to the graph. */
   static final class Streams {
-    /** Added to the running totals (the per-batch metrics of every event are already there). */
+    /** Added to the running totals (the per-batch metrics of every event are already there), or null. */
     final JavaPairDStream<Metric, Tally> increments;
     /** Added to the reported totals each batch, not accumulated (open sessions), or null. */
     final JavaPairDStream<Metric, Tally> current;
@@ -251,6 +348,19 @@ public enum PipelineAnalytics {
     return windowFile;
   }
 
+  /**
+   * The alerts file in a batch directory, e.g. {@code alerts.json} (logs), {@code syslog-alerts.json};
+   * null for a pipeline without alerts.
+   */
+  public String alertsFile() {
+    return alertsFile;
+  }
+
+  /** Whether the pipeline's windows raise alerts ({@link #alertsFile()}, {@code --alerts-topic}). */
+  public boolean hasAlerts() {
+    return alertsFile != null;
+  }
+
   /** The running totals file in a batch directory: {@link Pipeline#totalsFile()}. */
   public String totalsFile() {
     return pipeline.totalsFile();
@@ -263,12 +373,15 @@ public enum PipelineAnalytics {
 
   /** The pipelines a job with {@code config} analyses, in {@link Pipeline} order. */
   public static List<PipelineAnalytics> of(AnalyticsJobConfig config) {
-    List<PipelineAnalytics> run = new ArrayList<>(2);
+    List<PipelineAnalytics> run = new ArrayList<>(3);
     if (config.pipelines().logs()) {
       run.add(LOGS);
     }
     if (config.pipelines().tweets()) {
       run.add(TWEETS);
+    }
+    if (config.pipelines().syslog()) {
+      run.add(SYSLOG);
     }
     return run;
   }
@@ -286,12 +399,19 @@ public enum PipelineAnalytics {
 
   abstract int slideSeconds(AnalyticsJobConfig config);
 
-  /** Collects one window from its metrics, in one Spark job ({@code heavyThreshold}, {@code rule}: logs only). */
-  abstract Window window(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN,
-      long heavyThreshold, ErrorRateRule rule);
+  /**
+   * The count above which a key of a window is flagged: logs, requests of a heavy client
+   * ({@code --heavy-client-requests}); syslog, failures of a brute-force source
+   * ({@code --brute-force-threshold}); tweets, none (0).
+   */
+  abstract long windowThreshold(AnalyticsJobConfig config);
 
-  /** Whether the pipeline's windows raise alerts ({@code alerts.json}, {@code --alerts-topic}). */
-  public abstract boolean hasAlerts();
+  /**
+   * Collects one window from its metrics, in one Spark job ({@code threshold}: see
+   * {@link #windowThreshold}; {@code rule}: logs only).
+   */
+  abstract Window window(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN,
+      long threshold, ErrorRateRule rule);
 
   /** The fields of the window file after {@code windowStart}, {@code windowEnd}, {@code windowSeconds}. */
   abstract void putWindow(Window w, ObjectNode json);

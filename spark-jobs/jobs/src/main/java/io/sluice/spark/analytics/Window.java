@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.spark.output.Summary.Ranked;
 import io.sluice.spark.output.Summary;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaPairRDD;
 
@@ -24,20 +25,31 @@ import org.apache.spark.api.java.JavaPairRDD;
  *  tweets: "tweets": n, "tweetsPerSecond": x,
  *          "topHashtags": [{"hashtag": "tag", "count": n}, ...],
  *          "languages": {"en": n, ...},
- *          "topMentions": [{"user": "screen_name", "count": n}, ...]}
+ *          "topMentions": [{"user": "screen_name", "count": n}, ...]
+ *  syslog: "lines": n, "parsed": n, "rejected": n, "linesPerSecond": x,
+ *          "topHosts": [{"host": "h", "count": n}, ...],
+ *          "topPrograms": [{"program": "sshd", "count": n}, ...],
+ *          "authFailures": n,
+ *          "topAuthFailureSources": [{"ip": "1.2.3.4", "count": n}, ...],
+ *          "bruteForce": {"threshold": N, "count": k, "sources": [{"ip": "1.2.3.4", "failures": n}, ...]}}
  * </pre>
  * Logs: {@code requests} counts parsed lines, {@code rejected} rejected ones; {@code errorRate} is
  * {@code serverErrors / requests} (5xx share, 0 without requests); {@code heavyClients} lists the
  * clients with more than {@code threshold} requests in the window, most first, at most
- * {@value #HEAVY_CLIENTS_LISTED} ({@code count} is how many there are in all); {@code alertRule}
- * is the {@link ErrorRateRule} the window was judged by. Tweets: distinct tweets (by tweet id);
- * hashtags and mentions are lower-cased; each tweet counts once per distinct hashtag / user. Times
+ * {@value #LISTED} ({@code count} is how many there are in all); {@code alertRule} is the
+ * {@link ErrorRateRule} the window was judged by. Tweets: distinct tweets (by tweet id); hashtags
+ * and mentions are lower-cased; each tweet counts once per distinct hashtag / user. Syslog:
+ * {@code linesPerSecond} counts parsed lines; {@code bruteForce} lists the source addresses with
+ * more than {@code threshold} authentication failures in the window, most first, at most
+ * {@value #LISTED} ({@code count}: how many in all), each raising a {@link BruteForceAlert}. Times
  * are epoch milliseconds, {@code windowEnd} (exclusive) is the batch time that closed the window.
  */
 public final class Window {
 
-  /** Most heavy clients listed in one logs window. */
-  public static final int HEAVY_CLIENTS_LISTED = 100;
+  /** Most heavy clients (logs) or brute-force sources (syslog) listed, and alerted on, in one window. */
+  public static final int LISTED = 100;
+  /** Most heavy clients listed in one logs window: {@link #LISTED}. */
+  public static final int HEAVY_CLIENTS_LISTED = LISTED;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,36 +58,48 @@ public final class Window {
   private final long endMs;
   private final Summary totals;
   private final int topN;
-  private final long heavyThreshold;
-  private final long heavyCount;
-  private final List<Ranked> heavyClients;
+  private final long threshold;
+  private final long overCount;
+  private final List<Ranked> over;
   private final ErrorRateRule rule;
 
-  private Window(PipelineAnalytics pipeline, long startMs, long endMs, Summary totals, int topN, long heavyThreshold,
-      long heavyCount, List<Ranked> heavyClients, ErrorRateRule rule) {
+  private Window(PipelineAnalytics pipeline, long startMs, long endMs, Summary totals, int topN, long threshold,
+      long overCount, List<Ranked> over, ErrorRateRule rule) {
     this.pipeline = pipeline;
     this.startMs = startMs;
     this.endMs = endMs;
     this.totals = totals;
     this.topN = topN;
-    this.heavyThreshold = heavyThreshold;
-    this.heavyCount = heavyCount;
-    this.heavyClients = List.copyOf(heavyClients);
+    this.threshold = threshold;
+    this.overCount = overCount;
+    this.over = List.copyOf(over);
     this.rule = rule;
   }
 
   /** Collects one access-log window from its metrics ({@link Analytics#logWindowMetrics}), in one Spark job. */
   public static Window logs(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN,
       long heavyThreshold, ErrorRateRule rule) {
-    Analytics.Collected c = Analytics.collect(windowMetrics, topN, heavyThreshold);
-    return new Window(PipelineAnalytics.LOGS, startMs, endMs, c.summary(), topN, heavyThreshold, c.heavyCount(),
-        c.top(Metric.Kind.LOGS_CLIENT), rule);
+    Analytics.Collected c = Analytics.collect(windowMetrics, topN, Metric.Kind.LOGS_CLIENT, heavyThreshold);
+    return new Window(PipelineAnalytics.LOGS, startMs, endMs, c.summary(), topN, heavyThreshold, c.flaggedCount(),
+        c.flagged(), rule);
   }
 
   /** Collects one tweet window from its metrics ({@link Analytics#tweetMetrics} of its distinct tweets). */
   public static Window tweets(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN) {
     return new Window(PipelineAnalytics.TWEETS, startMs, endMs, Analytics.summarize(windowMetrics, topN), topN, 0, 0,
         List.of(), null);
+  }
+
+  /**
+   * Collects one syslog window from its metrics ({@link Analytics#eventMetrics} of its distinct
+   * syslog lines), in one Spark job; sources with more than {@code bruteForceThreshold}
+   * authentication failures are the window's brute-force sources.
+   */
+  public static Window syslog(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN,
+      long bruteForceThreshold) {
+    Analytics.Collected c = Analytics.collect(windowMetrics, topN, Metric.Kind.SYSLOG_AUTH_SOURCE, bruteForceThreshold);
+    return new Window(PipelineAnalytics.SYSLOG, startMs, endMs, c.summary(), topN, bruteForceThreshold,
+        c.flaggedCount(), c.flagged(), null);
   }
 
   public PipelineAnalytics pipeline() {
@@ -107,34 +131,58 @@ public final class Window {
 
   /** Logs: requests above which a client is heavy. */
   public long heavyThreshold() {
-    return heavyThreshold;
+    return threshold;
   }
 
   public long heavyClientCount() {
-    return heavyCount;
+    return overCount;
   }
 
   public List<Ranked> heavyClients() {
-    return heavyClients;
+    return over;
   }
 
-  /** Logs: the error-rate rule the window is judged by; null for tweets. */
+  /** Syslog: authentication failures above which a source address raises a brute-force alert. */
+  public long bruteForceThreshold() {
+    return threshold;
+  }
+
+  /** Syslog: how many source addresses are above {@link #bruteForceThreshold()}, listed or not. */
+  public long bruteForceSourceCount() {
+    return overCount;
+  }
+
+  /** Syslog: the source addresses above {@link #bruteForceThreshold()}, most failures first, at most {@value #LISTED}. */
+  public List<Ranked> bruteForceSources() {
+    return over;
+  }
+
+  /** Logs: the error-rate rule the window is judged by; null for other pipelines. */
   public ErrorRateRule rule() {
     return rule;
   }
 
   /**
-   * The error-rate alert of this window: one {@link Alert} when the rule fires on its parsed
-   * requests and 5xx responses, else none (the same as {@link Analytics#errorRateAlerts} on the
-   * window's metrics, without another Spark job); none for a pipeline without alerts.
+   * The alerts of this window, computed from what the window already collected (no other Spark
+   * job). Logs: one {@link ErrorRateAlert} when the rule fires on its parsed requests and 5xx
+   * responses (the same as {@link Analytics#errorRateAlerts} on the window's metrics), else none.
+   * Syslog: one {@link BruteForceAlert} per listed brute-force source. Tweets: none.
    */
   public List<Alert> alerts() {
+    if (pipeline == PipelineAnalytics.SYSLOG) {
+      List<Alert> alerts = new ArrayList<>(over.size());
+      for (Ranked r : over) {
+        alerts.add(new BruteForceAlert(startMs, endMs, r.key(), r.count(), threshold));
+      }
+      return alerts;
+    }
     if (rule == null) {
       return List.of();
     }
     long requests = totals.logsParsed();
     long errors = totals.serverErrors();
-    return rule.fires(requests, errors) ? List.of(new Alert(startMs, endMs, requests, errors, rule)) : List.of();
+    return rule.fires(requests, errors)
+        ? List.of(new ErrorRateAlert(startMs, endMs, requests, errors, rule)) : List.of();
   }
 
   public ObjectNode toJsonTree() {

@@ -20,7 +20,7 @@ import java.util.UUID;
  * <ul>
  *   <li>{@code eventId}: the {@code eventId} header; when absent, {@code "noid:"} plus a name-based
  *       UUID of all headers, so an identical redelivery still deduplicates;</li>
- *   <li>{@code pipeline}: {@code logs}, {@code tweets}, or whatever else the header says (counted
+ *   <li>{@code pipeline}: {@code logs}, {@code tweets}, {@code syslog}, or whatever else the header says (counted
  *       as unrouted, see {@link Summary#unrouted()});</li>
  *   <li>{@code rejected}: a {@code rejectReason} or {@code rejectedBy} header is present;</li>
  *   <li>{@code timestampMs}: the {@code timestamp} header, epoch milliseconds (for access logs the
@@ -35,7 +35,11 @@ import java.util.UUID;
  *       when neither), {@code platform} (the {@code platform} header, {@value #UNKNOWN_PLATFORM}
  *       when absent or blank), {@code notPost} (the {@code notPost} header: the kind of a valid
  *       event that is not a post, e.g. {@code like}; null for posts and rejects: a rejected event
- *       is never a not-post).</li>
+ *       is never a not-post);</li>
+ *   <li>syslog (parsed lines only): {@code host} and {@code program} (the headers of the same
+ *       names, null when absent or blank) and {@code authFailureSource}, the address of an
+ *       authentication failure ({@link AuthFailures#source} of the {@code program} and
+ *       {@code message} headers), null when the line is none.</li>
  * </ul>
  */
 public final class EventRecord implements Serializable {
@@ -67,18 +71,21 @@ public final class EventRecord implements Serializable {
   private final long readTimeMs;
   private final String platform;
   private final String notPost;
+  private final String host;
+  private final String program;
+  private final String authFailureSource;
 
   private EventRecord(String eventId, String pipeline, boolean rejected, long timestampMs,
       String status, String endpoint, long bytes, String clientIp,
       String tweetId, String lang, String[] hashtags, String[] mentions, long readTimeMs) {
     this(eventId, pipeline, rejected, timestampMs, status, endpoint, bytes, clientIp, tweetId, lang,
-        hashtags, mentions, readTimeMs, null, null);
+        hashtags, mentions, readTimeMs, null, null, null, null, null);
   }
 
   private EventRecord(String eventId, String pipeline, boolean rejected, long timestampMs,
       String status, String endpoint, long bytes, String clientIp,
       String tweetId, String lang, String[] hashtags, String[] mentions, long readTimeMs,
-      String platform, String notPost) {
+      String platform, String notPost, String host, String program, String authFailureSource) {
     this.platform = platform;
     this.notPost = notPost;
     this.eventId = eventId;
@@ -94,6 +101,9 @@ public final class EventRecord implements Serializable {
     this.hashtags = hashtags;
     this.mentions = mentions;
     this.readTimeMs = readTimeMs;
+    this.host = host;
+    this.program = program;
+    this.authFailureSource = authFailureSource;
   }
 
   /** Projects one event's headers (already converted with {@link FlumeEvents#toStringMap}); no body. */
@@ -137,7 +147,14 @@ public final class EventRecord implements Serializable {
       return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
           notPost == null ? tweetId : null, lang == null ? EventHeaders.LANG_UNDEFINED : lang,
           splitWords(headers.get(EventHeaders.HASHTAGS)), mentions, readTime,
-          platform == null ? UNKNOWN_PLATFORM : platform, notPost);
+          platform == null ? UNKNOWN_PLATFORM : platform, notPost, null, null, null);
+    }
+    if (Pipeline.SYSLOG.id().equals(pipeline)) {
+      String host = rejected ? null : trimToNull(headers.get(EventHeaders.HOST));
+      String program = rejected ? null : trimToNull(headers.get(EventHeaders.PROGRAM));
+      String source = rejected ? null : AuthFailures.source(program, headers.get(EventHeaders.MESSAGE));
+      return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
+          null, null, NONE, NONE, readTime, null, null, host, program, source);
     }
     return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
         null, null, NONE, NONE, readTime);
@@ -199,6 +216,10 @@ public final class EventRecord implements Serializable {
 
   public boolean isTweet() {
     return Pipeline.TWEETS.id().equals(pipeline);
+  }
+
+  public boolean isSyslog() {
+    return Pipeline.SYSLOG.id().equals(pipeline);
   }
 
   public boolean isRejected() {
@@ -272,6 +293,24 @@ public final class EventRecord implements Serializable {
     return tweetId;
   }
 
+  /** The {@code host} header of a parsed syslog line (its HOSTNAME field), or null. */
+  public String host() {
+    return host;
+  }
+
+  /** The {@code program} header of a parsed syslog line (TAG without {@code [pid]}, APP-NAME), or null. */
+  public String program() {
+    return program;
+  }
+
+  /**
+   * The source address of a parsed syslog line that is an authentication failure
+   * ({@link AuthFailures#source}), or null when the line is none.
+   */
+  public String authFailureSource() {
+    return authFailureSource;
+  }
+
   public String lang() {
     return lang;
   }
@@ -317,7 +356,9 @@ public final class EventRecord implements Serializable {
         && Objects.equals(clientIp, r.clientIp) && Objects.equals(tweetId, r.tweetId)
         && Objects.equals(lang, r.lang) && Arrays.equals(hashtags, r.hashtags)
         && Arrays.equals(mentions, r.mentions) && Objects.equals(platform, r.platform)
-        && Objects.equals(notPost, r.notPost);
+        && Objects.equals(notPost, r.notPost)
+        && Objects.equals(host, r.host) && Objects.equals(program, r.program)
+        && Objects.equals(authFailureSource, r.authFailureSource);
   }
 
   @Override
@@ -332,6 +373,8 @@ public final class EventRecord implements Serializable {
         + (isLog() ? ", " + clientIp + " " + status + " " + endpoint + " " + bytes : "")
         + (isTweet() ? ", " + platform + (notPost != null ? " not a post: " + notPost
             : " " + tweetId + " " + lang + " " + Arrays.toString(hashtags)
-            + " @" + Arrays.toString(mentions)) : "") + '}';
+            + " @" + Arrays.toString(mentions)) : "")
+        + (isSyslog() ? ", " + host + " " + program
+            + (authFailureSource == null ? "" : " auth-failure " + authFailureSource) : "") + '}';
   }
 }

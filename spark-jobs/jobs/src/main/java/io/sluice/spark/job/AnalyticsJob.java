@@ -21,18 +21,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sluice's analytics job: windows, alerts, sessions and running totals over the events of the
- * {@code logs} and/or {@code tweets} pipelines ({@code --pipeline}), from Flume SparkSinks or
- * straight from the Flume Kafka channel topics ({@code --source}).
+ * {@code logs}, {@code tweets} and {@code syslog} pipelines, or of one of them ({@code --pipeline}),
+ * from Flume SparkSinks or straight from the Flume Kafka channel topics ({@code --source}).
  *
- * <p><b>Input.</b> See {@link EventSources}. Events of both pipelines may be mixed and are told
+ * <p><b>Input.</b> See {@link EventSources}. Events of all pipelines may be mixed and are told
  * apart by their {@code pipeline} header; the job reads the headers (see {@link io.sluice.contract.EventHeaders}) and,
  * for the mentions of a tweet, its body ({@link TweetBodies}). Delivery is at-least-once: every
  * count is over distinct {@code eventId}s.
  *
  * <p><b>Computation.</b> See {@link AnalyticsStreams}: per window (access logs 30 s sliding every
  * 10 s, tweets 60 s every 10 s, by default): status counts, top endpoints, content size, heavy
- * clients and the error-rate alert; trending hashtags, languages, tweets per second, top mentions.
- * Running totals of all of these plus sessions per client address.
+ * clients and the error-rate alert; trending hashtags, languages, tweets per second, top mentions;
+ * syslog (60 s every 10 s): lines per host and per program, sshd authentication failures and their
+ * source addresses, the brute-force alert ({@code --brute-force-threshold}). Running totals of all
+ * of these plus sessions per client address.
  *
  * <p><b>Output</b>, under {@code --out} (local or {@code hdfs://}): {@code summary.json} after
  * every batch (contract in {@link Summary}; all zeros right after a fresh start); one directory per

@@ -45,14 +45,18 @@ public final class AnalyticsJobConfig implements Serializable {
 
   /** Which pipelines a job instance analyses. */
   public enum Pipelines {
-    LOGS, TWEETS, ALL;
+    LOGS, TWEETS, SYSLOG, ALL;
 
     public boolean logs() {
-      return this != TWEETS;
+      return this == LOGS || this == ALL;
     }
 
     public boolean tweets() {
-      return this != LOGS;
+      return this == TWEETS || this == ALL;
+    }
+
+    public boolean syslog() {
+      return this == SYSLOG || this == ALL;
     }
   }
 
@@ -97,6 +101,17 @@ public final class AnalyticsJobConfig implements Serializable {
   public static final double DEFAULT_ERROR_RATE_THRESHOLD = 0.05;
   public static final long DEFAULT_ERROR_MIN_REQUESTS = 20;
   public static final int DEFAULT_SESSION_GAP_SECONDS = 1800;
+  public static final int DEFAULT_SYSLOG_WINDOW_SECONDS = 60;
+  public static final int DEFAULT_SYSLOG_SLIDE_SECONDS = 10;
+  /**
+   * Authentication failures from one address in one syslog window above which it raises a
+   * brute-force alert: 10 (in the default 60 s window). sshd allows 6 attempts per connection
+   * ({@code MaxAuthTries}); more than 10 failures a minute from one address is a script, not a
+   * user who mistyped.
+   */
+  public static final long DEFAULT_BRUTE_FORCE_THRESHOLD = 10;
+  /** How long a syslog host, program or source address stays in the running counts unseen: a day. */
+  public static final int DEFAULT_SYSLOG_KEY_IDLE_SECONDS = 86_400;
   /**
    * How long an {@code eventId} (and a {@code tweetId}) is remembered, in seconds: three times the
    * SparkSink's default transaction timeout (60 s), after which an unacknowledged batch is
@@ -117,6 +132,7 @@ public final class AnalyticsJobConfig implements Serializable {
   private final List<InetSocketAddress> kafkaBootstrap;
   private final String logsTopic;
   private final List<String> tweetsTopics;
+  private final String syslogTopic;
   private final String kafkaGroupId;
   private final String kafkaStartingOffsets;
   private final int kafkaMaxRate;
@@ -127,6 +143,10 @@ public final class AnalyticsJobConfig implements Serializable {
   private final int logsSlideSeconds;
   private final int tweetsWindowSeconds;
   private final int tweetsSlideSeconds;
+  private final int syslogWindowSeconds;
+  private final int syslogSlideSeconds;
+  private final long bruteForceThreshold;
+  private final int syslogKeyIdleSeconds;
   private final int topN;
   private final long heavyClientRequests;
   private final ErrorRateRule errorRateRule;
@@ -150,6 +170,7 @@ public final class AnalyticsJobConfig implements Serializable {
     kafkaBootstrap = List.of();
     logsTopic = null;
     tweetsTopics = List.of();
+    syslogTopic = null;
     kafkaGroupId = null;
     kafkaStartingOffsets = null;
     kafkaMaxRate = 0;
@@ -160,6 +181,10 @@ public final class AnalyticsJobConfig implements Serializable {
     logsSlideSeconds = 0;
     tweetsWindowSeconds = 0;
     tweetsSlideSeconds = 0;
+    syslogWindowSeconds = 0;
+    syslogSlideSeconds = 0;
+    bruteForceThreshold = 0;
+    syslogKeyIdleSeconds = 0;
     topN = 0;
     heavyClientRequests = 0;
     errorRateRule = null;
@@ -178,7 +203,7 @@ public final class AnalyticsJobConfig implements Serializable {
     if (source == Source.FLUME) {
       sinks = parseAddresses(SINKS, required(o, SINKS, o.sinks));
       for (String name : new String[] {KAFKA_BOOTSTRAP, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_MAX_RATE,
-          LOGS_TOPIC, TWEETS_TOPIC}) {
+          LOGS_TOPIC, TWEETS_TOPIC, SYSLOG_TOPIC}) {
         notApplicable(o, name, "--source kafka");
       }
       kafkaBootstrap = List.of();
@@ -195,6 +220,7 @@ public final class AnalyticsJobConfig implements Serializable {
     receiverWal = bool(RECEIVER_WAL, o.receiverWal);
     logsTopic = topic(LOGS_TOPIC, o.logsTopic);
     tweetsTopics = topics(TWEETS_TOPIC, o.tweetsTopic);
+    syslogTopic = topic(SYSLOG_TOPIC, o.syslogTopic);
     kafkaGroupId = o.kafkaGroupId != null
         ? nonBlank(KAFKA_GROUP_ID, o.kafkaGroupId)
         : DEFAULT_GROUP_ID_PREFIX + pipelines.name().toLowerCase(Locale.ROOT);
@@ -216,6 +242,11 @@ public final class AnalyticsJobConfig implements Serializable {
     tweetsSlideSeconds = windowSeconds(TWEETS_SLIDE_SECONDS, o.tweetsSlideSeconds, batchSeconds);
     slideWithinWindow(LOGS_SLIDE_SECONDS, logsSlideSeconds, LOGS_WINDOW_SECONDS, logsWindowSeconds);
     slideWithinWindow(TWEETS_SLIDE_SECONDS, tweetsSlideSeconds, TWEETS_WINDOW_SECONDS, tweetsWindowSeconds);
+    syslogWindowSeconds = windowSeconds(SYSLOG_WINDOW_SECONDS, o.syslogWindowSeconds, batchSeconds);
+    syslogSlideSeconds = windowSeconds(SYSLOG_SLIDE_SECONDS, o.syslogSlideSeconds, batchSeconds);
+    slideWithinWindow(SYSLOG_SLIDE_SECONDS, syslogSlideSeconds, SYSLOG_WINDOW_SECONDS, syslogWindowSeconds);
+    bruteForceThreshold = positiveInt(BRUTE_FORCE_THRESHOLD, o.bruteForceThreshold);
+    syslogKeyIdleSeconds = positiveInt(SYSLOG_KEY_IDLE_SECONDS, o.syslogKeyIdleSeconds);
     topN = positiveInt(TOP_N, o.topN);
     heavyClientRequests = positiveInt(HEAVY_CLIENT_REQUESTS, o.heavyClientRequests);
     errorRateRule = new ErrorRateRule(ratio(ERROR_RATE_THRESHOLD, o.errorRateThreshold),
@@ -246,9 +277,18 @@ public final class AnalyticsJobConfig implements Serializable {
     }
     if (!pipelines.logs()) {
       for (String name : new String[] {LOGS_WINDOW_SECONDS, LOGS_SLIDE_SECONDS, LOGS_TOPIC, HEAVY_CLIENT_REQUESTS,
-          ERROR_RATE_THRESHOLD, ERROR_MIN_REQUESTS, SESSION_GAP_SECONDS, ALERTS_TOPIC}) {
+          ERROR_RATE_THRESHOLD, ERROR_MIN_REQUESTS, SESSION_GAP_SECONDS}) {
         notApplicable(o, name, "--pipeline logs or all");
       }
+    }
+    if (!pipelines.syslog()) {
+      for (String name : new String[] {SYSLOG_WINDOW_SECONDS, SYSLOG_SLIDE_SECONDS, SYSLOG_TOPIC,
+          BRUTE_FORCE_THRESHOLD, SYSLOG_KEY_IDLE_SECONDS}) {
+        notApplicable(o, name, "--pipeline syslog or all");
+      }
+    }
+    if (!pipelines.logs() && !pipelines.syslog()) {
+      notApplicable(o, ALERTS_TOPIC, "--pipeline logs, syslog or all (the pipelines with alerts)");
     }
     if (!pipelines.tweets()) {
       for (String name : new String[] {TWEETS_WINDOW_SECONDS, TWEETS_SLIDE_SECONDS, TWEETS_TOPIC}) {
@@ -561,12 +601,15 @@ public final class AnalyticsJobConfig implements Serializable {
    * pipeline's may be several, e.g. the Kafka channels of the tweets, bluesky and x agents).
    */
   public List<String> topics() {
-    List<String> topics = new ArrayList<>(2);
+    List<String> topics = new ArrayList<>(3);
     if (pipelines.logs()) {
       topics.add(logsTopic);
     }
     if (pipelines.tweets()) {
       topics.addAll(tweetsTopics);
+    }
+    if (pipelines.syslog()) {
+      topics.add(syslogTopic);
     }
     return topics;
   }
@@ -613,6 +656,24 @@ public final class AnalyticsJobConfig implements Serializable {
 
   public int tweetsSlideSeconds() {
     return tweetsSlideSeconds;
+  }
+
+  public int syslogWindowSeconds() {
+    return syslogWindowSeconds;
+  }
+
+  public int syslogSlideSeconds() {
+    return syslogSlideSeconds;
+  }
+
+  /** Failures from one address in one syslog window above which it raises a brute-force alert. */
+  public long bruteForceThreshold() {
+    return bruteForceThreshold;
+  }
+
+  /** Seconds a syslog host, program or source address stays in the running counts without being seen. */
+  public int syslogKeyIdleSeconds() {
+    return syslogKeyIdleSeconds;
   }
 
   public int topN() {
@@ -686,11 +747,19 @@ public final class AnalyticsJobConfig implements Serializable {
       s.put(ERROR_RATE_THRESHOLD, String.valueOf(errorRateRule.threshold()));
       s.put(ERROR_MIN_REQUESTS, String.valueOf(errorRateRule.minRequests()));
       s.put(SESSION_GAP_SECONDS, String.valueOf(sessionGapSeconds));
+    }
+    if (pipelines.logs() || pipelines.syslog()) {
       s.put(ALERTS_TOPIC, alertsTopic == null ? "none" : alertsTopic);
     }
     if (pipelines.tweets()) {
       s.put(TWEETS_WINDOW_SECONDS, String.valueOf(tweetsWindowSeconds));
       s.put(TWEETS_SLIDE_SECONDS, String.valueOf(tweetsSlideSeconds));
+    }
+    if (pipelines.syslog()) {
+      s.put(SYSLOG_WINDOW_SECONDS, String.valueOf(syslogWindowSeconds));
+      s.put(SYSLOG_SLIDE_SECONDS, String.valueOf(syslogSlideSeconds));
+      s.put(BRUTE_FORCE_THRESHOLD, String.valueOf(bruteForceThreshold));
+      s.put(SYSLOG_KEY_IDLE_SECONDS, String.valueOf(syslogKeyIdleSeconds));
     }
     s.put(TOP_N, String.valueOf(topN));
     s.put(DEDUP_HORIZON_SECONDS, String.valueOf(dedupHorizonSeconds));

@@ -30,6 +30,7 @@ final class AnalyticsJobOptions {
   static final String KAFKA_BOOTSTRAP = "--kafka-bootstrap";
   static final String LOGS_TOPIC = "--logs-topic";
   static final String TWEETS_TOPIC = "--tweets-topic";
+  static final String SYSLOG_TOPIC = "--syslog-topic";
   static final String KAFKA_GROUP_ID = "--kafka-group-id";
   static final String KAFKA_STARTING_OFFSETS = "--kafka-starting-offsets";
   static final String KAFKA_MAX_RATE = "--kafka-max-rate";
@@ -40,6 +41,10 @@ final class AnalyticsJobOptions {
   static final String LOGS_SLIDE_SECONDS = "--logs-slide-seconds";
   static final String TWEETS_WINDOW_SECONDS = "--tweets-window-seconds";
   static final String TWEETS_SLIDE_SECONDS = "--tweets-slide-seconds";
+  static final String SYSLOG_WINDOW_SECONDS = "--syslog-window-seconds";
+  static final String SYSLOG_SLIDE_SECONDS = "--syslog-slide-seconds";
+  static final String BRUTE_FORCE_THRESHOLD = "--brute-force-threshold";
+  static final String SYSLOG_KEY_IDLE_SECONDS = "--syslog-key-idle-seconds";
   static final String TOP_N = "--top-n";
   static final String HEAVY_CLIENT_REQUESTS = "--heavy-client-requests";
   static final String ERROR_RATE_THRESHOLD = "--error-rate-threshold";
@@ -52,8 +57,8 @@ final class AnalyticsJobOptions {
   static final String KAFKA_PROPERTIES = "--kafka-properties";
   static final String HELP = "--help";
 
-  @Option(names = PIPELINE, paramLabel = "logs|tweets|all", defaultValue = "all",
-      description = "which pipelines this job analyses")
+  @Option(names = PIPELINE, paramLabel = "logs|tweets|syslog|all", defaultValue = "all",
+      description = "which pipelines this job analyses (all: the three)")
   String pipeline;
 
   @Option(names = SOURCE, paramLabel = "flume|kafka", defaultValue = "flume",
@@ -93,6 +98,10 @@ final class AnalyticsJobOptions {
       description = "Kafka channel topics of the tweets pipeline (social posts of any platform), e.g. "
           + "sluice-tweets,sluice-bluesky,sluice-x for the tweets, bluesky and x agents")
   String tweetsTopic;
+
+  /** Default: {@link Pipeline#eventsTopic()} (see {@link #DEFAULTS}). */
+  @Option(names = SYSLOG_TOPIC, paramLabel = "TOPIC", description = "Kafka channel topic of the syslog pipeline")
+  String syslogTopic;
 
   @Option(names = KAFKA_GROUP_ID, paramLabel = "ID",
       description = "consumer group the job commits its offsets to (the checkpoint holds the offsets it resumes from)"
@@ -138,6 +147,28 @@ final class AnalyticsJobOptions {
       defaultValue = "" + AnalyticsJobConfig.DEFAULT_TWEETS_SLIDE_SECONDS,
       description = "seconds between tweet windows (a multiple of --batch-seconds, at most the window)")
   String tweetsSlideSeconds;
+
+  @Option(names = SYSLOG_WINDOW_SECONDS, paramLabel = "N",
+      defaultValue = "" + AnalyticsJobConfig.DEFAULT_SYSLOG_WINDOW_SECONDS,
+      description = "length of the syslog window in seconds (a multiple of --batch-seconds)")
+  String syslogWindowSeconds;
+
+  @Option(names = SYSLOG_SLIDE_SECONDS, paramLabel = "N",
+      defaultValue = "" + AnalyticsJobConfig.DEFAULT_SYSLOG_SLIDE_SECONDS,
+      description = "seconds between syslog windows (a multiple of --batch-seconds, at most the window)")
+  String syslogSlideSeconds;
+
+  @Option(names = BRUTE_FORCE_THRESHOLD, paramLabel = "N",
+      defaultValue = "" + AnalyticsJobConfig.DEFAULT_BRUTE_FORCE_THRESHOLD,
+      description = "a source address with more sshd authentication failures than this in one syslog window "
+          + "raises a brute-force alert")
+  String bruteForceThreshold;
+
+  @Option(names = SYSLOG_KEY_IDLE_SECONDS, paramLabel = "N",
+      defaultValue = "" + AnalyticsJobConfig.DEFAULT_SYSLOG_KEY_IDLE_SECONDS,
+      description = "a syslog host, program or source address not seen for this many seconds leaves the running "
+          + "counts (its state expires; seen again, it counts from zero)")
+  String syslogKeyIdleSeconds;
 
   @Option(names = TOP_N, paramLabel = "N", defaultValue = "" + Analytics.TOP_N,
       description = "length of the top lists in windows and batch totals (summary.json always keeps 10)")
@@ -192,7 +223,8 @@ final class AnalyticsJobOptions {
 
   /** Defaults that are not compile-time constants: the pipelines' topics, from the contract. */
   private static final Map<String, String> DEFAULTS = Map.of(
-      LOGS_TOPIC, Pipeline.LOGS.eventsTopic(), TWEETS_TOPIC, Pipeline.TWEETS.eventsTopic());
+      LOGS_TOPIC, Pipeline.LOGS.eventsTopic(), TWEETS_TOPIC, Pipeline.TWEETS.eventsTopic(),
+      SYSLOG_TOPIC, Pipeline.SYSLOG.eventsTopic());
 
   /** The options given on the command line (not those left at their defaults). */
   final java.util.Set<String> given = new java.util.HashSet<>();
@@ -247,7 +279,7 @@ final class AnalyticsJobOptions {
     StringBuilder b = new StringBuilder()
         .append("Usage: spark-submit --class ").append(AnalyticsJob.class.getName())
         .append(" sluice-spark-jobs.jar --out URI (--sinks host:port[,...] | --source kafka --kafka-bootstrap host:port[,...]) [options]\n\n")
-        .append("Streaming analytics of the Sluice logs and tweets pipelines: running totals (deduplicated by eventId)\n")
+        .append("Streaming analytics of the Sluice logs, tweets and syslog pipelines: running totals (deduplicated by eventId)\n")
         .append("in <out>/").append(SummaryWriter.FILE_NAME)
         .append(" after every batch; windows, alerts and totals in <out>/batches/<batch time ms>/ after every slide.\n")
         .append("A job restarted on the same --checkpoint resumes where it stopped.\n\n")

@@ -5,7 +5,8 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
-import io.sluice.spark.analytics.Alert;
+import io.sluice.spark.analytics.BruteForceAlert;
+import io.sluice.spark.analytics.ErrorRateAlert;
 import io.sluice.spark.analytics.Analytics;
 import io.sluice.spark.analytics.Metric;
 import io.sluice.spark.analytics.Sessions;
@@ -52,7 +53,8 @@ public final class SluiceKryoRegistrator implements KryoRegistrator {
     // Immutable JDK lists and priority queues with comparators inside: Java serialization, as before.
     kryo.register(Sessions.Step.class, new JavaSerializer());
     kryo.register(Analytics.Collected.class, new JavaSerializer());
-    kryo.register(Alert.class);
+    kryo.register(ErrorRateAlert.class);
+    kryo.register(BruteForceAlert.class);
     kryo.register(Summary.Ranked.class);
     kryo.register(long[].class);
   }

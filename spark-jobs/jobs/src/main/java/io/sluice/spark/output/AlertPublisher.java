@@ -58,7 +58,7 @@ public final class AlertPublisher implements Serializable {
     return topic;
   }
 
-  public synchronized void publish(List<Alert> alerts) {
+  public synchronized void publish(List<? extends Alert> alerts) {
     if (alerts.isEmpty()) {
       return;
     }

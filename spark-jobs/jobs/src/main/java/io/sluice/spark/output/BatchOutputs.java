@@ -17,10 +17,13 @@ import java.io.UncheckedIOException;
  * {@code batches/<batch time, epoch ms>/}, holding the files that batch produced:
  * <pre>
  * logs-window.json     {@link Window}: the access-log window that ended at this batch time
- * alerts.json          {"alerts": [...]}: the {@link Alert}s of that window ([] when none)
+ * alerts.json          {"alerts": [...]}: the error-rate {@link Alert}s of that window ([] when none)
  * logs-totals.json     running totals of the logs pipeline ({@link PipelineAnalytics#totalsJson})
  * tweets-window.json   {@link Window}: the tweet window that ended at this batch time
  * tweets-totals.json   running totals of the tweets pipeline ({@link PipelineAnalytics#totalsJson})
+ * syslog-window.json   {@link Window}: the syslog window that ended at this batch time
+ * syslog-alerts.json   {"alerts": [...]}: the brute-force {@link Alert}s of that window ([] when none)
+ * syslog-totals.json   running totals of the syslog pipeline ({@link PipelineAnalytics#totalsJson})
  * </pre>
  * A pipeline's files appear at the batches where one of its windows ends (every slide); every file
  * carries {@code "batchTime"} and {@code "pipeline"}. Each file is replaced atomically
@@ -42,6 +45,9 @@ public final class BatchOutputs implements Serializable {
   public static final String LOGS_TOTALS = Pipeline.LOGS.totalsFile();
   public static final String TWEETS_WINDOW = "tweets-window.json";
   public static final String TWEETS_TOTALS = Pipeline.TWEETS.totalsFile();
+  public static final String SYSLOG_WINDOW = "syslog-window.json";
+  public static final String SYSLOG_ALERTS = "syslog-alerts.json";
+  public static final String SYSLOG_TOTALS = Pipeline.SYSLOG.totalsFile();
 
   private final OutputStore store;
 

@@ -32,7 +32,12 @@ import java.util.TreeMap;
  *  "tweets": {"records": N, "posts": P, "notPosts": {"delete": n, "like": n, ...}, "rejected": R,
  *             "tweets": T, "platforms": {"BLUESKY_JETSTREAM": n, "TWITTER_V1_1": n, "X_API_V2": n},
  *             "topHashtags": [{"hashtag": "tag", "count": n}, ...],
- *             "languages": {"en": n, "und": n, ...}}}
+ *             "languages": {"en": n, "und": n, ...}},
+ *  "syslog": {"lines": N, "parsed": P, "rejected": R,
+ *             "topHosts": [{"host": "h", "count": n}, ...],
+ *             "topPrograms": [{"program": "sshd", "count": n}, ...],
+ *             "authFailures": F,
+ *             "topAuthFailureSources": [{"ip": "a.b.c.d", "count": n}, ...]}}
  * </pre>
  * <ul>
  *   <li>All counts are over distinct events (by {@code eventId}); {@code lines = parsed + rejected}.</li>
@@ -49,6 +54,15 @@ import java.util.TreeMap;
  *       {@code platforms} (the {@code platform} header, {@code unknown} when absent),
  *       {@code topHashtags} and {@code languages} count each distinct tweet once, so
  *       {@code sum(platforms) = sum(languages) = tweets}.</li>
+ *   <li>Syslog: {@code topHosts} and {@code topPrograms} count parsed lines by their {@code host}
+ *       (HOSTNAME) and {@code program} (TAG without {@code [pid]}, RFC 5424 APP-NAME) headers;
+ *       {@code authFailures} counts the parsed lines that are an authentication failure and
+ *       {@code topAuthFailureSources} those by source address
+ *       ({@link io.sluice.spark.input.AuthFailures}). These three breakdowns are running counts
+ *       per key that expire: a host, program or address not seen for
+ *       {@code --syslog-key-idle-seconds} (default a day) leaves them and counts from zero when
+ *       seen again; {@code lines}, {@code parsed}, {@code rejected} and {@code authFailures} never
+ *       expire.</li>
  *   <li>Top lists hold at most {@link Analytics#TOP_N} entries, by count descending then key
  *       ascending; map keys are sorted. Every field is present even before any event arrived.</li>
  * </ul>
@@ -80,6 +94,12 @@ public final class Summary {
   private final Tally openSessionDurations;
   private final Tally openSessionRequests;
   private final long unsessionized;
+  private final long syslogParsed;
+  private final long syslogRejected;
+  private final long authFailures;
+  private final List<Ranked> topHosts;
+  private final List<Ranked> topPrograms;
+  private final List<Ranked> topAuthFailureSources;
 
   private Summary(Builder b) {
     logsParsed = b.logsParsed;
@@ -105,6 +125,12 @@ public final class Summary {
     openSessionDurations = b.openSessionDurations;
     openSessionRequests = b.openSessionRequests;
     unsessionized = b.unsessionized;
+    syslogParsed = b.syslogParsed;
+    syslogRejected = b.syslogRejected;
+    authFailures = b.authFailures;
+    topHosts = List.copyOf(b.topHosts);
+    topPrograms = List.copyOf(b.topPrograms);
+    topAuthFailureSources = List.copyOf(b.topAuthFailureSources);
   }
 
   /** All zeros, empty lists and maps: the summary before the first event. */
@@ -191,7 +217,7 @@ public final class Summary {
   }
 
   /**
-   * Distinct events whose {@code pipeline} header is neither {@code logs} nor {@code tweets}, by
+   * Distinct events whose {@code pipeline} header is none of {@code logs}, {@code tweets}, {@code syslog}, by
    * that header ({@code ""} when absent). Not part of {@code summary.json}; the job logs it.
    */
   public SortedMap<String, Long> unrouted() {
@@ -238,6 +264,39 @@ public final class Summary {
   /** Parsed lines not assigned to a session (no client address, no timestamp, or late). */
   public long unsessionized() {
     return unsessionized;
+  }
+
+  /** Syslog lines, parsed and rejected. */
+  public long syslogLines() {
+    return syslogParsed + syslogRejected;
+  }
+
+  public long syslogParsed() {
+    return syslogParsed;
+  }
+
+  public long syslogRejected() {
+    return syslogRejected;
+  }
+
+  /** Parsed syslog lines that are an authentication failure. */
+  public long authFailures() {
+    return authFailures;
+  }
+
+  /** Hosts with the most parsed syslog lines. */
+  public List<Ranked> topHosts() {
+    return topHosts;
+  }
+
+  /** Programs with the most parsed syslog lines. */
+  public List<Ranked> topPrograms() {
+    return topPrograms;
+  }
+
+  /** Source addresses with the most authentication failures. */
+  public List<Ranked> topAuthFailureSources() {
+    return topAuthFailureSources;
   }
 
   private static long count(Tally t) {
@@ -342,6 +401,12 @@ public final class Summary {
     private Tally openSessionDurations;
     private Tally openSessionRequests;
     private long unsessionized;
+    private long syslogParsed;
+    private long syslogRejected;
+    private long authFailures;
+    private List<Ranked> topHosts = List.of();
+    private List<Ranked> topPrograms = List.of();
+    private List<Ranked> topAuthFailureSources = List.of();
 
     /** Adds one running total; breakdown entries and counters alike. */
     public Builder add(Metric metric, Tally tally) {
@@ -364,11 +429,17 @@ public final class Summary {
         case LOGS_OPEN_SESSION_DURATION: openSessionDurations = merge(openSessionDurations, tally); break;
         case LOGS_OPEN_SESSION_REQUESTS: openSessionRequests = merge(openSessionRequests, tally); break;
         case LOGS_UNSESSIONIZED: unsessionized += n; break;
+        case SYSLOG_PARSED: syslogParsed += n; break;
+        case SYSLOG_REJECTED: syslogRejected += n; break;
+        case SYSLOG_AUTH_FAILURES: authFailures += n; break;
         case LOGS_CLIENT:
           break; // per-window only (heavy clients); not part of the totals
         case LOGS_ENDPOINT:
         case TWEETS_HASHTAG:
         case TWEETS_MENTION:
+        case SYSLOG_HOST:
+        case SYSLOG_PROGRAM:
+        case SYSLOG_AUTH_SOURCE:
           throw new IllegalArgumentException("top-N metric " + metric.kind() + " is set as a list");
         default:
           throw new IllegalArgumentException("unknown metric " + metric.kind());
@@ -388,6 +459,21 @@ public final class Summary {
 
     public Builder topMentions(List<Ranked> ranked) {
       topMentions = ranked;
+      return this;
+    }
+
+    public Builder topHosts(List<Ranked> ranked) {
+      topHosts = ranked;
+      return this;
+    }
+
+    public Builder topPrograms(List<Ranked> ranked) {
+      topPrograms = ranked;
+      return this;
+    }
+
+    public Builder topAuthFailureSources(List<Ranked> ranked) {
+      topAuthFailureSources = ranked;
       return this;
     }
 

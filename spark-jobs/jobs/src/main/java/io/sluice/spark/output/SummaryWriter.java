@@ -83,7 +83,7 @@ public final class SummaryWriter implements Serializable {
       return false;
     }
     if (!summary.unrouted().equals(lastUnrouted)) {
-      LOG.warn("Events with a pipeline header other than logs/tweets (not in {}): {}",
+      LOG.warn("Events with a pipeline header other than logs/tweets/syslog (not in {}): {}",
           FILE_NAME, summary.unrouted());
       lastUnrouted = summary.unrouted();
     }

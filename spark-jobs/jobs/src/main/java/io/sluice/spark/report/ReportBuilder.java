@@ -22,15 +22,17 @@ import org.apache.hadoop.conf.Configuration;
  *
  * <p>Charts: status codes over time, error rate per window with the alert threshold and the windows
  * that alerted, top endpoints, requests per second; hashtag trends, languages, top mentioned users,
- * tweets per second; tables of alerts and heavy clients; headline figures (lines, 5xx, sessions,
- * ...). Every chart is a {@code <canvas data-chart="NAME">}; once drawn it carries
+ * tweets per second; sshd authentication failures per window with the windows that raised
+ * brute-force alerts, top failure sources, top programs, syslog lines per second; tables of alerts
+ * (error rate, brute force) and heavy clients; headline figures (lines, 5xx, sessions, failures,
+ * ...). A pipeline without output in the inputs has no section. Every chart is a {@code <canvas data-chart="NAME">}; once drawn it carries
  * {@code data-rendered="true"} and {@code data-painted-pixels}, and {@code <body>} gets
  * {@code data-charts} (how many) and {@code data-charts-drawn} (how many were drawn) — what a
  * headless browser checks.
  *
  * <p>Runs on the Spark classpath (Hadoop client and Jackson for HDFS inputs):
  * {@code java -cp 'lib/spark/*:jobs/sluice-spark-jobs.jar' io.sluice.spark.report.ReportBuilder
- * --in OUT/logs,OUT/tweets --out OUT/report.html [--screenshot OUT/report.png]}; {@code --help} lists
+ * --in OUT/logs,OUT/tweets,OUT/syslog --out OUT/report.html [--screenshot OUT/report.png]}; {@code --help} lists
  * the options. Exit status 0 when the report (and a requested screenshot, when a browser exists) was
  * written, 1 when it could not be, 2 on a bad command line.
  */

@@ -29,11 +29,13 @@ import org.apache.hadoop.fs.Path;
  * {@link BatchOutputs}), into one JSON document:
  * <pre>
  * {"generatedAt": ms, "inputs": [uri, ...], "maxWindows": n,
- *  "summary": summary.json, the logs half from the input with the most lines, the tweets half from
- *             the input with the most records (a job per pipeline, or one for both),
+ *  "summary": summary.json, each pipeline's section from the input that counted most of it (its
+ *             count field: logs and syslog lines, tweet records; a job per pipeline, or one for all),
  *  "logs":   {"windows": [logs-window.json, ... oldest first], "alerts": [alert, ...],
  *             "totals": the latest logs-totals.json}   or null without any logs output,
- *  "tweets": {"windows": [tweets-window.json, ...], "totals": the latest tweets-totals.json} or null}
+ *  "tweets": {"windows": [tweets-window.json, ...], "totals": the latest tweets-totals.json} or null,
+ *  "syslog": {"windows": [syslog-window.json, ...], "alerts": [brute-force alert, ...],
+ *             "totals": the latest syslog-totals.json} or null}
  * </pre>
  * Only the {@code maxWindows} latest windows of each pipeline are kept (alerts: all). Files that
  * are missing or unreadable (a batch directory being written) are skipped.
@@ -83,7 +85,7 @@ public final class ReportData {
             section.windows.put(time, window);
           }
           if (p.hasAlerts()) {
-            JsonNode al = read(fs, new Path(d.getPath(), BatchOutputs.ALERTS));
+            JsonNode al = read(fs, new Path(d.getPath(), p.alertsFile()));
             if (al != null) {
               al.path("alerts").forEach(a -> section.alerts.put(a.path("id").asText(), a));
             }

@@ -207,6 +207,121 @@ class AnalyticsStreamsTest {
   }
 
   @Test
+  void syslogTotalsWindowsAndBruteForceAlertsOfTheRealAuthLogAreExactDespiteRedeliveries() {
+    List<Map<String, String>> syslog = SampleEvents.syslogEvents();
+    List<Map<String, String>> first = new ArrayList<>(syslog.subList(0, 3000));
+    first.addAll(syslog.subList(0, 200));
+    List<Map<String, String>> second = new ArrayList<>(syslog.subList(3000, syslog.size()));
+    second.addAll(syslog.subList(1000, 3000));
+    List<List<Map<String, String>>> inputs = List.of(first, second, List.of(), List.of());
+    inputs.forEach(this::offer);
+    long threshold = 50;
+    // A 2 s syslog window (2 batches) sliding every batch.
+    start(config("--pipeline", "syslog", "--syslog-window-seconds", "2", "--syslog-slide-seconds", "1",
+        "--brute-force-threshold", String.valueOf(threshold), "--top-n", "5"), new SummaryWriter(tmp));
+
+    assertThat(BatchFiles.await(() -> BatchFiles.batchDirs(tmp).size() >= inputs.size()
+        && Files.exists(BatchFiles.batchDirs(tmp).get(inputs.size() - 1).resolve(BatchOutputs.SYSLOG_TOTALS)), TIMEOUT))
+        .as("%d batch directories", inputs.size()).isTrue();
+    List<Path> dirs = BatchFiles.batchDirs(tmp);
+    List<Map<String, String>> seen = new ArrayList<>();
+    List<List<Map<String, String>>> firstSeenPerBatch = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    int alertsSeen = 0;
+    for (int k = 0; k < inputs.size(); k++) {
+      List<Map<String, String>> fresh = new ArrayList<>();
+      inputs.get(k).stream().filter(e -> ids.add(e.get("eventId"))).forEach(fresh::add);
+      firstSeenPerBatch.add(fresh);
+      seen.addAll(inputs.get(k));
+      Path dir = dirs.get(k);
+
+      JsonNode totals = BatchFiles.read(dir.resolve(BatchOutputs.SYSLOG_TOTALS));
+      JsonNode expected = ExpectedSummary.of(seen).get("syslog");
+      assertThat(Expected.project(totals, expected)).as("syslog totals after batch %d", k + 1)
+          .isEqualTo(cutTops(expected, 5));
+
+      List<Map<String, String>> inWindow = new ArrayList<>(firstSeenPerBatch.get(k));
+      if (k > 0) {
+        inWindow.addAll(firstSeenPerBatch.get(k - 1));
+      }
+      JsonNode window = BatchFiles.read(dir.resolve(BatchOutputs.SYSLOG_WINDOW));
+      JsonNode expectedWindow = ExpectedSummary.of(inWindow).get("syslog");
+      assertThat(Expected.project(window, expectedWindow)).as("syslog window at batch %d", k + 1)
+          .isEqualTo(cutTops(expectedWindow, 5));
+      Map<String, Long> failures = new java.util.TreeMap<>();
+      for (Map<String, String> e : inWindow) {
+        String ip = ExpectedSummary.authFailureSource(e.get("program"), e.get("message"));
+        if (ip != null) {
+          failures.merge(ip, 1L, Long::sum);
+        }
+      }
+      Map<String, Long> over = new java.util.TreeMap<>();
+      failures.forEach((ip, n) -> {
+        if (n > threshold) {
+          over.put(ip, n);
+        }
+      });
+      Map<String, Long> alerted = new java.util.TreeMap<>();
+      JsonNode alerts = BatchFiles.read(dir.resolve(BatchOutputs.SYSLOG_ALERTS)).path("alerts");
+      alerts.forEach(a -> {
+        assertThat(a.path("type").asText()).isEqualTo("brute-force");
+        assertThat(a.path("windowEnd").asLong()).isEqualTo(window.path("windowEnd").asLong());
+        alerted.put(a.path("sourceIp").asText(), a.path("failures").asLong());
+      });
+      assertThat(alerted).as("brute-force alerts at batch %d", k + 1).isEqualTo(over);
+      assertThat(window.path("bruteForce").path("count").asLong()).isEqualTo(over.size());
+      alertsSeen += alerts.size();
+    }
+    // Lines 1-3000 hold 24.151.103.17 (97 failures) and 91.197.232.109 (58); lines 3001-7121 hold 60
+    // more from 24.151.103.17 and 86 from 34.204.227.175: windows of batch 1, 1+2, 2, 3.
+    assertThat(alertsSeen).as("alerts over the four windows").isEqualTo(2 + 3 + 2);
+    assertThat(BatchFiles.read(dirs.get(3).resolve(BatchOutputs.SYSLOG_ALERTS)).path("alerts")).isEmpty();
+    JsonNode last = BatchFiles.read(dirs.get(inputs.size() - 1).resolve(BatchOutputs.SYSLOG_TOTALS));
+    assertThat(last.path("lines").asLong()).isEqualTo(7121);
+    assertThat(last.path("authFailures").asLong()).isEqualTo(895);
+  }
+
+  @Test
+  void syslogCountsPerKeyExpireOnceTheKeyIsIdleSoStateDoesNotGrowWithTheStream() {
+    // Line 2301 of the real auth log, an sshd failure, then 12 s without lines, then line 40, a CRON
+    // line of the same host. A 2 s idle timeout; Spark drops idle keys at the state's checkpoints,
+    // every 10 batches.
+    Map<String, String> failure = SampleEvents.syslogEvents().get(2300);
+    Map<String, String> cron = SampleEvents.syslogEvents().get(39);
+    assertThat(failure.get("message")).startsWith("Failed password for root from 218.60.136.106");
+    assertThat(cron.get("program")).isEqualTo("CRON");
+    List<List<Map<String, String>>> inputs = new ArrayList<>();
+    inputs.add(List.of(failure));
+    for (int i = 0; i < 12; i++) {
+      inputs.add(List.of());
+    }
+    inputs.add(List.of(cron));
+    inputs.add(List.of());
+    inputs.forEach(this::offer);
+    start(config("--pipeline", "syslog", "--syslog-window-seconds", "1", "--syslog-slide-seconds", "1",
+        "--syslog-key-idle-seconds", "2"), new SummaryWriter(tmp));
+
+    assertThat(BatchFiles.await(() -> BatchFiles.batchDirs(tmp).size() >= inputs.size()
+        && Files.exists(BatchFiles.batchDirs(tmp).get(inputs.size() - 1).resolve(BatchOutputs.SYSLOG_TOTALS)), TIMEOUT))
+        .as("%d batch directories", inputs.size()).isTrue();
+    List<Path> dirs = BatchFiles.batchDirs(tmp);
+    JsonNode before = BatchFiles.read(dirs.get(1).resolve(BatchOutputs.SYSLOG_TOTALS));
+    assertThat(before.path("topPrograms").toString()).isEqualTo("[{\"program\":\"sshd\",\"count\":1}]");
+    assertThat(before.path("topAuthFailureSources").toString()).isEqualTo("[{\"ip\":\"218.60.136.106\",\"count\":1}]");
+    JsonNode idle = BatchFiles.read(dirs.get(12).resolve(BatchOutputs.SYSLOG_TOTALS));
+    assertThat(idle.path("topHosts")).as("expired").isEmpty();
+    assertThat(idle.path("topPrograms")).isEmpty();
+    assertThat(idle.path("topAuthFailureSources")).isEmpty();
+    assertThat(idle.path("lines").asLong()).as("counters never expire").isEqualTo(1);
+    assertThat(idle.path("authFailures").asLong()).isEqualTo(1);
+    JsonNode after = BatchFiles.read(dirs.get(13).resolve(BatchOutputs.SYSLOG_TOTALS));
+    assertThat(after.path("topHosts").toString()).as("seen again: counted from zero")
+        .isEqualTo("[{\"host\":\"ip-10-77-20-248\",\"count\":1}]");
+    assertThat(after.path("topPrograms").toString()).isEqualTo("[{\"program\":\"CRON\",\"count\":1}]");
+    assertThat(after.path("lines").asLong()).isEqualTo(2);
+  }
+
+  @Test
   void writesCompleteZeroSummaryWhileNothingArrives() {
     SummaryWriter writer = new SummaryWriter(tmp);
     start(config("--logs-window-seconds", "1", "--logs-slide-seconds", "1", "--tweets-window-seconds", "1",
@@ -223,6 +338,17 @@ class AnalyticsStreamsTest {
     List<JsonNode> top = new ArrayList<>();
     logs.get("topEndpoints").forEach(top::add);
     copy.put("topEndpoints", top.subList(0, Math.min(n, top.size())));
+    return Expected.tree(copy);
+  }
+
+  /** The expected syslog section with its top lists cut to {@code n} entries, as windows and totals files have them. */
+  private static JsonNode cutTops(JsonNode syslog, int n) {
+    Map<String, Object> copy = new java.util.LinkedHashMap<>();
+    syslog.fields().forEachRemaining(f -> {
+      List<JsonNode> list = new ArrayList<>();
+      f.getValue().forEach(list::add);
+      copy.put(f.getKey(), f.getValue().isArray() ? list.subList(0, Math.min(n, list.size())) : f.getValue());
+    });
     return Expected.tree(copy);
   }
 

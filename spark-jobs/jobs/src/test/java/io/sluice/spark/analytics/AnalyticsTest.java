@@ -169,6 +169,81 @@ class AnalyticsTest {
   }
 
   @Test
+  void realAuthLogSummaryMatchesPlainJavaCountsDespiteRedeliveries() {
+    List<Map<String, String>> syslog = SampleEvents.syslogEvents();
+    List<Map<String, String>> events = new ArrayList<>(syslog);
+    for (int i = 0; i < syslog.size(); i += 5) {
+      events.add(syslog.get(i)); // redelivered copies, same eventId
+    }
+    events.add(SampleEvents.syslogEvent("broken.log:1", "no syslog line at all"));
+    Collections.shuffle(events, new Random(7));
+
+    Summary summary = summarize(events);
+
+    JsonNode section = json(summary).path("syslog");
+    assertThat(section).isEqualTo(ExpectedSummary.of(events).path("syslog"));
+    // Facts about the real file (counted with grep and a script, see README.md), so the fixture and
+    // the rule are what they claim to be.
+    assertThat(section.path("lines").asLong()).isEqualTo(7122);
+    assertThat(section.path("parsed").asLong()).isEqualTo(7121);
+    assertThat(section.path("rejected").asLong()).isEqualTo(1);
+    assertThat(ranked(summary.topHosts())).containsExactly("ip-10-77-20-248=7121");
+    assertThat(ranked(summary.topPrograms())).containsExactly("sshd=4095", "CRON=1264", "sudo=557",
+        "systemd-logind=452", "chpasswd=417", "systemd=238", "useradd=50", "su=45", "groupadd=3");
+    assertThat(summary.authFailures()).isEqualTo(895);
+    assertThat(ranked(summary.topAuthFailureSources())).containsExactly("24.151.103.17=157", "34.204.227.175=86",
+        "91.197.232.109=58", "49.4.143.105=40", "201.178.81.113=34", "122.163.61.218=33", "181.26.186.35=31",
+        "85.245.107.41=17", "181.25.206.27=14", "14.54.210.101=12");
+    assertThat(summary.logLines()).isZero();
+    assertThat(summary.unrouted()).isEmpty();
+  }
+
+  @Test
+  void syslogWindowListsTheBruteForceSourcesAndAlertsOnEach() {
+    // Lines 1-3000 of the real auth log: the failures of the first brute-force runs.
+    List<Map<String, String>> lines = SampleEvents.syslogEvents().subList(0, 3000);
+    Map<String, Long> perSource = new java.util.TreeMap<>();
+    for (Map<String, String> e : lines) {
+      String ip = ExpectedSummary.authFailureSource(e.get("program"), e.get("message"));
+      if (ip != null) {
+        perSource.merge(ip, 1L, Long::sum);
+      }
+    }
+    long threshold = 14;
+    List<String> expectedSources = new ArrayList<>();
+    perSource.entrySet().stream().filter(x -> x.getValue() > threshold)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .forEach(x -> expectedSources.add(x.getKey() + "=" + x.getValue()));
+    JavaPairRDD<Metric, Tally> metrics = Analytics.eventMetrics(sc.parallelize(SampleEvents.records(lines), 3)).cache();
+
+    Window w = Window.syslog(metrics, 10_000, 70_000, 3, threshold);
+
+    assertThat(expectedSources).as("the fixture has brute-force sources")
+        .containsExactly("24.151.103.17=97", "91.197.232.109=58");
+    assertThat(ranked(w.bruteForceSources())).isEqualTo(expectedSources);
+    assertThat(w.bruteForceSourceCount()).isEqualTo(expectedSources.size());
+    JsonNode json = w.toJsonTree();
+    assertThat(json.path("lines").asLong()).isEqualTo(3000);
+    assertThat(json.path("authFailures").asLong()).isEqualTo(218)
+        .isEqualTo(perSource.values().stream().mapToLong(Long::longValue).sum());
+    assertThat(json.path("topAuthFailureSources")).hasSize(3);
+    assertThat(json.path("linesPerSecond").asDouble()).isEqualTo(3000 / 60.0);
+    assertThat(json.path("bruteForce").path("threshold").asLong()).isEqualTo(threshold);
+    assertThat(json.path("bruteForce").path("sources").get(1).path("ip").asText()).isEqualTo("91.197.232.109");
+    assertThat(json.path("bruteForce").path("sources").get(1).path("failures").asLong()).isEqualTo(58);
+    List<Alert> alerts = w.alerts();
+    assertThat(alerts).hasSize(expectedSources.size());
+    BruteForceAlert first = (BruteForceAlert) alerts.get(0);
+    assertThat(first.id()).isEqualTo("syslog-brute-force:24.151.103.17@70000");
+    assertThat(first.toJsonTree().toString()).isEqualTo("{\"id\":\"syslog-brute-force:24.151.103.17@70000\","
+        + "\"type\":\"brute-force\",\"pipeline\":\"syslog\",\"windowStart\":10000,\"windowEnd\":70000,"
+        + "\"sourceIp\":\"24.151.103.17\",\"failures\":97,\"threshold\":14}");
+    assertThat(Window.syslog(metrics, 10_000, 70_000, 3, 13).bruteForceSourceCount()).as("14 is above 13").isEqualTo(4);
+    assertThat(Window.syslog(metrics, 10_000, 70_000, 3, 97).alerts()).as("97 is not above 97").isEmpty();
+    metrics.unpersist(false);
+  }
+
+  @Test
   void errorRateAlertFiresOnlyAboveThresholdWithEnoughRequests() {
     // Lines 2067-2075 of the real log: nine requests, one of them (line 2071) a 500.
     List<Map<String, String>> nine = logs.subList(2066, 2075);
@@ -177,10 +252,10 @@ class AnalyticsTest {
     long errors = nine.stream().filter(e -> e.get("status").startsWith("5")).count();
     assertThat(errors).isEqualTo(1);
 
-    List<Alert> fired = Analytics.errorRateAlerts(metrics, new ErrorRateRule(0.1, 9), 5_000, 35_000).collect();
+    List<ErrorRateAlert> fired = Analytics.errorRateAlerts(metrics, new ErrorRateRule(0.1, 9), 5_000, 35_000).collect();
 
     assertThat(fired).hasSize(1);
-    Alert alert = fired.get(0);
+    ErrorRateAlert alert = fired.get(0);
     assertThat(alert.requests()).isEqualTo(9);
     assertThat(alert.serverErrors()).isEqualTo(1);
     assertThat(alert.id()).isEqualTo("logs-error-rate@35000");
@@ -239,12 +314,19 @@ class AnalyticsTest {
         Map.of("eventId", "t4", "pipeline", "tweets", "notPost", "like", "platform", "BLUESKY_JETSTREAM"),
         // A reject is never a not-post, whatever its headers say.
         Map.of("eventId", "t5", "pipeline", "tweets", "notPost", "delete", "rejectReason", "missing-field",
-            "rejectedBy", "jetstream-source"));
+            "rejectedBy", "jetstream-source"),
+        Map.of("eventId", "s1", "pipeline", "syslog", "host", "web1", "program", "sshd", "pid", "7",
+            "message", "Invalid user  from 203.0.113.9 port 4444"),
+        Map.of("eventId", "s2", "pipeline", "syslog", "host", "web2", "program", "sshd",
+            "message", "message repeated 3 times: [ Failed password for root from 203.0.113.9 port 22 ssh2]"),
+        Map.of("eventId", "s3", "pipeline", "syslog", "host", "web2", "program", "CRON",
+            "message", "Failed password for root from 198.51.100.1 port 22 ssh2"),
+        Map.of("eventId", "s4", "pipeline", "syslog", "rejectReason", "missing-field", "rejectedBy", "syslog-interceptor"));
 
     Summary summary = summarize(events);
     JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.toJson());
 
-    assertThat(fields(tree)).containsExactly("logs", "tweets");
+    assertThat(fields(tree)).containsExactly("logs", "tweets", "syslog");
     JsonNode logs = tree.path("logs");
     assertThat(fields(logs)).containsExactly("lines", "parsed", "rejected", "statusCounts", "topEndpoints", "contentSize");
     assertThat(logs.path("lines").asLong()).isEqualTo(3);
@@ -286,6 +368,13 @@ class AnalyticsTest {
     assertThat(fields(tw.path("languages"))).containsExactly("en", "und");
     assertThat(tw.path("languages").path("en").asLong()).isEqualTo(1);
     assertThat(tw.path("languages").path("und").asLong()).isEqualTo(1);
+    JsonNode sy = tree.path("syslog");
+    assertThat(fields(sy)).containsExactly("lines", "parsed", "rejected", "topHosts", "topPrograms", "authFailures",
+        "topAuthFailureSources");
+    assertThat(sy.toString()).isEqualTo("{\"lines\":4,\"parsed\":3,\"rejected\":1,"
+        + "\"topHosts\":[{\"host\":\"web2\",\"count\":2},{\"host\":\"web1\",\"count\":1}],"
+        + "\"topPrograms\":[{\"program\":\"sshd\",\"count\":2},{\"program\":\"CRON\",\"count\":1}],"
+        + "\"authFailures\":2,\"topAuthFailureSources\":[{\"ip\":\"203.0.113.9\",\"count\":2}]}");
 
     // The per-batch totals files: the same sections with more fields, top lists of --top-n.
     JsonNode logsTotals = PipelineAnalytics.LOGS.totalsJson(summary, 1);
@@ -322,6 +411,12 @@ class AnalyticsTest {
     } finally {
       totals.unpersist(false);
     }
+  }
+
+  private static List<String> ranked(List<Ranked> ranked) {
+    List<String> out = new ArrayList<>();
+    ranked.forEach(r -> out.add(r.key() + "=" + r.count()));
+    return out;
   }
 
   private static JsonNode json(Summary summary) {

@@ -36,6 +36,30 @@ class EventRecordTest {
   }
 
   @Test
+  void projectsSyslogLinesAndTheirAuthenticationFailure() {
+    EventRecord failure = EventRecord.fromHeaders(Map.of("eventId", "auth.log:2302", "pipeline", "syslog",
+        "host", "ip-10-77-20-248", "program", "sshd", "pid", "6402", "timestamp", "1490829513000",
+        "message", "message repeated 5 times: [ Failed password for root from 218.60.136.106 port 56338 ssh2]"));
+    EventRecord cron = EventRecord.fromHeaders(Map.of("eventId", "auth.log:40", "pipeline", "syslog",
+        "host", "ip-10-77-20-248", "program", "CRON", "message", "pam_unix(cron:session): session opened for user root"));
+    EventRecord rejected = EventRecord.fromHeaders(Map.of("eventId", "auth.log:9", "pipeline", "syslog",
+        "rejectReason", "missing-field", "rejectedBy", "syslog-interceptor", "program", "sshd",
+        "message", "Invalid user a from 1.2.3.4"));
+
+    assertThat(failure.isSyslog()).isTrue();
+    assertThat(failure.isLog()).isFalse();
+    assertThat(failure.host()).isEqualTo("ip-10-77-20-248");
+    assertThat(failure.program()).isEqualTo("sshd");
+    assertThat(failure.authFailureSource()).isEqualTo("218.60.136.106");
+    assertThat(failure.timestampMs()).isEqualTo(1490829513000L);
+    assertThat(cron.program()).isEqualTo("CRON");
+    assertThat(cron.authFailureSource()).isNull();
+    assertThat(rejected.isRejected()).isTrue();
+    assertThat(rejected.program()).as("a rejected line has no parsed fields").isNull();
+    assertThat(rejected.authFailureSource()).isNull();
+  }
+
+  @Test
   void leavesMalformedBytesOutOfContentSize() {
     EventRecord r = EventRecord.fromHeaders(Map.of("eventId", "1", "pipeline", "logs", "path", "/", "bytes", "-"));
 

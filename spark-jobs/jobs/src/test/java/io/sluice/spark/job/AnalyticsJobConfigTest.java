@@ -57,6 +57,10 @@ class AnalyticsJobConfigTest {
     assertThat(config.errorRateRule().threshold()).isEqualTo(0.05);
     assertThat(config.errorRateRule().minRequests()).isEqualTo(20);
     assertThat(config.sessionGapSeconds()).isEqualTo(1800);
+    assertThat(config.syslogWindowSeconds()).isEqualTo(60);
+    assertThat(config.syslogSlideSeconds()).isEqualTo(10);
+    assertThat(config.bruteForceThreshold()).isEqualTo(10);
+    assertThat(config.syslogKeyIdleSeconds()).isEqualTo(86_400);
     assertThat(config.alertsTopic()).isNull();
   }
 
@@ -124,7 +128,16 @@ class AnalyticsJobConfigTest {
     assertThat(config.kafkaGroupId()).isEqualTo("sluice-analytics-tweets");
     assertThat(config.kafkaStartingOffsets()).isEqualTo("earliest");
     assertThat(AnalyticsJobConfig.parse("--source", "kafka", "--kafka-bootstrap", "k:9092", "--out", "o").topics())
-        .containsExactly("sluice-logs", "sluice-tweets");
+        .containsExactly("sluice-logs", "sluice-tweets", "sluice-syslog");
+    AnalyticsJobConfig syslog = AnalyticsJobConfig.parse("--source", "kafka", "--kafka-bootstrap", "k:9092",
+        "--out", "o", "--pipeline", "syslog", "--syslog-topic", "auth", "--syslog-window-seconds", "30",
+        "--syslog-slide-seconds", "6", "--brute-force-threshold", "25", "--syslog-key-idle-seconds", "3600");
+    assertThat(syslog.topics()).containsExactly("auth");
+    assertThat(syslog.kafkaGroupId()).isEqualTo("sluice-analytics-syslog");
+    assertThat(syslog.syslogWindowSeconds()).isEqualTo(30);
+    assertThat(syslog.syslogSlideSeconds()).isEqualTo(6);
+    assertThat(syslog.bruteForceThreshold()).isEqualTo(25);
+    assertThat(syslog.syslogKeyIdleSeconds()).isEqualTo(3600);
   }
 
   @Test
@@ -146,22 +159,24 @@ class AnalyticsJobConfigTest {
     assertThat(AnalyticsJobConfig.parse("--bogus", "--help").isHelpRequested()).isTrue();
 
     String usage = AnalyticsJobConfig.usage();
-    assertThat(AnalyticsJobOptions.documented()).hasSize(31);
+    assertThat(AnalyticsJobOptions.documented()).hasSize(36);
     AnalyticsJobOptions.documented().forEach((option, doc) -> assertThat(usage).contains(option).contains(doc));
-    for (String option : new String[] {"--pipeline logs|tweets|all", "--source flume|kafka",
+    for (String option : new String[] {"--pipeline logs|tweets|syslog|all", "--source flume|kafka",
         "--sinks host:port[,host:port...]", "--polling-streams auto|one|per-sink", "--max-batch-size N",
         "--parallelism N", "--receiver-wal true|false", "--kafka-bootstrap host:port[,host:port...]",
         "--logs-topic TOPIC", "--tweets-topic TOPIC[,TOPIC...]", "--kafka-group-id ID", "--kafka-starting-offsets earliest|latest",
         "--kafka-max-rate N", "--out URI", "--checkpoint URI", "--batch-seconds N", "--logs-window-seconds N",
         "--logs-slide-seconds N", "--tweets-window-seconds N", "--tweets-slide-seconds N", "--top-n N",
         "--heavy-client-requests N", "--error-rate-threshold RATIO", "--error-min-requests N",
-        "--session-gap-seconds N", "--dedup-horizon-seconds N", "--audit-ids true|false", "--alerts-topic TOPIC",
+        "--session-gap-seconds N", "--syslog-topic TOPIC", "--syslog-window-seconds N",
+        "--syslog-slide-seconds N", "--brute-force-threshold N", "--syslog-key-idle-seconds N", "--dedup-horizon-seconds N", "--audit-ids true|false", "--alerts-topic TOPIC",
         "--alerts-bootstrap host:port[,host:port...]", "--kafka-properties FILE", "--help"}) {
       assertThat(AnalyticsJobOptions.documented()).containsKey(option);
     }
     for (String defaultValue : new String[] {"all", "flume", "auto", "5000", "5", "true", "sluice-logs",
         "sluice-tweets", "sluice-analytics-<pipeline>", "earliest", "0", "<out>/checkpoint", "2", "30", "10", "60",
-        "100", "0.05", "20", "1800", "180", "false", "none", "--kafka-bootstrap", "none (PLAINTEXT)"}) {
+        "100", "0.05", "20", "1800", "180", "false", "none", "--kafka-bootstrap", "none (PLAINTEXT)", "sluice-syslog",
+        "86400"}) {
       assertThat(usage).contains("(default: " + defaultValue + ")");
     }
     assertThat(usage).contains("--logs-window-seconds N").contains("(default: 30)")
@@ -227,7 +242,17 @@ class AnalyticsJobConfigTest {
     assertThat(rejected("--sinks", "a:1", "--out", "o", "--alerts-topic", "a"))
         .as("no brokers for the alerts").hasMessageContaining("--alerts-bootstrap");
     assertThat(rejected("--source", "kafka", "--kafka-bootstrap", "k:1", "--out", "o", "--pipeline", "tweets",
-        "--alerts-topic", "a")).as("alerts come from the logs pipeline").hasMessageContaining("--alerts-topic");
+        "--alerts-topic", "a")).as("alerts come from the logs and syslog pipelines").hasMessageContaining("--alerts-topic");
+    AnalyticsJobConfig.parse("--source", "kafka", "--kafka-bootstrap", "k:1", "--out", "o", "--pipeline", "syslog",
+        "--alerts-topic", "a");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--pipeline", "logs", "--brute-force-threshold", "5"))
+        .hasMessageContaining("--brute-force-threshold").hasMessageContaining("--pipeline syslog or all");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--pipeline", "syslog", "--heavy-client-requests", "5"))
+        .hasMessageContaining("--heavy-client-requests");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--syslog-slide-seconds", "90"))
+        .hasMessageContaining("--syslog-slide-seconds");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--brute-force-threshold", "0"))
+        .hasMessageContaining("--brute-force-threshold");
   }
 
   @Test
@@ -244,7 +269,10 @@ class AnalyticsJobConfigTest {
     assertThat(flume().checkpointedSettings()).containsEntry("--logs-window-seconds", "30")
         .containsEntry("--sinks", "agent1:9999").containsEntry("--out", "file:/data/out")
         .containsKeys("--error-rate-threshold", "--tweets-slide-seconds", "--session-gap-seconds");
-    assertThat(flume("--pipeline", "tweets").checkpointedSettings()).doesNotContainKey("--logs-window-seconds");
+    assertThat(flume("--pipeline", "tweets").checkpointedSettings()).doesNotContainKey("--logs-window-seconds")
+        .doesNotContainKey("--brute-force-threshold");
+    assertThat(flume().checkpointedSettings()).containsEntry("--brute-force-threshold", "10")
+        .containsEntry("--syslog-key-idle-seconds", "86400").containsEntry("--syslog-window-seconds", "60");
   }
 
   /** A --kafka-properties file for SCRAM over TLS with the JDK's trusted CAs; the password in {@code tmp/kafka-password}. */

@@ -78,7 +78,7 @@ class KafkaJobTest {
 
   @Test
   void readsFlumeEncodedRecordsCountsRedeliveriesOnceAndSendsAlerts() throws Exception {
-    broker.createTopics("k1-logs", "k1-tweets", "k1-bluesky", "k1-alerts");
+    broker.createTopics("k1-logs", "k1-tweets", "k1-bluesky", "k1-syslog", "k1-alerts");
     List<Map<String, String>> logs = new ArrayList<>(SampleEvents.logEvents().subList(2000, 4000));
     logs.addAll(logs.subList(0, 500)); // redelivered by the channel
     List<Map<String, String>> tweets = new ArrayList<>(SampleEvents.tweetEvents().subList(0, 300));
@@ -88,10 +88,16 @@ class KafkaJobTest {
     // The bluesky agent's Kafka channel: the same tweets pipeline, from another topic.
     List<Map<String, String>> bluesky = SampleEvents.jetstreamEvents();
     FlumeKafkaRecords.send(broker.bootstrap(), "k1-bluesky", bluesky);
+    // Lines 1-3000 of the real auth log: 24.151.103.17 fails 97 times, 91.197.232.109 58 times.
+    List<Map<String, String>> syslog = new ArrayList<>(SampleEvents.syslogEvents().subList(0, 3000));
+    syslog.addAll(syslog.subList(2000, 2400));
+    FlumeKafkaRecords.send(broker.bootstrap(), "k1-syslog", syslog);
     Path out = tmp.resolve("out");
 
     job = AnalyticsJob.getOrCreate(AnalyticsJobConfig.parse("--source", "kafka",
         "--kafka-bootstrap", broker.bootstrap(), "--logs-topic", "k1-logs", "--tweets-topic", "k1-tweets,k1-bluesky",
+        "--syslog-topic", "k1-syslog", "--syslog-window-seconds", "60", "--syslog-slide-seconds", "1",
+        "--brute-force-threshold", "57",
         "--kafka-group-id", "k1", "--out", out.toString(), "--kafka-max-rate", "1000",
         "--batch-seconds", "1", "--logs-window-seconds", "2", "--logs-slide-seconds", "1", "--tweets-window-seconds", "2",
         "--tweets-slide-seconds", "1", "--error-rate-threshold", "0", "--error-min-requests", "1",
@@ -101,6 +107,7 @@ class KafkaJobTest {
     List<Map<String, String>> all = new ArrayList<>(logs);
     all.addAll(tweets);
     all.addAll(bluesky);
+    all.addAll(syslog);
     JsonNode expected = ExpectedSummary.of(all);
     assertThat(SummaryFiles.awaitContent(out.resolve("summary.json"), expected, TIMEOUT)).isEqualTo(expected);
     assertThat(expected.path("logs").path("lines").asLong()).isEqualTo(2000);
@@ -112,6 +119,7 @@ class KafkaJobTest {
         "follow", 1, "block", 1, "profile", 1, "delete", 1, "other", 1, "identity", 1, "account", 1)));
     assertThat(tweetsSection.path("platforms")).isEqualTo(ExpectedSummary.normalized(Map.of(
         "TWITTER_V1_1", 300, "BLUESKY_JETSTREAM", 1)));
+    assertThat(expected.path("syslog").path("lines").asLong()).isEqualTo(3000);
 
     // Lines 2071 and 3473 are real 500s: the windows holding them raise alerts, in the batch
     // directories and on the alerts topic, with the same ids.
@@ -128,9 +136,33 @@ class KafkaJobTest {
     }, TIMEOUT)).as("alerts written").isTrue();
     Set<String> sent = new HashSet<>();
     long errorsInAlerts = 0;
-    for (ConsumerRecord<String, String> r : consume("k1-alerts", written.size())) {
+    // The 60 s syslog window ending a few slides after the last syslog record holds all 3,000 lines: a
+    // brute-force alert for each of the two addresses above 57 failures, in the files and on the topic.
+    Set<String> bruteForce = new HashSet<>();
+    assertThat(BatchFiles.await(() -> {
+      bruteForce.clear();
+      for (Path dir : BatchFiles.batchDirs(out)) {
+        Path f = dir.resolve(BatchOutputs.SYSLOG_ALERTS);
+        if (Files.exists(f)) {
+          BatchFiles.read(f).path("alerts").forEach(a -> bruteForce.add(a.path("id").asText()));
+        }
+      }
+      return bruteForce.stream().anyMatch(id -> id.startsWith("syslog-brute-force:24.151.103.17@"))
+          && bruteForce.stream().anyMatch(id -> id.startsWith("syslog-brute-force:91.197.232.109@"));
+    }, TIMEOUT)).as("brute-force alerts written: %s", bruteForce).isTrue();
+    for (ConsumerRecord<String, String> r : consume("k1-alerts", written.size() + bruteForce.size())) {
       JsonNode alert = JSON.readTree(r.value());
       assertThat(r.key()).isEqualTo(alert.path("id").asText());
+      if (alert.path("type").asText().equals("brute-force")) {
+        assertThat(alert.path("pipeline").asText()).isEqualTo("syslog");
+        assertThat(alert.path("threshold").asLong()).isEqualTo(57);
+        // At most the failures of lines 1-3000: 97 and 58.
+        assertThat(alert.path("sourceIp").asText()).isIn("24.151.103.17", "91.197.232.109");
+        assertThat(alert.path("failures").asLong()).isGreaterThan(57)
+            .isLessThanOrEqualTo(alert.path("sourceIp").asText().equals("24.151.103.17") ? 97 : 58);
+        sent.add(r.key());
+        continue;
+      }
       assertThat(alert.path("type").asText()).isEqualTo("error-rate");
       // Exactly the 5xx lines of the window the alert is about (one or both of the two).
       JsonNode window = BatchFiles.read(out.resolve(BatchOutputs.BATCHES)
@@ -141,12 +173,13 @@ class KafkaJobTest {
       errorsInAlerts = Math.max(errorsInAlerts, alert.path("serverErrors").asLong());
       sent.add(r.key());
     }
-    assertThat(sent).containsAll(written);
+    assertThat(sent).containsAll(written).containsAll(bruteForce);
     assertThat(errorsInAlerts).isBetween(1L, 2L);
 
     // Offsets are committed to the group after each batch's outputs.
     assertThat(BatchFiles.await(() -> committed("k1", "k1-logs") == logs.size() + 1
-        && committed("k1", "k1-tweets") == tweets.size() && committed("k1", "k1-bluesky") == bluesky.size(), TIMEOUT))
+        && committed("k1", "k1-tweets") == tweets.size() && committed("k1", "k1-bluesky") == bluesky.size()
+        && committed("k1", "k1-syslog") == syslog.size(), TIMEOUT))
         .as("offsets committed").isTrue();
   }
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.spark.SampleEvents;
 import io.sluice.spark.SparkTestContexts;
-import io.sluice.spark.analytics.Alert;
+import io.sluice.spark.analytics.ErrorRateAlert;
 import io.sluice.spark.analytics.Analytics;
 import io.sluice.spark.analytics.ErrorRateRule;
 import io.sluice.spark.analytics.Metric;
@@ -56,8 +56,10 @@ class ReportTest {
 
   private static Path logsOut;
   private static Path tweetsOut;
+  private static Path syslogOut;
   private static Path html;
   private static int expectedAlerts;
+  private static int expectedBruteForceAlerts;
   private static ObjectNode expectedTweetsTotals;
 
   @BeforeAll
@@ -74,7 +76,7 @@ class ReportTest {
         JavaPairRDD<Metric, Tally> metrics = Analytics.logWindowMetrics(
             sc.parallelize(SampleEvents.records(logs.subList(k * chunk, Math.min(logs.size(), (k + 1) * chunk))), 2)).cache();
         logBatches.write(end, BatchOutputs.LOGS_WINDOW, "logs", Window.logs(metrics, end - 10_000, end, 10, 20, RULE).toJsonTree());
-        List<Alert> alerts = Analytics.errorRateAlerts(metrics, RULE, end - 10_000, end).collect();
+        List<ErrorRateAlert> alerts = Analytics.errorRateAlerts(metrics, RULE, end - 10_000, end).collect();
         expectedAlerts += alerts.size();
         ObjectNode a = JSON.createObjectNode();
         alerts.forEach(x -> a.withArray("alerts").add(x.toJsonTree()));
@@ -98,16 +100,40 @@ class ReportTest {
       expectedTweetsTotals = PipelineAnalytics.TWEETS.totalsJson(tweetSummary, 10);
       tweetBatches.write(T0 + 100_000, BatchOutputs.TWEETS_TOTALS, "tweets", expectedTweetsTotals);
       new SummaryWriter(tweetsOut).write(T0 + 100_000, tweetSummary);
+
+      syslogOut = dir.resolve("syslog");
+      List<Map<String, String>> syslog = SampleEvents.syslogEvents();
+      BatchOutputs syslogBatches = new BatchOutputs(OutputStore.local(syslogOut));
+      for (int k = 0; k * 1000 < syslog.size(); k++) {
+        long end = T0 + (k + 1) * 10_000L;
+        JavaPairRDD<Metric, Tally> metrics = Analytics.eventMetrics(
+            sc.parallelize(SampleEvents.records(syslog.subList(k * 1000, Math.min(syslog.size(), (k + 1) * 1000))), 2)).cache();
+        Window w = Window.syslog(metrics, end - 10_000, end, 10, 30);
+        syslogBatches.write(end, BatchOutputs.SYSLOG_WINDOW, "syslog", w.toJsonTree());
+        ObjectNode a = JSON.createObjectNode();
+        a.putArray("alerts");
+        w.alerts().forEach(x -> a.withArray("alerts").add(x.toJsonTree()));
+        expectedBruteForceAlerts += w.alerts().size();
+        syslogBatches.write(end, BatchOutputs.SYSLOG_ALERTS, "syslog", a);
+        metrics.unpersist(false);
+      }
+      Summary syslogSummary = Analytics.summarize(Analytics.metrics(sc.parallelize(SampleEvents.records(syslog), 4), 1L), 10);
+      syslogBatches.write(T0 + 100_000, BatchOutputs.SYSLOG_TOTALS, "syslog",
+          PipelineAnalytics.SYSLOG.totalsJson(syslogSummary, 10));
+      new SummaryWriter(syslogOut).write(T0 + 100_000, syslogSummary);
     } finally {
       sc.stop();
     }
     html = dir.resolve("report.html");
-    ReportBuilder.build(ReportConfig.parse("--in", logsOut + "," + tweetsOut, "--out", html.toString()), new Configuration());
+    ReportBuilder.build(ReportConfig.parse("--in", logsOut + "," + tweetsOut + "," + syslogOut, "--out", html.toString()),
+        new Configuration());
   }
 
   @Test
   void theFixtureHasAlertsToShow() {
     assertThat(expectedAlerts).as("chunks holding the real 500s of lines 2071, 3473 and 9158").isEqualTo(3);
+    assertThat(expectedBruteForceAlerts).as("chunks of 1,000 auth-log lines with an address above 30 failures")
+        .isEqualTo(7);
   }
 
   @Test
@@ -123,6 +149,11 @@ class ReportTest {
     assertThat(data.path("tweets").path("windows")).hasSize(5);
     assertThat(data.path("tweets").path("totals").path("topMentions")).isNotEmpty()
         .isEqualTo(JSON.readTree(expectedTweetsTotals.toString()).path("topMentions")); // as read from the file
+    assertThat(data.path("summary").path("syslog").path("lines").asLong()).isEqualTo(7121);
+    assertThat(data.path("summary").path("syslog").path("authFailures").asLong()).isEqualTo(895);
+    assertThat(data.path("syslog").path("windows")).hasSize(8);
+    assertThat(data.path("syslog").path("alerts")).hasSize(expectedBruteForceAlerts);
+    assertThat(data.path("syslog").path("alerts").get(0).path("type").asText()).isEqualTo("brute-force");
   }
 
   @Test
@@ -133,8 +164,8 @@ class ReportTest {
 
     String bodyTag = extract(dom, "(<body[^>]*>)");
     assertThat(bodyTag).doesNotContain("data-chart-error");
-    assertThat(extract(bodyTag, " data-charts=\"(\\d+)\"")).isEqualTo("8");
-    assertThat(extract(bodyTag, " data-charts-drawn=\"(\\d+)\"")).isEqualTo("8");
+    assertThat(extract(bodyTag, " data-charts=\"(\\d+)\"")).isEqualTo("12");
+    assertThat(extract(bodyTag, " data-charts-drawn=\"(\\d+)\"")).isEqualTo("12");
     Matcher canvases = Pattern.compile("<canvas ([^>]*)>").matcher(dom);
     int n = 0;
     while (canvases.find()) {
@@ -143,8 +174,9 @@ class ReportTest {
       assertThat(Integer.parseInt(extract(attrs, "data-painted-pixels=\"(\\d+)\""))).as(attrs).isGreaterThan(200);
       n++;
     }
-    assertThat(n).isEqualTo(8);
+    assertThat(n).isEqualTo(12);
     assertThat(dom).contains("logs-error-rate@" + (T0 + 30_000)); // the chunk holding line 2071, in the alerts table
+    assertThat(dom).contains("syslog-brute-force:24.151.103.17@" + (T0 + 30_000)); // lines 2001-3000, in its table
   }
 
   @Test

@@ -75,7 +75,9 @@ class KafkaDeliverySettingsTest {
         "x-agent.properties: x.channels.rejects",
         "twitter-v1-agent.properties: twitter.channels.events",
         "web-logs-agent.properties: weblogs.channels.events",
-        "web-logs-agent.properties: weblogs.channels.rejects");
+        "web-logs-agent.properties: weblogs.channels.rejects",
+        "syslog-agent.properties: syslog.channels.events",
+        "syslog-agent.properties: syslog.channels.rejects");
   }
 
   @Test
@@ -92,7 +94,8 @@ class KafkaDeliverySettingsTest {
       }
     }
     assertThat(checked).containsExactlyInAnyOrder("logs.sinks.spark", "tweets.sinks.spark",
-        "weblogs.sinks.spark", "bluesky.sinks.spark", "x.sinks.spark");
+        "weblogs.sinks.spark", "bluesky.sinks.spark", "x.sinks.spark",
+        "syslog.sinks.spark");
   }
 
   private static List<Path> agentFiles() throws IOException {

@@ -1,0 +1,120 @@
+package io.sluice.spark.analytics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.contract.Pipeline;
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * The brute-force alert of one syslog window: one source address with more authentication
+ * failures ({@link io.sluice.spark.input.AuthFailures}) in the window than the threshold
+ * ({@code --brute-force-threshold}). Immutable.
+ *
+ * <p>JSON shape (one object; {@code syslog-alerts.json} in a batch directory holds an array of
+ * them, the alerts Kafka topic one per record, keyed by {@code id}):
+ * <pre>
+ * {"id": "syslog-brute-force:24.151.103.17@1490700000000", "type": "brute-force", "pipeline": "syslog",
+ *  "windowStart": 1490699940000, "windowEnd": 1490700000000,
+ *  "sourceIp": "24.151.103.17", "failures": 157, "threshold": 10}
+ * </pre>
+ * A window raises one alert per address above the threshold; an address that keeps failing raises
+ * one in every window that sees it above the threshold (with sliding windows, in several
+ * overlapping ones), each with its own id.
+ */
+public final class BruteForceAlert implements Alert, Serializable {
+
+  private static final long serialVersionUID = 1L;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Type of the brute-force alert. */
+  public static final String BRUTE_FORCE = "brute-force";
+
+  private final long windowStartMs;
+  private final long windowEndMs;
+  private final String sourceIp;
+  private final long failures;
+  private final long threshold;
+
+  BruteForceAlert(long windowStartMs, long windowEndMs, String sourceIp, long failures, long threshold) {
+    this.windowStartMs = windowStartMs;
+    this.windowEndMs = windowEndMs;
+    this.sourceIp = Objects.requireNonNull(sourceIp, "sourceIp");
+    this.failures = failures;
+    this.threshold = threshold;
+  }
+
+  @Override
+  public String id() {
+    return Pipeline.SYSLOG.id() + "-" + BRUTE_FORCE + ":" + sourceIp + "@" + windowEndMs;
+  }
+
+  @Override
+  public String type() {
+    return BRUTE_FORCE;
+  }
+
+  @Override
+  public Pipeline pipeline() {
+    return Pipeline.SYSLOG;
+  }
+
+  @Override
+  public long windowStartMs() {
+    return windowStartMs;
+  }
+
+  @Override
+  public long windowEndMs() {
+    return windowEndMs;
+  }
+
+  /** The source address, as sshd logged it. */
+  public String sourceIp() {
+    return sourceIp;
+  }
+
+  /** Authentication failures from {@link #sourceIp()} in the window. */
+  public long failures() {
+    return failures;
+  }
+
+  /** The threshold the failures are above. */
+  public long threshold() {
+    return threshold;
+  }
+
+  @Override
+  public ObjectNode toJsonTree() {
+    ObjectNode a = JSON.createObjectNode();
+    a.put("id", id());
+    a.put("type", BRUTE_FORCE);
+    a.put("pipeline", Pipeline.SYSLOG.id());
+    a.put("windowStart", windowStartMs);
+    a.put("windowEnd", windowEndMs);
+    a.put("sourceIp", sourceIp);
+    a.put("failures", failures);
+    a.put("threshold", threshold);
+    return a;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof BruteForceAlert)) {
+      return false;
+    }
+    BruteForceAlert a = (BruteForceAlert) o;
+    return a.windowStartMs == windowStartMs && a.windowEndMs == windowEndMs && a.sourceIp.equals(sourceIp)
+        && a.failures == failures && a.threshold == threshold;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(windowEndMs) * 31 + sourceIp.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return toJsonTree().toString();
+  }
+}
