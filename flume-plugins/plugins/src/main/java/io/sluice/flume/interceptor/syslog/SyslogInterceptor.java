@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.flume.Context;
 import org.apache.flume.Event;
 import org.apache.flume.interceptor.Interceptor;
@@ -69,6 +70,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Headers of a parsed message</h2>
  * <ul>
+ *   <li>{@value EventHeaders#EVENT_ID}: kept when the source set one (the replay source's
+ *       {@code file:line}); else, on every message parsed or rejected, {@code syslog:<random UUID>}:
+ *       a message received over the network has no stable id, and the Spark job's id derived
+ *       from the headers would count two identical messages of the same second once.</li>
  *   <li>{@value EventHeaders#HOST}: the HOSTNAME; for a message without one (RFC 3164 without
  *       HOSTNAME, RFC 5424 NILVALUE) the value of the {@link SyslogInterceptorConfig#SENDER_HEADER}
  *       header when configured and present (the sender's address, as an RFC 3164 section 4.3.2
@@ -195,6 +200,11 @@ public final class SyslogInterceptor extends CountingInterceptor {
     }
     counter.received();
     Map<String, String> headers = event.getHeaders();
+    if (headers.get(EventHeaders.EVENT_ID) == null) {
+      // A message of Flume's syslog sources: no stable id exists (a sender's retransmission is a
+      // new message), so a random one keeps two identical messages two events downstream.
+      headers.put(EventHeaders.EVENT_ID, "syslog:" + UUID.randomUUID());
+    }
     if (passOnRejected(headers)) {
       return event;
     }

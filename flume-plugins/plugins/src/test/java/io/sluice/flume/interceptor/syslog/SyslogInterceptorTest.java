@@ -55,6 +55,24 @@ class SyslogInterceptorTest {
   }
 
   @Test
+  void keepsTheSourcesEventIdAndGivesANetworkMessageARandomOne() {
+    Interceptor interceptor = new SyslogInterceptor.Builder(CLOCK).build();
+    String line = "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8";
+    String first = interceptor.intercept(networkEvent(line)).getHeaders().get("eventId");
+    String second = interceptor.intercept(networkEvent(line)).getHeaders().get("eventId");
+    assertThat(first).matches("syslog:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    assertThat(second).startsWith("syslog:").isNotEqualTo(first);
+    assertThat(interceptor.intercept(event(line)).getHeaders()).containsEntry("eventId", "test:1");
+    assertThat(interceptor.intercept(networkEvent("<999>Oct 11 22:14:15 x y: z")).getHeaders())
+        .containsEntry("rejectReason", "bad-priority").containsKey("eventId");
+  }
+
+  /** An event as Flume's syslog sources make it: no eventId header. */
+  private static Event networkEvent(String line) {
+    return EventBuilder.withBody(line.getBytes(UTF_8), new java.util.HashMap<>());
+  }
+
+  @Test
   void parsesTheRfc3164ExampleWithItsPriority() {
     // RFC 3164 section 5.4, first example: PRI 34 = facility 4 (auth), severity 2 (crit)
     assertThat(parse("<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on "
