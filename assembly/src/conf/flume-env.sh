@@ -5,14 +5,15 @@
 #
 # The defaults below run the bundled agents on one machine against `sluice kafka` (127.0.0.1:9092):
 #
-#   bin/sluice kafka --topics sluice-logs,sluice-logs-rejects,sluice-tweets,sluice-tweets-rejects &
+#   bin/sluice kafka --topics sluice-logs,sluice-logs-rejects,sluice-tweets,sluice-tweets-rejects,\
+#       sluice-syslog,sluice-syslog-rejects &
 #   bin/sluice agent -n logs   -f conf/agents/logs-agent.properties &
 #   bin/sluice agent -n tweets -f conf/agents/tweets-agent.properties &
 #   (or, instead of the logs agent's replay, a live access log: same topics, SparkSink on 4146)
 #   bin/sluice agent -n weblogs -f conf/agents/web-logs-agent.properties &
-#   bin/sluice agent -n syslog -f conf/agents/syslog-agent.properties &   (topics sluice-syslog,sluice-syslog-rejects)
+#   bin/sluice agent -n syslog -f conf/agents/syslog-agent.properties &
 #   bin/sluice submit --master 'local[2]' --class io.sluice.spark.job.AnalyticsJob jobs/sluice-spark-jobs.jar \
-#       --sinks 127.0.0.1:4141,127.0.0.1:4142 --out analytics-out
+#       --sinks 127.0.0.1:4141,127.0.0.1:4142,127.0.0.1:4145 --out analytics-out
 #
 # A value already in the environment wins (${NAME:-default}).
 
@@ -24,7 +25,7 @@
 # --- Prometheus metrics (on by default) ---
 # Every agent serves its Flume counters at http://HOST:PORT/metrics (io.sluice.flume.metrics.
 # PrometheusMonitorService, all interfaces; README.md, "Metrics: Prometheus"). Default port by agent name
-# (-n): logs 9464, tweets 9465, twitter 9466 (twitter-v1-agent), bluesky 9467, x 9468, web-logs 9469,
+# (-n): logs 9464, tweets 9465, twitter 9466 (twitter-v1-agent), bluesky 9467, x 9468, weblogs 9469 (web-logs-agent),
 # syslog 9470; another name has none. SLUICE_METRICS_PORT overrides it (two agents of one name on one
 # host need two ports); SLUICE_METRICS_PORT=off serves nothing. A -Dflume.monitoring.type/port on the
 # `sluice agent` command line wins over these (it comes after JAVA_OPTS).
@@ -34,7 +35,7 @@ case "${SLUICE_AGENT_NAME:-}" in
   twitter) sluice_metrics_port=9466 ;;
   bluesky) sluice_metrics_port=9467 ;;
   x) sluice_metrics_port=9468 ;;
-  web-logs) sluice_metrics_port=9469 ;;
+  weblogs) sluice_metrics_port=9469 ;;
   syslog) sluice_metrics_port=9470 ;;
   *) sluice_metrics_port=off ;;
 esac
