@@ -69,6 +69,9 @@ public final class FlumeKafkaRecords {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // One request in flight: under load, kafka-clients 2.0's idempotent producer (before KIP-360)
+    // could fail a whole send with OutOfOrderSequenceException after a retried batch.
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     List<Future<RecordMetadata>> sent = new ArrayList<>();

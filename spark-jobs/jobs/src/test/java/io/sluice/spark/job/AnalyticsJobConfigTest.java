@@ -145,7 +145,8 @@ class AnalyticsJobConfigTest {
     AnalyticsJobConfig config = AnalyticsJobConfig.parse("--source", "kafka", "--kafka-bootstrap", "k:9092",
         "--out", "o", "--tweets-topic", "sluice-tweets, sluice-bluesky,sluice-x");
 
-    assertThat(config.topics()).containsExactly("sluice-logs", "sluice-tweets", "sluice-bluesky", "sluice-x");
+    assertThat(config.topics()).containsExactly("sluice-logs", "sluice-tweets", "sluice-bluesky", "sluice-x",
+        "sluice-syslog");
     assertThat(rejected("--source", "kafka", "--kafka-bootstrap", "k:9092", "--out", "o",
         "--tweets-topic", "sluice-x,sluice-x"))
         .hasMessageContaining("--tweets-topic").hasMessageContaining("sluice-x is repeated");
