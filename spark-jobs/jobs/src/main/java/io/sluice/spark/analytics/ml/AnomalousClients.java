@@ -187,6 +187,7 @@ public final class AnomalousClients {
       return key;
     }
 
+    /** The client address. */
     public String client() {
       return key.client();
     }

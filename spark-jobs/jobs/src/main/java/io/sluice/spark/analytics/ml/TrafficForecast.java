@@ -270,14 +270,17 @@ public final class TrafficForecast {
       this.alert = alert;
     }
 
+    /** The window's start, epoch milliseconds. */
     public long windowStartMs() {
       return windowStartMs;
     }
 
+    /** Requests counted in the window (0 for a missing window). */
     public long actual() {
       return actual;
     }
 
+    /** The predicted request count. */
     public double predicted() {
       return predicted;
     }
@@ -300,7 +303,8 @@ public final class TrafficForecast {
     @Override
     public String toString() {
       return java.time.Instant.ofEpochMilli(windowStartMs) + " actual " + actual + " predicted "
-          + Math.round(predicted) + " band [" + Math.round(lower) + ", " + Math.round(upper) + "]"
+          + Math.round(predicted)
+          + (Double.isNaN(lower) ? " no band yet" : " band [" + Math.round(lower) + ", " + Math.round(upper) + "]")
           + (alert ? " ALERT" : "");
     }
   }
