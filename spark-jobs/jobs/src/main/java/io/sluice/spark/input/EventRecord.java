@@ -27,7 +27,11 @@ import java.util.UUID;
  *       request time); {@link #NO_TIME} when absent or not a decimal number;</li>
  *   <li>logs: {@code status} (null when absent), {@code endpoint} (the {@code path} header cut at
  *       the first {@code '?'}, null when absent), {@code bytes} ({@link #NO_BYTES} when absent or
- *       not a non-negative decimal number), {@code clientIp} (null when absent);</li>
+ *       not a non-negative decimal number), {@code clientIp} (null when absent),
+ *       {@code hasReferrer} (from the {@code referrer} header: false when it is {@code -} or blank,
+ *       true otherwise, null when absent, as for common-format lines) and {@code botAgent} (from
+ *       the {@code userAgent} header: {@link UserAgents#isBotLike}, null when absent); the two
+ *       headers themselves are not kept;</li>
  *   <li>tweets (social posts of any platform): {@code tweetId} (null when absent), {@code lang}
  *       ({@code und} when absent or blank), {@code hashtags} (the {@code hashtags} header split on
  *       spaces, empty when none), {@code mentions} (see {@link TweetBodies#mentions}: the
@@ -44,7 +48,7 @@ import java.util.UUID;
  */
 public final class EventRecord implements Serializable {
 
-  private static final long serialVersionUID = 4L;
+  private static final long serialVersionUID = 5L;
 
   /** {@code platform} of a tweet-pipeline event without a {@code platform} header. */
   public static final String UNKNOWN_PLATFORM = "unknown";
@@ -74,18 +78,21 @@ public final class EventRecord implements Serializable {
   private final String host;
   private final String program;
   private final String authFailureSource;
+  private final Boolean hasReferrer;
+  private final Boolean botAgent;
 
   private EventRecord(String eventId, String pipeline, boolean rejected, long timestampMs,
       String status, String endpoint, long bytes, String clientIp,
       String tweetId, String lang, String[] hashtags, String[] mentions, long readTimeMs) {
     this(eventId, pipeline, rejected, timestampMs, status, endpoint, bytes, clientIp, tweetId, lang,
-        hashtags, mentions, readTimeMs, null, null, null, null, null);
+        hashtags, mentions, readTimeMs, null, null, null, null, null, null, null);
   }
 
   private EventRecord(String eventId, String pipeline, boolean rejected, long timestampMs,
       String status, String endpoint, long bytes, String clientIp,
       String tweetId, String lang, String[] hashtags, String[] mentions, long readTimeMs,
-      String platform, String notPost, String host, String program, String authFailureSource) {
+      String platform, String notPost, String host, String program, String authFailureSource,
+      Boolean hasReferrer, Boolean botAgent) {
     this.platform = platform;
     this.notPost = notPost;
     this.eventId = eventId;
@@ -104,6 +111,8 @@ public final class EventRecord implements Serializable {
     this.host = host;
     this.program = program;
     this.authFailureSource = authFailureSource;
+    this.hasReferrer = hasReferrer;
+    this.botAgent = botAgent;
   }
 
   /** Projects one event's headers (already converted with {@link FlumeEvents#toStringMap}); no body. */
@@ -130,12 +139,16 @@ public final class EventRecord implements Serializable {
     long readTime = parseLong(headers.get(EventHeaders.READ_TIME), NO_TIME);
     if (Pipeline.LOGS.id().equals(pipeline)) {
       long bytes = parseLong(headers.get(EventHeaders.BYTES), NO_BYTES);
+      String referrer = headers.get(EventHeaders.REFERRER);
+      String userAgent = headers.get(EventHeaders.USER_AGENT);
       return new EventRecord(eventId, pipeline, rejected, time,
           trimToNull(headers.get(EventHeaders.STATUS)),
           endpointOf(headers.get(EventHeaders.PATH)),
           bytes < 0 ? NO_BYTES : bytes,
           trimToNull(headers.get(EventHeaders.CLIENT_IP)),
-          null, null, NONE, NONE, readTime);
+          null, null, NONE, NONE, readTime, null, null, null, null, null,
+          referrer == null ? null : !(referrer.isBlank() || "-".equals(referrer.trim())),
+          userAgent == null ? null : UserAgents.isBotLike(userAgent));
     }
     if (Pipeline.TWEETS.id().equals(pipeline)) {
       String lang = trimToNull(headers.get(EventHeaders.LANG));
@@ -147,14 +160,14 @@ public final class EventRecord implements Serializable {
       return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
           notPost == null ? tweetId : null, lang == null ? EventHeaders.LANG_UNDEFINED : lang,
           splitWords(headers.get(EventHeaders.HASHTAGS)), mentions, readTime,
-          platform == null ? UNKNOWN_PLATFORM : platform, notPost, null, null, null);
+          platform == null ? UNKNOWN_PLATFORM : platform, notPost, null, null, null, null, null);
     }
     if (Pipeline.SYSLOG.id().equals(pipeline)) {
       String host = rejected ? null : trimToNull(headers.get(EventHeaders.HOST));
       String program = rejected ? null : trimToNull(headers.get(EventHeaders.PROGRAM));
       String source = rejected ? null : AuthFailures.source(program, headers.get(EventHeaders.MESSAGE));
       return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
-          null, null, NONE, NONE, readTime, null, null, host, program, source);
+          null, null, NONE, NONE, readTime, null, null, host, program, source, null, null);
     }
     return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
         null, null, NONE, NONE, readTime);
@@ -289,6 +302,24 @@ public final class EventRecord implements Serializable {
     return clientIp;
   }
 
+  /**
+   * Whether a log line names a referrer: false when its {@code referrer} header is {@code -} or
+   * blank, true for any other value, null when the event has no such header (common log format,
+   * other pipelines).
+   */
+  public Boolean hasReferrer() {
+    return hasReferrer;
+  }
+
+  /**
+   * Whether a log line's {@code userAgent} header looks like an automated client
+   * ({@link UserAgents#isBotLike}); null when the event has no such header (common log format,
+   * other pipelines).
+   */
+  public Boolean botAgent() {
+    return botAgent;
+  }
+
   public String tweetId() {
     return tweetId;
   }
@@ -358,7 +389,8 @@ public final class EventRecord implements Serializable {
         && Arrays.equals(mentions, r.mentions) && Objects.equals(platform, r.platform)
         && Objects.equals(notPost, r.notPost)
         && Objects.equals(host, r.host) && Objects.equals(program, r.program)
-        && Objects.equals(authFailureSource, r.authFailureSource);
+        && Objects.equals(authFailureSource, r.authFailureSource)
+        && Objects.equals(hasReferrer, r.hasReferrer) && Objects.equals(botAgent, r.botAgent);
   }
 
   @Override
