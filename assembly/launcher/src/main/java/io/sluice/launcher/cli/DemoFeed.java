@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Where one pipeline of the demo gets its events: a file replayed once by the pipeline's own agent
@@ -21,20 +22,22 @@ final class DemoFeed {
   private final String sourceType;
   private final boolean live;
   private final String description;
-  private final Map<String, String> env;
+  /** The agent file's {@code ${env:...}} values, given the SparkSink's port. */
+  private final IntFunction<Map<String, String>> env;
 
-  private DemoFeed(String agent, String sourceType, boolean live, String description, Map<String, String> env) {
+  private DemoFeed(String agent, String sourceType, boolean live, String description,
+      IntFunction<Map<String, String>> env) {
     this.agent = agent;
     this.sourceType = sourceType;
     this.live = live;
     this.description = description;
-    this.env = Map.copyOf(env);
+    this.env = env;
   }
 
   /** {@code input} replayed once by the pipeline's own agent. */
   static DemoFeed replay(DemoPipeline pipeline, Path input) {
     return new DemoFeed(pipeline.id(), "ReplaySource", false, input.toString(),
-        Map.of(prefix(pipeline.id()) + "_FILE", input.toString()));
+        sinkPort -> pipeline.agentEnv(input, sinkPort));
   }
 
   /**
@@ -45,8 +48,13 @@ final class DemoFeed {
    *     the agent file's defaults apply)
    */
   static DemoFeed bluesky(List<String> endpoints, Map<String, String> env) {
+    Map<String, String> given = Map.copyOf(env);
     return new DemoFeed("bluesky", "JetstreamSource", true, "Bluesky Jetstream " + String.join(", ", endpoints)
-        + " (live)", env);
+        + " (live)", sinkPort -> {
+          Map<String, String> all = new HashMap<>(given);
+          all.put(prefix("bluesky") + "_SINK_PORT", Integer.toString(sinkPort));
+          return all;
+        });
   }
 
   /** The agent's name: the prefix of its keys and of its file, {@code <agent>-agent.properties}. */
@@ -80,12 +88,11 @@ final class DemoFeed {
   }
 
   /**
-   * The {@code ${env:...}} values of the agent file: this feed's, plus {@code SLUICE_<AGENT>_SINK_PORT}.
+   * The {@code ${env:...}} values of the agent file, {@code SLUICE_<AGENT>_SINK_PORT} included: for
+   * a replay the pipeline's {@link DemoPipeline#agentEnv} (for syslog also free listener ports).
    */
   Map<String, String> agentEnv(int sinkPort) {
-    Map<String, String> all = new HashMap<>(env);
-    all.put(prefix(agent) + "_SINK_PORT", Integer.toString(sinkPort));
-    return all;
+    return env.apply(sinkPort);
   }
 
   /**
