@@ -37,6 +37,8 @@ import scala.Tuple2;
  *            = distinct tweets --transformToPair(tweetMetrics) (cached) ---------------+   |
  *   distinct --transformToPair(requestTimesByClient)--mapWithState(Sessions)--&gt; closed -+   |
  *                                                                                    |   |
+ *   distinct (parsed lines), distinct tweets --event times per pipeline, groupByKey,         |   |
+ *            mapWithState(EventClock: max event time seen)= late counters -------------+   |
  *          updateStateByKey(sum) &lt;---------------------------------------------------+---+
  *            = running totals (+ open sessions from the state snapshot)
  *              --&gt; summary.json, every batch; *-totals.json every slide (same collect)
@@ -69,7 +71,12 @@ import scala.Tuple2;
  * and source address expire after {@code --syslog-key-idle-seconds} without a line of that key
  * (default a day): the state holds the keys of the last day, however many attackers came before.
  * The other running totals hold one entry per metric (status code, endpoint, language, hashtag,
- * ...), which grows with the number of distinct values, not with the number of events. All state is checkpointed to the context's checkpoint
+ * ...), which grows with the number of distinct values, not with the number of events. The hourly
+ * series on event time ({@code requestsPerHour}, {@code postsPerHour}, {@code linesPerHour}) are
+ * such running totals, one entry per pipeline and UTC hour that has events: they never expire, so a
+ * replay of old data adds to the right hours exactly; they grow by at most 24 entries per day of
+ * event time covered (8,760 per year, a few hundred kilobytes of state), not with the number of
+ * events. The event clocks ({@link EventClock}) hold one number per pipeline. All state is checkpointed to the context's checkpoint
  * location, which must be set.
  */
 public final class AnalyticsStreams {
@@ -137,6 +144,7 @@ public final class AnalyticsStreams {
     List<PipelineAnalytics> run = PipelineAnalytics.of(config);
     Map<PipelineAnalytics, PipelineAnalytics.Streams> streams = new EnumMap<>(PipelineAnalytics.class);
     List<JavaPairDStream<Metric, Tally>> current = new ArrayList<>();
+    JavaPairDStream<Metric, long[]> eventTimes = null;
     for (PipelineAnalytics p : run) {
       PipelineAnalytics.Streams st = p.streams(distinct, batchMetrics, config, partitions, horizon);
       streams.put(p, st);
@@ -146,6 +154,16 @@ public final class AnalyticsStreams {
       if (st.current != null) {
         current.add(st.current);
       }
+      eventTimes = eventTimes == null ? st.eventTimes : eventTimes.union(st.eventTimes);
+    }
+    if (eventTimes != null) {
+      long latenessMs = config.allowedLatenessSeconds() * 1000L;
+      increments = increments.union(eventTimes.groupByKey(partitions)
+          .mapWithState(StateSpec.function(
+                  (Metric counter, Optional<Iterable<long[]>> times, State<Long> maxSeen) ->
+                      EventClock.advance(latenessMs, counter, times, maxSeen))
+              .numPartitions(partitions))
+          .flatMapToPair(EventClock::present));
     }
     JavaPairDStream<Metric, Tally> totals = increments.updateStateByKey(AnalyticsStreams::addUp, partitions);
     JavaPairDStream<Metric, Tally> reported = totals;

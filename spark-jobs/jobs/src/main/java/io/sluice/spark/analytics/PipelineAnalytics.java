@@ -46,7 +46,9 @@ public enum PipelineAnalytics {
               .timeout(Durations.milliseconds(gapMs)));
       return new Streams(steps.flatMapToPair(step -> Analytics.sessionStepContributions(step, false)),
           steps.stateSnapshots().transformToPair(Analytics::openSessionMetrics),
-          batchMetrics.filter(t -> Analytics.isLogsWindowKind(t._1().kind())));
+          batchMetrics.filter(t -> Analytics.isLogsWindowKind(t._1().kind())),
+          distinct.transformToPair(rdd -> EventClock.eventTimes(rdd.filter(EventRecord::isParsedLog),
+              Metric.Kind.LOGS_LATE)));
     }
 
     @Override
@@ -99,7 +101,8 @@ public enum PipelineAnalytics {
      *  ("serverErrors": n, "errorRate": r,)                                   totals file only
      *  "statusCounts": {"200": n, "404": n, ...},
      *  "topEndpoints": [{"endpoint": "/path", "count": n}, ...],
-     *  "contentSize": {"min": a, "max": b, "avg": c}
+     *  "contentSize": {"min": a, "max": b, "avg": c},
+     *  "requestsPerHour": {"2015-05-17T10:00:00Z": n, ...}, "late": L
      *  (, "sessions": {"count": n, "open": n, "meanRequests": x, "meanDurationSeconds": x,
      *                  "unsessionized": n})                                   totals file only
      * }
@@ -117,6 +120,8 @@ public enum PipelineAnalytics {
       Summary.putCounts(json.putObject("statusCounts"), s.statusCounts());
       Summary.putRanked(json.putArray("topEndpoints"), "endpoint", s.topEndpoints(), topN);
       putContentSize(json, s);
+      Summary.putCounts(json.putObject("requestsPerHour"), s.requestsPerHour());
+      json.put("late", s.logsLate());
       if (totalsFile) {
         ObjectNode sessions = json.putObject("sessions");
         sessions.put("count", s.sessions());
@@ -148,7 +153,8 @@ public enum PipelineAnalytics {
           AnalyticsStreams.firstSeen(distinct.transformToPair(Analytics::parsedTweetsById), partitions, horizon);
       JavaPairDStream<Metric, Tally> tweetMetrics = distinctTweets.transformToPair(Analytics::tweetMetrics);
       tweetMetrics.cache();
-      return new Streams(tweetMetrics, null, tweetMetrics);
+      return new Streams(tweetMetrics, null, tweetMetrics,
+          distinctTweets.transformToPair(rdd -> EventClock.eventTimes(rdd, Metric.Kind.TWEETS_LATE)));
     }
 
     @Override
@@ -189,7 +195,8 @@ public enum PipelineAnalytics {
      * {"records": N, "posts": P, "notPosts": {"like": n, ...}, "rejected": R,
      *  "tweets": T, "platforms": {"BLUESKY_JETSTREAM": n, ...},
      *  "topHashtags": [{"hashtag": "tag", "count": n}, ...],
-     *  "languages": {"en": n, "und": n, ...}
+     *  "languages": {"en": n, "und": n, ...},
+     *  "postsPerHour": {"2013-...T..:00:00Z": n, ...}, "late": L
      *  (, "topMentions": [{"user": "name", "count": n}, ...])                totals file only
      * }
      * </pre>
@@ -204,6 +211,8 @@ public enum PipelineAnalytics {
       Summary.putCounts(json.putObject("platforms"), s.platforms());
       Summary.putRanked(json.putArray("topHashtags"), "hashtag", s.topHashtags(), topN);
       Summary.putCounts(json.putObject("languages"), s.languages());
+      Summary.putCounts(json.putObject("postsPerHour"), s.postsPerHour());
+      json.put("late", s.tweetsLate());
       if (totalsFile) {
         Summary.putRanked(json.putArray("topMentions"), "user", s.topMentions(), topN);
       }
@@ -227,7 +236,9 @@ public enum PipelineAnalytics {
               .numPartitions(partitions)
               .timeout(Durations.seconds(config.syslogKeyIdleSeconds())));
       return new Streams(null, counts.stateSnapshots(),
-          batchMetrics.filter(t -> Analytics.isSyslogWindowKind(t._1().kind())));
+          batchMetrics.filter(t -> Analytics.isSyslogWindowKind(t._1().kind())),
+          distinct.transformToPair(rdd -> EventClock.eventTimes(
+              rdd.filter(e -> e.isSyslog() && !e.isRejected()), Metric.Kind.SYSLOG_LATE)));
     }
 
     @Override
@@ -272,13 +283,16 @@ public enum PipelineAnalytics {
      *  "topHosts": [{"host": "h", "count": n}, ...],
      *  "topPrograms": [{"program": "sshd", "count": n}, ...],
      *  "authFailures": F,
-     *  "topAuthFailureSources": [{"ip": "a.b.c.d", "count": n}, ...]}
+     *  "topAuthFailureSources": [{"ip": "a.b.c.d", "count": n}, ...],
+     *  "linesPerHour": {"2017-03-29T23:00:00Z": n, ...}, "late": L}
      * </pre>
      * The same fields in the totals file.
      */
     @Override
     void putTotals(Summary s, int topN, boolean totalsFile, ObjectNode json) {
       putCounts(json, s, topN);
+      Summary.putCounts(json.putObject("linesPerHour"), s.linesPerHour());
+      json.put("late", s.syslogLate());
     }
 
     private void putCounts(ObjectNode json, Summary s, int topN) {
@@ -325,12 +339,15 @@ public enum PipelineAnalytics {
     final JavaPairDStream<Metric, Tally> current;
     /** The per-batch metrics the pipeline's windows add up. */
     final JavaPairDStream<Metric, Tally> windowMetrics;
+    /** The batch's event times of what the hourly series counts, for the clock ({@link EventClock#eventTimes}). */
+    final JavaPairDStream<Metric, long[]> eventTimes;
 
     Streams(JavaPairDStream<Metric, Tally> increments, JavaPairDStream<Metric, Tally> current,
-        JavaPairDStream<Metric, Tally> windowMetrics) {
+        JavaPairDStream<Metric, Tally> windowMetrics, JavaPairDStream<Metric, long[]> eventTimes) {
       this.increments = increments;
       this.current = current;
       this.windowMetrics = windowMetrics;
+      this.eventTimes = eventTimes;
     }
   }
 

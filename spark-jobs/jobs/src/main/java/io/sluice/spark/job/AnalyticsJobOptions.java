@@ -51,6 +51,7 @@ final class AnalyticsJobOptions {
   static final String ERROR_MIN_REQUESTS = "--error-min-requests";
   static final String SESSION_GAP_SECONDS = "--session-gap-seconds";
   static final String DEDUP_HORIZON_SECONDS = "--dedup-horizon-seconds";
+  static final String ALLOWED_LATENESS = "--allowed-lateness";
   static final String AUDIT_IDS = "--audit-ids";
   static final String ALERTS_TOPIC = "--alerts-topic";
   static final String ALERTS_BOOTSTRAP = "--alerts-bootstrap";
@@ -169,6 +170,12 @@ final class AnalyticsJobOptions {
       description = "a syslog host, program or source address not seen for this many seconds leaves the running "
           + "counts (its state expires; seen again, it counts from zero)")
   String syslogKeyIdleSeconds;
+
+  @Option(names = ALLOWED_LATENESS, paramLabel = "SECONDS",
+      defaultValue = "" + AnalyticsJobConfig.DEFAULT_ALLOWED_LATENESS_SECONDS,
+      description = "how far behind the latest event time seen an event may be and still be on time; an event "
+          + "older than the watermark (max event time seen - this) is counted in the running totals and as late")
+  String allowedLateness;
 
   @Option(names = TOP_N, paramLabel = "N", defaultValue = "" + Analytics.TOP_N,
       description = "length of the top lists in windows and batch totals (summary.json always keeps 10)")

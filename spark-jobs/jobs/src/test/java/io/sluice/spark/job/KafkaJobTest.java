@@ -45,6 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaJobTest {
 
+  /** No sample event is late under this lateness, so summaries compare whole with ExpectedSummary. */
+  private static final String NOTHING_LATE = String.valueOf(ExpectedSummary.NOTHING_LATE_SECONDS);
+
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -99,7 +102,7 @@ class KafkaJobTest {
         "--syslog-topic", "k1-syslog", "--syslog-window-seconds", "60", "--syslog-slide-seconds", "1",
         "--brute-force-threshold", "57",
         "--kafka-group-id", "k1", "--out", out.toString(), "--kafka-max-rate", "1000",
-        "--batch-seconds", "1", "--logs-window-seconds", "2", "--logs-slide-seconds", "1", "--tweets-window-seconds", "2",
+        "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2", "--logs-slide-seconds", "1", "--tweets-window-seconds", "2",
         "--tweets-slide-seconds", "1", "--error-rate-threshold", "0", "--error-min-requests", "1",
         "--alerts-topic", "k1-alerts"), SparkTestContexts.conf("KafkaJobTest"));
     job.start();
@@ -233,7 +236,7 @@ class KafkaJobTest {
   private static AnalyticsJobConfig recoveryConfig(Path out, String group, String... more) {
     List<String> args = new ArrayList<>(List.of("--source", "kafka", "--kafka-bootstrap", broker.bootstrap(),
         "--logs-topic", "r-logs", "--tweets-topic", "r-tweets", "--kafka-group-id", group,
-        "--out", out.toString(), "--kafka-max-rate", "1000", "--batch-seconds", "1", "--logs-window-seconds", "2",
+        "--out", out.toString(), "--kafka-max-rate", "1000", "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2",
         "--logs-slide-seconds", "1", "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1"));
     args.addAll(List.of(more));
     return AnalyticsJobConfig.parse(args.toArray(new String[0]));
