@@ -440,7 +440,7 @@ public final class Analytics {
     return out.iterator();
   }
 
-  private static Iterator<Tuple2<Metric, Tally>> logWindowContributions(EventRecord e) {
+  static Iterator<Tuple2<Metric, Tally>> logWindowContributions(EventRecord e) {
     Iterator<Tuple2<Metric, Tally>> base = eventContributions(e);
     if (!e.isParsedLog() || e.clientIp() == null) {
       return base;

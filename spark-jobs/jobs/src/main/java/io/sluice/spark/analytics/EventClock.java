@@ -2,11 +2,8 @@ package io.sluice.spark.analytics;
 
 import io.sluice.spark.analytics.Metric.Kind;
 import io.sluice.spark.input.EventRecord;
-import java.util.List;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.Optional;
-import org.apache.spark.streaming.State;
 import scala.Tuple2;
 
 /**
@@ -27,11 +24,11 @@ import scala.Tuple2;
  * (and its hour of the hourly series); it is also counted in the pipeline's {@code late} counter
  * ({@code LOGS_LATE}, {@code TWEETS_LATE}, {@code SYSLOG_LATE}).
  *
- * <p><b>State.</b> One {@code mapWithState} key per pipeline (the late counter's {@link Metric}),
- * holding one number, the maximum event time seen: three entries at most, whatever the age and
- * rate of the stream, so the state does not expire. Each batch sends it the batch's distinct event
- * times of the pipeline with their counts ({@link #eventTimes}): at most one entry per distinct
- * event time of the batch.
+ * <p><b>State.</b> The maximum event time seen is part of the pipeline's {@link EventWindows}
+ * state: one {@code mapWithState} key per pipeline (the late counter's {@link Metric}), which holds
+ * that number and the open windows' panes, so it does not need to expire. Each batch sends it the
+ * batch's distinct event times of the pipeline with their counts ({@link #eventTimes}): at most one
+ * entry per distinct event time of the batch.
  */
 public final class EventClock {
 
@@ -47,38 +44,5 @@ public final class EventClock {
         .mapToPair(e -> new Tuple2<>(e.timestampMs(), 1L))
         .reduceByKey(Long::sum)
         .mapToPair(t -> new Tuple2<>(Metric.of(lateKind), new long[] {t._1(), t._2()}));
-  }
-
-  /**
-   * The {@code mapWithState} function of one pipeline's clock: counts the batch's events older than
-   * the watermark ({@code state} holds the maximum event time seen, {@code latenessMs} the allowed
-   * lateness), then advances the maximum. Returns the late counter's increment, or empty when no
-   * event of the batch is late.
-   */
-  public static Optional<Tuple2<Metric, Tally>> advance(long latenessMs, Metric lateCounter,
-      Optional<Iterable<long[]>> times, State<Long> maxSeen) {
-    if (!times.isPresent()) {
-      return Optional.empty();
-    }
-    boolean started = maxSeen.exists();
-    long max = started ? maxSeen.get() : Long.MIN_VALUE;
-    long watermark = started ? max - latenessMs : Long.MIN_VALUE;
-    long late = 0;
-    long batchMax = max;
-    for (long[] timeAndCount : times.get()) {
-      if (timeAndCount[0] < watermark) {
-        late += timeAndCount[1];
-      }
-      batchMax = Math.max(batchMax, timeAndCount[0]);
-    }
-    if (!started || batchMax > max) {
-      maxSeen.update(batchMax);
-    }
-    return late == 0 ? Optional.empty() : Optional.of(new Tuple2<>(lateCounter, Tally.count(late)));
-  }
-
-  /** The late increments of {@link #advance} as pairs. */
-  static java.util.Iterator<Tuple2<Metric, Tally>> present(Optional<Tuple2<Metric, Tally>> increment) {
-    return (increment.isPresent() ? List.of(increment.get()) : List.<Tuple2<Metric, Tally>>of()).iterator();
   }
 }

@@ -47,13 +47,22 @@ public enum PipelineAnalytics {
       return new Streams(steps.flatMapToPair(step -> Analytics.sessionStepContributions(step, false)),
           steps.stateSnapshots().transformToPair(Analytics::openSessionMetrics),
           batchMetrics.filter(t -> Analytics.isLogsWindowKind(t._1().kind())),
-          distinct.transformToPair(rdd -> EventClock.eventTimes(rdd.filter(EventRecord::isParsedLog),
-              Metric.Kind.LOGS_LATE)));
+          distinct.filter(EventRecord::isParsedLog));
     }
 
     @Override
     int windowSeconds(AnalyticsJobConfig config) {
       return config.logsWindowSeconds();
+    }
+
+    @Override
+    Metric.Kind lateKind() {
+      return Metric.Kind.LOGS_LATE;
+    }
+
+    @Override
+    java.util.Iterator<scala.Tuple2<Metric, Tally>> windowContributions(EventRecord e) {
+      return filtered(Analytics.logWindowContributions(e), true);
     }
 
     @Override
@@ -153,13 +162,22 @@ public enum PipelineAnalytics {
           AnalyticsStreams.firstSeen(distinct.transformToPair(Analytics::parsedTweetsById), partitions, horizon);
       JavaPairDStream<Metric, Tally> tweetMetrics = distinctTweets.transformToPair(Analytics::tweetMetrics);
       tweetMetrics.cache();
-      return new Streams(tweetMetrics, null, tweetMetrics,
-          distinctTweets.transformToPair(rdd -> EventClock.eventTimes(rdd, Metric.Kind.TWEETS_LATE)));
+      return new Streams(tweetMetrics, null, tweetMetrics, distinctTweets);
     }
 
     @Override
     int windowSeconds(AnalyticsJobConfig config) {
       return config.tweetsWindowSeconds();
+    }
+
+    @Override
+    Metric.Kind lateKind() {
+      return Metric.Kind.TWEETS_LATE;
+    }
+
+    @Override
+    java.util.Iterator<scala.Tuple2<Metric, Tally>> windowContributions(EventRecord e) {
+      return Analytics.tweetContributions(e);
     }
 
     @Override
@@ -237,13 +255,22 @@ public enum PipelineAnalytics {
               .timeout(Durations.seconds(config.syslogKeyIdleSeconds())));
       return new Streams(null, counts.stateSnapshots(),
           batchMetrics.filter(t -> Analytics.isSyslogWindowKind(t._1().kind())),
-          distinct.transformToPair(rdd -> EventClock.eventTimes(
-              rdd.filter(e -> e.isSyslog() && !e.isRejected()), Metric.Kind.SYSLOG_LATE)));
+          distinct.filter(e -> e.isSyslog() && !e.isRejected()));
     }
 
     @Override
     int windowSeconds(AnalyticsJobConfig config) {
       return config.syslogWindowSeconds();
+    }
+
+    @Override
+    Metric.Kind lateKind() {
+      return Metric.Kind.SYSLOG_LATE;
+    }
+
+    @Override
+    java.util.Iterator<scala.Tuple2<Metric, Tally>> windowContributions(EventRecord e) {
+      return filtered(Analytics.eventContributions(e), false);
     }
 
     @Override
@@ -308,6 +335,18 @@ public enum PipelineAnalytics {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The logs ({@code logs}) or syslog window kinds among {@code all}. */
+  private static java.util.Iterator<scala.Tuple2<Metric, Tally>> filtered(
+      java.util.Iterator<scala.Tuple2<Metric, Tally>> all, boolean logs) {
+    List<scala.Tuple2<Metric, Tally>> out = new ArrayList<>();
+    all.forEachRemaining(t -> {
+      if (logs ? Analytics.isLogsWindowKind(t._1().kind()) : Analytics.isSyslogWindowKind(t._1().kind())) {
+        out.add(t);
+      }
+    });
+    return out.iterator();
+  }
+
   /**
    * A running count that lives while its key is seen: the batch's count added to the state; a key
    * that has not been seen for the state's timeout is removed by Spark (then nothing is updated).
@@ -339,15 +378,18 @@ public enum PipelineAnalytics {
     final JavaPairDStream<Metric, Tally> current;
     /** The per-batch metrics the pipeline's windows add up. */
     final JavaPairDStream<Metric, Tally> windowMetrics;
-    /** The batch's event times of what the hourly series counts, for the clock ({@link EventClock#eventTimes}). */
-    final JavaPairDStream<Metric, long[]> eventTimes;
+    /**
+     * What the hourly series, the event clock and the event-time windows count: parsed log lines,
+     * distinct tweets, parsed syslog lines (each batch's first deliveries).
+     */
+    final JavaDStream<EventRecord> timed;
 
     Streams(JavaPairDStream<Metric, Tally> increments, JavaPairDStream<Metric, Tally> current,
-        JavaPairDStream<Metric, Tally> windowMetrics, JavaPairDStream<Metric, long[]> eventTimes) {
+        JavaPairDStream<Metric, Tally> windowMetrics, JavaDStream<EventRecord> timed) {
       this.increments = increments;
       this.current = current;
       this.windowMetrics = windowMetrics;
-      this.eventTimes = eventTimes;
+      this.timed = timed;
     }
   }
 
@@ -388,6 +430,16 @@ public enum PipelineAnalytics {
     return valueOf(pipeline.name());
   }
 
+  /** The pipeline whose late counter is {@code lateKind}. */
+  static PipelineAnalytics ofLateKind(Metric.Kind lateKind) {
+    for (PipelineAnalytics p : values()) {
+      if (p.lateKind() == lateKind) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("not a late counter: " + lateKind);
+  }
+
   /** The pipelines a job with {@code config} analyses, in {@link Pipeline} order. */
   public static List<PipelineAnalytics> of(AnalyticsJobConfig config) {
     List<PipelineAnalytics> run = new ArrayList<>(3);
@@ -413,6 +465,21 @@ public enum PipelineAnalytics {
       AnalyticsJobConfig config, int partitions, Duration horizon);
 
   abstract int windowSeconds(AnalyticsJobConfig config);
+
+  /** The late counter of the pipeline ({@code LOGS_LATE}, ...), also the key of its event-time state. */
+  abstract Metric.Kind lateKind();
+
+  /**
+   * The metrics one event of {@link Streams#timed} adds to an event-time window: the kinds of the
+   * pipeline's arrival-time window ({@link Analytics#isLogsWindowKind}, the tweet metrics,
+   * {@link Analytics#isSyslogWindowKind}).
+   */
+  abstract java.util.Iterator<scala.Tuple2<Metric, Tally>> windowContributions(EventRecord e);
+
+  /** The event-time windows file of a batch directory: {@code <id>-event-windows.json}. */
+  public String eventWindowsFile() {
+    return id() + BatchOutputs.EVENT_WINDOWS_SUFFIX;
+  }
 
   abstract int slideSeconds(AnalyticsJobConfig config);
 

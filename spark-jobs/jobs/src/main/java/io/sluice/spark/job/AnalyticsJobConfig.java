@@ -160,6 +160,7 @@ public final class AnalyticsJobConfig implements Serializable {
   private final int sessionGapSeconds;
   private final int dedupHorizonSeconds;
   private final boolean auditIds;
+  private final boolean eventWindows;
   private final String alertsTopic;
   private final List<InetSocketAddress> alertsBootstrap;
   private final KafkaClientProperties kafkaProperties;
@@ -199,6 +200,7 @@ public final class AnalyticsJobConfig implements Serializable {
     sessionGapSeconds = 0;
     dedupHorizonSeconds = 0;
     auditIds = false;
+    eventWindows = false;
     alertsTopic = null;
     alertsBootstrap = List.of();
     kafkaProperties = KafkaClientProperties.NONE;
@@ -263,6 +265,7 @@ public final class AnalyticsJobConfig implements Serializable {
     sessionGapSeconds = positiveInt(SESSION_GAP_SECONDS, o.sessionGapSeconds);
     dedupHorizonSeconds = positiveInt(DEDUP_HORIZON_SECONDS, o.dedupHorizonSeconds);
     auditIds = bool(AUDIT_IDS, o.auditIds);
+    eventWindows = bool(EVENT_WINDOWS, o.eventWindows);
     alertsTopic = o.alertsTopic != null ? topic(ALERTS_TOPIC, o.alertsTopic) : null;
     if (o.alertsBootstrap != null) {
       if (alertsTopic == null) {
@@ -721,6 +724,16 @@ public final class AnalyticsJobConfig implements Serializable {
     return auditIds;
   }
 
+  /**
+   * Whether each pipeline's windows are also computed on event time ({@code --event-windows},
+   * default false): {@code <pipeline>-event-windows.json}, see
+   * {@link io.sluice.spark.analytics.EventWindows}. Off, the watermark and the {@code late}
+   * counters are kept all the same.
+   */
+  public boolean eventWindows() {
+    return eventWindows;
+  }
+
   /** Kafka topic for alerts, or null. */
   public String alertsTopic() {
     return alertsTopic;
@@ -784,6 +797,7 @@ public final class AnalyticsJobConfig implements Serializable {
     s.put(ALLOWED_LATENESS, String.valueOf(allowedLatenessSeconds));
     s.put(DEDUP_HORIZON_SECONDS, String.valueOf(dedupHorizonSeconds));
     s.put(AUDIT_IDS, String.valueOf(auditIds));
+    s.put(EVENT_WINDOWS, String.valueOf(eventWindows));
     if (!kafkaProperties.isEmpty()) {
       // The settings, not the secrets they refer to: see KafkaClientProperties.
       s.put(KAFKA_PROPERTIES, kafkaProperties.describe());

@@ -53,6 +53,7 @@ final class AnalyticsJobOptions {
   static final String DEDUP_HORIZON_SECONDS = "--dedup-horizon-seconds";
   static final String ALLOWED_LATENESS = "--allowed-lateness";
   static final String AUDIT_IDS = "--audit-ids";
+  static final String EVENT_WINDOWS = "--event-windows";
   static final String ALERTS_TOPIC = "--alerts-topic";
   static final String ALERTS_BOOTSTRAP = "--alerts-bootstrap";
   static final String KAFKA_PROPERTIES = "--kafka-properties";
@@ -205,6 +206,11 @@ final class AnalyticsJobOptions {
       description = "how long an eventId / tweetId is remembered to drop redeliveries, in seconds (above the SparkSink's "
           + "transaction timeout plus a restart); state for older ids expires")
   String dedupHorizonSeconds;
+
+  @Option(names = EVENT_WINDOWS, paramLabel = "true|false", defaultValue = "false",
+      description = "also compute each pipeline's windows on event time, closed by the watermark, into "
+          + "<pipeline>-event-windows.json with their alerts (window and slide: the pipeline's options)")
+  String eventWindows;
 
   @Option(names = AUDIT_IDS, paramLabel = "true|false", defaultValue = "false",
       description = "also write the eventIds each batch received and counted to OUT/audit/ (for sluice bench faults; "

@@ -187,6 +187,8 @@ class AnalyticsStreamsTest {
     assertThat(expected.path("tweets").path("records").asLong()).isEqualTo(950 + 300);
     assertThat(BatchFiles.read(dirs.get(0).resolve(BatchOutputs.ALERTS)).path("alerts")).as("no 5xx in lines 1-1500").isEmpty();
     assertThat(BatchFiles.read(dirs.get(1).resolve(BatchOutputs.ALERTS)).path("alerts")).as("line 2071").hasSize(1);
+    assertThat(dirs).as("no event-time windows without --event-windows")
+        .allSatisfy(d -> assertThat(d.resolve(BatchOutputs.LOGS_EVENT_WINDOWS)).doesNotExist());
   }
 
   @Test

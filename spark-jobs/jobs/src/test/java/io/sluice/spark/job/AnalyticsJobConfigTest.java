@@ -119,6 +119,9 @@ class AnalyticsJobConfigTest {
     assertThat(config.alertsTopic()).isEqualTo("alerts");
     assertThat(config.alertsBootstrap()).isEqualTo("a1:1");
     assertThat(config.allowedLatenessSeconds()).isZero();
+    assertThat(config.eventWindows()).isFalse();
+    assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--event-windows", "true").eventWindows())
+        .isTrue();
     assertThat(config.checkpointedSettings()).containsEntry("--allowed-lateness", "0");
     assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o").allowedLatenessSeconds()).isEqualTo(300);
     assertThat(rejected("--sinks", "a:1", "--out", "o", "--allowed-lateness", "-1"))
@@ -166,7 +169,7 @@ class AnalyticsJobConfigTest {
     assertThat(AnalyticsJobConfig.parse("--bogus", "--help").isHelpRequested()).isTrue();
 
     String usage = AnalyticsJobConfig.usage();
-    assertThat(AnalyticsJobOptions.documented()).hasSize(37);
+    assertThat(AnalyticsJobOptions.documented()).hasSize(38);
     AnalyticsJobOptions.documented().forEach((option, doc) -> assertThat(usage).contains(option).contains(doc));
     for (String option : new String[] {"--pipeline logs|tweets|syslog|all", "--source flume|kafka",
         "--sinks host:port[,host:port...]", "--polling-streams auto|one|per-sink", "--max-batch-size N",
@@ -177,7 +180,7 @@ class AnalyticsJobConfigTest {
         "--heavy-client-requests N", "--error-rate-threshold RATIO", "--error-min-requests N",
         "--session-gap-seconds N", "--syslog-topic TOPIC", "--syslog-window-seconds N",
         "--syslog-slide-seconds N", "--brute-force-threshold N", "--syslog-key-idle-seconds N", "--dedup-horizon-seconds N",
-        "--allowed-lateness SECONDS", "--audit-ids true|false", "--alerts-topic TOPIC",
+        "--allowed-lateness SECONDS", "--event-windows true|false", "--audit-ids true|false", "--alerts-topic TOPIC",
         "--alerts-bootstrap host:port[,host:port...]", "--kafka-properties FILE", "--help"}) {
       assertThat(AnalyticsJobOptions.documented()).containsKey(option);
     }
