@@ -197,13 +197,18 @@ public final class AnalyticsStreams {
     int topN = config.topN();
     ErrorRateRule rule = config.errorRateRule();
     AlertPublisher publisher = out.alerts;
+    // With event-time windows, their alerts go to the alerts topic instead of the arrival-time ones.
+    boolean eventTimeAlerts = config.eventWindows();
     if (steps != null && config.eventWindows()) {
       Map<Metric.Kind, Long> thresholds = new EnumMap<>(Metric.Kind.class);
       run.forEach(p -> thresholds.put(p.lateKind(), p.windowThreshold(config)));
       steps.foreachRDD((rdd, time) -> {
         for (Tuple2<Metric, EventWindows.Step> t : rdd.collect()) {
-          writeEventWindows(batches, time.milliseconds(), PipelineAnalytics.ofLateKind(t._1().kind()), t._2(),
-              topN, thresholds.get(t._1().kind()), rule);
+          List<Alert> alerts = writeEventWindows(batches, time.milliseconds(),
+              PipelineAnalytics.ofLateKind(t._1().kind()), t._2(), topN, thresholds.get(t._1().kind()), rule);
+          if (publisher != null && !alerts.isEmpty()) {
+            publisher.publish(alerts);
+          }
         }
       });
     }
@@ -224,7 +229,7 @@ public final class AnalyticsStreams {
               ArrayNode array = json.putArray("alerts");
               alerts.forEach(a -> array.add(a.toJsonTree()));
               batches.write(end, p.alertsFile(), id, json);
-              if (publisher != null) {
+              if (publisher != null && !eventTimeAlerts) {
                 publisher.publish(alerts);
               }
             }
@@ -281,12 +286,13 @@ public final class AnalyticsStreams {
    * Writes the event-time windows one batch closed for {@code p}, with their alerts, as
    * {@code <pipeline>-event-windows.json}: {@code {"watermark": ms, "windows": [...], "alerts": [...]}},
    * each window as in {@code <pipeline>-window.json} with {@code windowStart}/{@code windowEnd} in
-   * event time. Nothing when the batch closed none.
+   * event time. Nothing when the batch closed none. Returns the alerts.
    */
-  private static void writeEventWindows(BatchOutputs batches, long batchMs, PipelineAnalytics p,
+  private static List<Alert> writeEventWindows(BatchOutputs batches, long batchMs, PipelineAnalytics p,
       EventWindows.Step step, int topN, long threshold, ErrorRateRule rule) {
+    List<Alert> raised = new ArrayList<>();
     if (step.closed().isEmpty()) {
-      return;
+      return raised;
     }
     ObjectNode json = JSON.createObjectNode();
     json.put("watermark", step.watermarkMs());
@@ -296,10 +302,14 @@ public final class AnalyticsStreams {
       Window w = Window.of(p, c.metrics(), c.startMs(), c.endMs(), topN, threshold, rule);
       windows.add(w.toJsonTree());
       if (p.hasAlerts()) {
-        w.alerts().forEach(a -> alerts.add(a.toJsonTree()));
+        w.alerts().forEach(a -> {
+          alerts.add(a.toJsonTree());
+          raised.add(a);
+        });
       }
     }
     batches.write(batchMs, p.eventWindowsFile(), p.id(), json);
+    return raised;
   }
 
   /**

@@ -727,8 +727,9 @@ public final class AnalyticsJobConfig implements Serializable {
   /**
    * Whether each pipeline's windows are also computed on event time ({@code --event-windows},
    * default false): {@code <pipeline>-event-windows.json}, see
-   * {@link io.sluice.spark.analytics.EventWindows}. Off, the watermark and the {@code late}
-   * counters are kept all the same.
+   * {@link io.sluice.spark.analytics.EventWindows}; the alerts topic then carries their alerts
+   * instead of the arrival-time windows'. Off, the watermark and the {@code late} counters are kept
+   * all the same.
    */
   public boolean eventWindows() {
     return eventWindows;

@@ -209,7 +209,8 @@ final class AnalyticsJobOptions {
 
   @Option(names = EVENT_WINDOWS, paramLabel = "true|false", defaultValue = "false",
       description = "also compute each pipeline's windows on event time, closed by the watermark, into "
-          + "<pipeline>-event-windows.json with their alerts (window and slide: the pipeline's options)")
+          + "<pipeline>-event-windows.json with their alerts (window and slide: the pipeline's options); "
+          + "the alerts topic then carries these alerts instead of the arrival-time ones")
   String eventWindows;
 
   @Option(names = AUDIT_IDS, paramLabel = "true|false", defaultValue = "false",
