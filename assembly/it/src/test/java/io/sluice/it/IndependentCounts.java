@@ -31,7 +31,32 @@ final class IndependentCounts {
       "^(\\S+) (\\S+) (\\S+) \\[(\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4})\\] "
           + "\"(\\S+) (\\S+) (\\S+)\" (\\d{3}) (\\d+|-) \"((?:[^\"\\\\]|\\\\.)*)\" \"((?:[^\"\\\\]|\\\\.)*)\"( \"[^\"]*\")*$");
 
+  /** The {@code [time]} of the combined log format: {@code 17/May/2015:10:05:03 +0000}. */
+  private static final java.time.format.DateTimeFormatter LOG_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
+  /** Twitter v1.1 {@code created_at}: {@code Mon Oct 03 01:58:36 +0000 2016}. */
+  private static final java.time.format.DateTimeFormatter CREATED_AT =
+      java.time.format.DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss Z yyyy", Locale.ENGLISH);
+
   private IndependentCounts() {}
+
+  /** The UTC hour of {@code t} as summary.json keys it: {@code 2015-05-17T10:00:00Z}. */
+  static String hour(java.time.Instant t) {
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH':00:00Z'")
+        .format(t.atOffset(java.time.ZoneOffset.UTC));
+  }
+
+  /** An RFC 3164 {@code Mmm dd hh:mm:ss} in UTC, in the year that puts it at most a day after {@code clock}. */
+  private static java.time.Instant syslogTime(String stamp, java.time.Instant clock) {
+    int year = clock.atOffset(java.time.ZoneOffset.UTC).getYear();
+    java.time.format.DateTimeFormatter f =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy MMM ppd HH:mm:ss", Locale.ENGLISH);
+    java.time.Instant t = java.time.LocalDateTime.parse(year + " " + stamp, f).toInstant(java.time.ZoneOffset.UTC);
+    if (t.isAfter(clock.plus(java.time.Duration.ofDays(1)))) {
+      t = java.time.LocalDateTime.parse((year - 1) + " " + stamp, f).toInstant(java.time.ZoneOffset.UTC);
+    }
+    return t;
+  }
 
   static Map<String, Object> logs(Path file) throws IOException {
     List<String> lines = lines(file);
@@ -41,6 +66,7 @@ final class IndependentCounts {
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     long sum = 0;
+    Map<String, Long> perHour = new TreeMap<>();
     for (String line : lines) {
       Matcher m = COMBINED.matcher(line);
       if (!m.matches()) {
@@ -51,6 +77,7 @@ final class IndependentCounts {
       String target = m.group(6);
       int q = target.indexOf('?');
       endpoints.merge(q < 0 ? target : target.substring(0, q), 1L, Long::sum);
+      perHour.merge(hour(java.time.OffsetDateTime.parse(m.group(4), LOG_TIME).toInstant()), 1L, Long::sum);
       long bytes = m.group(9).equals("-") ? 0 : Long.parseLong(m.group(9));
       min = Math.min(min, bytes);
       max = Math.max(max, bytes);
@@ -65,6 +92,7 @@ final class IndependentCounts {
     out.put("contentSizeMin", parsed == 0 ? 0 : min);
     out.put("contentSizeMax", parsed == 0 ? 0 : max);
     out.put("contentSizeAvg", parsed == 0 ? 0.0 : (double) sum / parsed);
+    out.put("requestsPerHour", perHour);
     return out;
   }
 
@@ -90,7 +118,10 @@ final class IndependentCounts {
     }
     Map<String, Long> languages = new TreeMap<>();
     Map<String, Long> hashtags = new HashMap<>();
+    Map<String, Long> perHour = new TreeMap<>();
     for (JsonNode t : byId.values()) {
+      perHour.merge(hour(java.time.OffsetDateTime.parse(t.path("created_at").asText(), CREATED_AT).toInstant()),
+          1L, Long::sum);
       String lang = t.path("lang").isTextual() && !t.path("lang").asText().isEmpty() ? t.path("lang").asText() : "und";
       languages.merge(lang, 1L, Long::sum);
       JsonNode entities = t.path("truncated").asBoolean(false) && t.has("extended_tweet")
@@ -107,6 +138,7 @@ final class IndependentCounts {
     out.put("rejected", rejected);
     out.put("topHashtags", top(hashtags, "hashtag"));
     out.put("languages", languages);
+    out.put("postsPerHour", perHour);
     return out;
   }
 
@@ -144,7 +176,18 @@ final class IndependentCounts {
    * found by walking the message's words.
    */
   static Map<String, Object> syslog(Path file) throws IOException {
+    return syslog(file, java.time.Instant.now());
+  }
+
+  /**
+   * As {@link #syslog(Path)}, with {@code linesPerHour}: the hours of the lines' times, which have
+   * no year and no zone, read in UTC in the year of {@code receivedAt} (the receiving clock), or the
+   * year before when that would put a line more than a day after the clock (README.md's rule for
+   * RFC 3164 timestamps).
+   */
+  static Map<String, Object> syslog(Path file, java.time.Instant receivedAt) throws IOException {
     List<String> lines = lines(file);
+    Map<String, Long> perHour = new TreeMap<>();
     long parsed = 0;
     long failures = 0;
     Map<String, Long> hosts = new HashMap<>();
@@ -156,6 +199,7 @@ final class IndependentCounts {
         continue;
       }
       parsed++;
+      perHour.merge(hour(syslogTime(line.substring(0, 15), receivedAt)), 1L, Long::sum);
       hosts.merge(f[0], 1L, Long::sum);
       programs.merge(f[1], 1L, Long::sum);
       String source = "sshd".equals(f[1]) ? failureSource(f[2]) : null;
@@ -172,6 +216,7 @@ final class IndependentCounts {
     out.put("topPrograms", top(programs, "program"));
     out.put("authFailures", failures);
     out.put("topAuthFailureSources", top(sources, "ip"));
+    out.put("linesPerHour", perHour);
     return out;
   }
 

@@ -40,6 +40,8 @@ final class SummaryChecks {
     assertThat(l.path("contentSize").path("min").asLong()).isEqualTo(logs.get("contentSizeMin"));
     assertThat(l.path("contentSize").path("max").asLong()).isEqualTo(logs.get("contentSizeMax"));
     assertThat(l.path("contentSize").path("avg").asDouble()).isCloseTo((Double) logs.get("contentSizeAvg"), within(1e-6));
+    assertThat(counts(l.path("requestsPerHour"))).as("logs.requestsPerHour").isEqualTo(logs.get("requestsPerHour"));
+    assertLate(l, l.path("parsed").asLong());
 
     Map<String, Object> tweets = IndependentCounts.tweets(tweetsFile);
     JsonNode t = summary.path("tweets");
@@ -52,6 +54,8 @@ final class SummaryChecks {
     assertThat(t.path("posts").asLong()).isEqualTo((Long) tweets.get("records") - (Long) tweets.get("rejected"));
     assertThat(counts(t.path("notPosts"))).isEmpty();
     assertThat(counts(t.path("platforms"))).isEqualTo(Map.of("TWITTER_V1_1", tweets.get("tweets")));
+    assertThat(counts(t.path("postsPerHour"))).as("tweets.postsPerHour").isEqualTo(tweets.get("postsPerHour"));
+    assertLate(t, t.path("tweets").asLong());
     if (syslogFile != null) {
       assertSyslogMatches(summary.path("syslog"), syslogFile);
     }
@@ -63,7 +67,9 @@ final class SummaryChecks {
     List<String> fields = new ArrayList<>();
     s.fieldNames().forEachRemaining(fields::add);
     assertThat(fields).containsExactly("lines", "parsed", "rejected", "topHosts", "topPrograms", "authFailures",
-        "topAuthFailureSources");
+        "topAuthFailureSources", "linesPerHour", "late");
+    assertThat(counts(s.path("linesPerHour"))).as("syslog.linesPerHour").isEqualTo(syslog.get("linesPerHour"));
+    assertLate(s, s.path("parsed").asLong());
     assertThat(s.path("lines").asLong()).isEqualTo(syslog.get("lines"));
     assertThat(s.path("parsed").asLong()).isEqualTo(syslog.get("parsed"));
     assertThat(s.path("rejected").asLong()).isEqualTo(syslog.get("rejected"));
@@ -72,6 +78,16 @@ final class SummaryChecks {
     assertThat(pairs(s.path("topPrograms"), "program")).isEqualTo(asPairs(syslog.get("topPrograms")));
     assertThat(s.path("authFailures").asLong()).isEqualTo(syslog.get("authFailures"));
     assertThat(pairs(s.path("topAuthFailureSources"), "ip")).isEqualTo(asPairs(syslog.get("topAuthFailureSources")));
+  }
+
+  /**
+   * {@code late} is a count of what the section's hourly series counts: between 0 and {@code of}.
+   * Which events arrive behind the watermark depends on how the replay splits them into batches,
+   * so no exact value is knowable from the file alone.
+   */
+  private static void assertLate(JsonNode section, long of) {
+    assertThat(section.path("late").isIntegralNumber()).as("late is a count").isTrue();
+    assertThat(section.path("late").asLong()).isBetween(0L, of);
   }
 
   private static Map<String, Long> counts(JsonNode object) {

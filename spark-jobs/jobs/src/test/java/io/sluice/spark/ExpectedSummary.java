@@ -16,10 +16,22 @@ import java.util.TreeMap;
 /**
  * The summary.json a list of events should produce, computed with plain Java collections straight
  * from the header maps, written from the contract and not from the production code.
+ *
+ * <p>The hourly series count by the UTC hour of each event's own time (logs and syslog: the
+ * {@code timestamp} header; posts: {@code createdAt}, else {@code timestamp}). Every {@code late}
+ * counter is 0: the expectation of events none of which arrives behind its pipeline's watermark, as
+ * when a test runs the job with an allowed lateness wider than its input's spread of event times
+ * ({@link #NOTHING_LATE_SECONDS}); a test of late data states its late counts itself.
  */
 public final class ExpectedSummary {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * An {@code --allowed-lateness} under which none of the bundled samples is late: about 20 years
+   * (the sample posts' creation times span 2006 to 2018).
+   */
+  public static final int NOTHING_LATE_SECONDS = 20 * 366 * 86_400;
 
   private ExpectedSummary() {}
 
@@ -48,6 +60,8 @@ public final class ExpectedSummary {
     Map<String, Long> programs = new HashMap<>();
     Map<String, Long> sources = new HashMap<>();
     Map<String, Map<String, String>> tweetsById = new TreeMap<>();
+    Map<String, Long> requestsPerHour = new TreeMap<>();
+    Map<String, Long> linesPerHour = new TreeMap<>();
     for (Map<String, String> e : byEventId.values()) {
       boolean rejected = e.containsKey("rejectReason");
       if ("logs".equals(e.get("pipeline"))) {
@@ -64,6 +78,7 @@ public final class ExpectedSummary {
         sizeSum += bytes;
         sizeMin = Math.min(sizeMin, bytes);
         sizeMax = Math.max(sizeMax, bytes);
+        countHour(requestsPerHour, e.get("timestamp"));
       } else if ("tweets".equals(e.get("pipeline"))) {
         tweetRecords++;
         if (rejected) {
@@ -80,6 +95,7 @@ public final class ExpectedSummary {
           continue;
         }
         syslogParsed++;
+        countHour(linesPerHour, e.get("timestamp"));
         hosts.merge(e.get("host"), 1L, Long::sum);
         programs.merge(e.get("program"), 1L, Long::sum);
         String source = authFailureSource(e.get("program"), e.get("message"));
@@ -92,7 +108,9 @@ public final class ExpectedSummary {
     Map<String, Long> languages = new TreeMap<>();
     Map<String, Long> platforms = new TreeMap<>();
     Map<String, Long> hashtags = new HashMap<>();
+    Map<String, Long> postsPerHour = new TreeMap<>();
     for (Map<String, String> t : tweetsById.values()) {
+      countHour(postsPerHour, t.get("createdAt") != null ? t.get("createdAt") : t.get("timestamp"));
       languages.merge(t.get("lang"), 1L, Long::sum);
       platforms.merge(t.getOrDefault("platform", "unknown"), 1L, Long::sum);
       String tags = t.get("hashtags");
@@ -114,6 +132,8 @@ public final class ExpectedSummary {
     size.put("max", sizeCount == 0 ? 0 : sizeMax);
     size.put("avg", sizeCount == 0 ? 0.0 : (double) sizeSum / sizeCount);
     logs.put("contentSize", size);
+    logs.put("requestsPerHour", requestsPerHour);
+    logs.put("late", 0L);
     Map<String, Object> tweets = new LinkedHashMap<>();
     tweets.put("records", tweetRecords);
     tweets.put("posts", tweetPosts);
@@ -123,6 +143,8 @@ public final class ExpectedSummary {
     tweets.put("platforms", platforms);
     tweets.put("topHashtags", top(hashtags, "hashtag"));
     tweets.put("languages", languages);
+    tweets.put("postsPerHour", postsPerHour);
+    tweets.put("late", 0L);
     Map<String, Object> syslog = new LinkedHashMap<>();
     syslog.put("lines", syslogParsed + syslogRejected);
     syslog.put("parsed", syslogParsed);
@@ -131,11 +153,73 @@ public final class ExpectedSummary {
     syslog.put("topPrograms", top(programs, "program"));
     syslog.put("authFailures", authFailures);
     syslog.put("topAuthFailureSources", top(sources, "ip"));
+    syslog.put("linesPerHour", linesPerHour);
+    syslog.put("late", 0L);
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("logs", logs);
     root.put("tweets", tweets);
     root.put("syslog", syslog);
     return normalized(root);
+  }
+
+  /**
+   * The {@code late} counter of each pipeline when {@code batches} arrive one after the other, each
+   * a batch of the job, under README.md's rule: an event is late when its time is before the
+   * maximum time of the pipeline's events of earlier batches minus {@code latenessMs}; judged are
+   * the parsed log lines and syslog lines (first delivery of each eventId) and the posts (first
+   * delivery of each tweetId), by their {@code timestamp} (posts: {@code createdAt}) header.
+   */
+  public static Map<String, Long> late(List<List<Map<String, String>>> batches, long latenessMs) {
+    java.util.Set<String> eventIds = new java.util.HashSet<>();
+    java.util.Set<String> tweetIds = new java.util.HashSet<>();
+    Map<String, Long> max = new HashMap<>();
+    Map<String, Long> late = new TreeMap<>(Map.of("logs", 0L, "tweets", 0L, "syslog", 0L));
+    for (List<Map<String, String>> batch : batches) {
+      Map<String, Long> batchMax = new HashMap<>();
+      for (Map<String, String> e : batch) {
+        if (!eventIds.add(e.get("eventId")) || e.containsKey("rejectReason")) {
+          continue;
+        }
+        String pipeline = e.get("pipeline");
+        String time = e.get("timestamp");
+        if ("tweets".equals(pipeline)) {
+          if (e.get("notPost") != null || !tweetIds.add(e.get("tweetId"))) {
+            continue;
+          }
+          time = e.get("createdAt") != null ? e.get("createdAt") : time;
+        } else if (!"logs".equals(pipeline) && !"syslog".equals(pipeline)) {
+          continue;
+        }
+        if (time == null) {
+          continue;
+        }
+        long t = Long.parseLong(time);
+        Long before = max.get(pipeline);
+        if (before != null && t < before - latenessMs) {
+          late.merge(pipeline, 1L, Long::sum);
+        }
+        batchMax.merge(pipeline, t, Math::max);
+      }
+      batchMax.forEach((p, t) -> max.merge(p, t, Math::max));
+    }
+    return late;
+  }
+
+  /** Adds one to the UTC hour of {@code epochMs} (decimal milliseconds; nothing when absent), as 2015-05-17T10:00:00Z. */
+  private static void countHour(Map<String, Long> series, String epochMs) {
+    if (epochMs == null) {
+      return;
+    }
+    long ms;
+    try {
+      ms = Long.parseLong(epochMs.trim());
+    } catch (NumberFormatException e) {
+      return;
+    }
+    String hour = java.time.Instant.ofEpochMilli(ms).atOffset(java.time.ZoneOffset.UTC)
+        .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+        .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:00:00'Z'"));
+    series.merge(hour, 1L, Long::sum);
   }
 
   private static final java.util.regex.Pattern FAILED =

@@ -191,7 +191,9 @@ public final class SampleEvents {
       distinct.add(tag.path("text").asText().toLowerCase(Locale.ROOT));
     }
     h.put(EventHeaders.HASHTAGS, String.join(" ", distinct));
-    h.put(EventHeaders.CREATED_AT, tweet.path("created_at").asText());
+    // v1.1 created_at, "Mon Oct 03 01:58:36 +0000 2016", as the contract's epoch milliseconds.
+    h.put(EventHeaders.CREATED_AT, Long.toString(ZonedDateTime.parse(tweet.path("created_at").asText(),
+        DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss Z yyyy", Locale.ENGLISH)).toInstant().toEpochMilli()));
     return h;
   }
 
@@ -249,6 +251,8 @@ public final class SampleEvents {
     JsonNode lang = commit.path("record").path("langs").path(0);
     h.put(EventHeaders.LANG, lang.isTextual() ? lang.asText() : "und");
     h.put(EventHeaders.HASHTAGS, "");
+    h.put(EventHeaders.CREATED_AT, Long.toString(
+        java.time.Instant.parse(commit.path("record").path("createdAt").asText()).toEpochMilli()));
     return h;
   }
 

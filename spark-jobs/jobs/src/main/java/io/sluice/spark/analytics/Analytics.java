@@ -73,7 +73,9 @@ public final class Analytics {
    * {@code LOGS_CONTENT_SIZE}, {@code LOGS_UNSESSIONIZED} (parsed lines without client address or
    * timestamp), {@code TWEETS_RECORDS}, {@code TWEETS_REJECTED}, {@code TWEETS_NOT_POST},
    * {@code SYSLOG_PARSED}, {@code SYSLOG_REJECTED}, {@code SYSLOG_HOST}, {@code SYSLOG_PROGRAM},
-   * {@code SYSLOG_AUTH_FAILURES}, {@code SYSLOG_AUTH_SOURCE} and {@code UNROUTED}, summed per key.
+   * {@code SYSLOG_AUTH_FAILURES}, {@code SYSLOG_AUTH_SOURCE}, {@code UNROUTED} and the hourly series
+   * {@code LOGS_HOUR} and {@code SYSLOG_HOUR} (parsed lines with an event time, by its UTC hour,
+   * {@link #hourOf}), summed per key.
    */
   public static JavaPairRDD<Metric, Tally> eventMetrics(JavaRDD<EventRecord> distinctEvents) {
     return distinctEvents.flatMapToPair(Analytics::eventContributions).reduceByKey(Tally::plus);
@@ -82,8 +84,8 @@ public final class Analytics {
   /**
    * Per-tweet totals of already deduplicated tweets: {@code TWEETS_DISTINCT},
    * {@code TWEETS_LANGUAGE}, {@code TWEETS_PLATFORM}, one {@code TWEETS_HASHTAG} per distinct
-   * hashtag and one
-   * {@code TWEETS_MENTION} per distinct mentioned user, summed per key.
+   * hashtag, one {@code TWEETS_MENTION} per distinct mentioned user and {@code TWEETS_HOUR}, the
+   * UTC hour of the tweet's creation time ({@link #hourOf}), summed per key.
    */
   public static JavaPairRDD<Metric, Tally> tweetMetrics(JavaRDD<EventRecord> distinctTweets) {
     return distinctTweets.flatMapToPair(Analytics::tweetContributions).reduceByKey(Tally::plus);
@@ -385,6 +387,9 @@ public final class Analytics {
         if (e.bytes() != EventRecord.NO_BYTES) {
           out.add(new Tuple2<>(Metric.of(Kind.LOGS_CONTENT_SIZE), Tally.of(e.bytes())));
         }
+        if (e.timestampMs() != EventRecord.NO_TIME) {
+          out.add(count(Metric.of(Kind.LOGS_HOUR, hourOf(e.timestampMs()))));
+        }
       }
     } else if (e.isTweet()) {
       out.add(count(Metric.of(Kind.TWEETS_RECORDS)));
@@ -408,6 +413,9 @@ public final class Analytics {
           out.add(count(Metric.of(Kind.SYSLOG_AUTH_FAILURES)));
           out.add(count(Metric.of(Kind.SYSLOG_AUTH_SOURCE, e.authFailureSource())));
         }
+        if (e.timestampMs() != EventRecord.NO_TIME) {
+          out.add(count(Metric.of(Kind.SYSLOG_HOUR, hourOf(e.timestampMs()))));
+        }
       }
     } else {
       out.add(count(Metric.of(Kind.UNROUTED, e.pipeline() == null ? "" : e.pipeline())));
@@ -426,10 +434,13 @@ public final class Analytics {
     for (int i = 0; i < tweet.mentionCount(); i++) {
       out.add(count(Metric.of(Kind.TWEETS_MENTION, tweet.mention(i))));
     }
+    if (tweet.timestampMs() != EventRecord.NO_TIME) {
+      out.add(count(Metric.of(Kind.TWEETS_HOUR, hourOf(tweet.timestampMs()))));
+    }
     return out.iterator();
   }
 
-  private static Iterator<Tuple2<Metric, Tally>> logWindowContributions(EventRecord e) {
+  static Iterator<Tuple2<Metric, Tally>> logWindowContributions(EventRecord e) {
     Iterator<Tuple2<Metric, Tally>> base = eventContributions(e);
     if (!e.isParsedLog() || e.clientIp() == null) {
       return base;
@@ -439,6 +450,17 @@ public final class Analytics {
     out.add(count(Metric.of(Kind.LOGS_CLIENT, e.clientIp())));
     return out.iterator();
   }
+
+  /**
+   * The UTC hour an event time falls in, as an ISO-8601 instant: {@code 2015-05-17T10:00:00Z}. The
+   * key of the hourly series ({@code LOGS_HOUR}, {@code TWEETS_HOUR}, {@code SYSLOG_HOUR}); in
+   * years 1000 to 9999 these keys sort as their hours do.
+   */
+  public static String hourOf(long epochMs) {
+    return java.time.Instant.ofEpochMilli(Math.floorDiv(epochMs, HOUR_MS) * HOUR_MS).toString();
+  }
+
+  private static final long HOUR_MS = 3_600_000L;
 
   private static Tuple2<Metric, Tally> count(Metric metric) {
     return new Tuple2<>(metric, Tally.one());

@@ -37,6 +37,9 @@ import scala.Tuple2;
  *            = distinct tweets --transformToPair(tweetMetrics) (cached) ---------------+   |
  *   distinct --transformToPair(requestTimesByClient)--mapWithState(Sessions)--&gt; closed -+   |
  *                                                                                    |   |
+ *   distinct (parsed lines), distinct tweets --event times and metrics per pane, by pipeline, |
+ *            groupByKey, mapWithState(EventWindows: watermark, open panes)= late ------+   |
+ *            and closed event-time windows --&gt; &lt;pipeline&gt;-event-windows.json      |   |
  *          updateStateByKey(sum) &lt;---------------------------------------------------+---+
  *            = running totals (+ open sessions from the state snapshot)
  *              --&gt; summary.json, every batch; *-totals.json every slide (same collect)
@@ -53,7 +56,9 @@ import scala.Tuple2;
  * window. Windows add up the per-batch metrics of their batches instead of recomputing them from
  * the window's events, so an event is turned into metrics once.
  *
- * <p>Windows are over batch (arrival) time, as Spark Streaming's {@code window} is: a window holds
+ * <p>Event-time windows ({@link EventWindows}) are closed by each pipeline's watermark and written,
+ * with their alerts, to {@code <pipeline>-event-windows.json}. The other windows are over batch
+ * (arrival) time, as Spark Streaming's {@code window} is: a window holds
  * the distinct events first seen in its batches, each counted in every window that covers its
  * batch; a redelivered event is never counted again. Sessions are over request time (see
  * {@link Sessions}).
@@ -69,7 +74,13 @@ import scala.Tuple2;
  * and source address expire after {@code --syslog-key-idle-seconds} without a line of that key
  * (default a day): the state holds the keys of the last day, however many attackers came before.
  * The other running totals hold one entry per metric (status code, endpoint, language, hashtag,
- * ...), which grows with the number of distinct values, not with the number of events. All state is checkpointed to the context's checkpoint
+ * ...), which grows with the number of distinct values, not with the number of events. The hourly
+ * series on event time ({@code requestsPerHour}, {@code postsPerHour}, {@code linesPerHour}) are
+ * such running totals, one entry per pipeline and UTC hour that has events: they never expire, so a
+ * replay of old data adds to the right hours exactly; they grow by at most 24 entries per day of
+ * event time covered (8,760 per year, a few hundred kilobytes of state), not with the number of
+ * events. The event-time state ({@link EventWindows}) holds, per pipeline, the maximum event time
+ * seen and the open windows' panes, bounded by the allowed lateness. All state is checkpointed to the context's checkpoint
  * location, which must be set.
  */
 public final class AnalyticsStreams {
@@ -137,6 +148,9 @@ public final class AnalyticsStreams {
     List<PipelineAnalytics> run = PipelineAnalytics.of(config);
     Map<PipelineAnalytics, PipelineAnalytics.Streams> streams = new EnumMap<>(PipelineAnalytics.class);
     List<JavaPairDStream<Metric, Tally>> current = new ArrayList<>();
+    long latenessMs = config.allowedLatenessSeconds() * 1000L;
+    Map<Metric.Kind, EventWindows> clocks = new EnumMap<>(Metric.Kind.class);
+    JavaPairDStream<Metric, EventWindows.Slice> slices = null;
     for (PipelineAnalytics p : run) {
       PipelineAnalytics.Streams st = p.streams(distinct, batchMetrics, config, partitions, horizon);
       streams.put(p, st);
@@ -146,6 +160,23 @@ public final class AnalyticsStreams {
       if (st.current != null) {
         current.add(st.current);
       }
+      EventWindows clock = new EventWindows(p.windowSeconds(config) * 1000L, p.slideSeconds(config) * 1000L,
+          latenessMs);
+      clocks.put(p.lateKind(), clock);
+      boolean windowed = config.eventWindows();
+      JavaPairDStream<Metric, EventWindows.Slice> s = st.timed.transformToPair(rdd -> slices(rdd, p, clock, windowed));
+      slices = slices == null ? s : slices.union(s);
+    }
+    JavaPairDStream<Metric, EventWindows.Step> steps = null;
+    if (slices != null) {
+      steps = slices.groupByKey(partitions)
+          .mapWithState(StateSpec.function(
+                  (Metric counter, Optional<Iterable<EventWindows.Slice>> batch, State<EventWindows.State> state) ->
+                      advance(clocks.get(counter.kind()), counter, batch, state))
+              .numPartitions(partitions))
+          .mapToPair(t -> t);
+      steps.cache();
+      increments = increments.union(steps.flatMapToPair(AnalyticsStreams::lateIncrement));
     }
     JavaPairDStream<Metric, Tally> totals = increments.updateStateByKey(AnalyticsStreams::addUp, partitions);
     JavaPairDStream<Metric, Tally> reported = totals;
@@ -166,6 +197,21 @@ public final class AnalyticsStreams {
     int topN = config.topN();
     ErrorRateRule rule = config.errorRateRule();
     AlertPublisher publisher = out.alerts;
+    // With event-time windows, their alerts go to the alerts topic instead of the arrival-time ones.
+    boolean eventTimeAlerts = config.eventWindows();
+    if (steps != null && config.eventWindows()) {
+      Map<Metric.Kind, Long> thresholds = new EnumMap<>(Metric.Kind.class);
+      run.forEach(p -> thresholds.put(p.lateKind(), p.windowThreshold(config)));
+      steps.foreachRDD((rdd, time) -> {
+        for (Tuple2<Metric, EventWindows.Step> t : rdd.collect()) {
+          List<Alert> alerts = writeEventWindows(batches, time.milliseconds(),
+              PipelineAnalytics.ofLateKind(t._1().kind()), t._2(), topN, thresholds.get(t._1().kind()), rule);
+          if (publisher != null && !alerts.isEmpty()) {
+            publisher.publish(alerts);
+          }
+        }
+      });
+    }
     for (PipelineAnalytics p : run) {
       Duration length = Durations.seconds(p.windowSeconds(config));
       Duration slide = Durations.seconds(p.slideSeconds(config));
@@ -183,7 +229,7 @@ public final class AnalyticsStreams {
               ArrayNode array = json.putArray("alerts");
               alerts.forEach(a -> array.add(a.toJsonTree()));
               batches.write(end, p.alertsFile(), id, json);
-              if (publisher != null) {
+              if (publisher != null && !eventTimeAlerts) {
                 publisher.publish(alerts);
               }
             }
@@ -191,6 +237,79 @@ public final class AnalyticsStreams {
       reported.window(batch, slide).foreachRDD((rdd, time) -> batches.write(time.milliseconds(),
           p.totalsFile(), id, p.totalsJson(summaryOf(summary, rdd, time.milliseconds(), summaryTopN), topN)));
     }
+  }
+
+  /**
+   * The event clock and windows of one pipeline ({@code counter}: its late counter) for one batch;
+   * see {@link EventWindows}. The state never times out: one entry per pipeline, holding only the
+   * open windows' panes.
+   */
+  private static Tuple2<Metric, EventWindows.Step> advance(EventWindows clock, Metric counter,
+      Optional<Iterable<EventWindows.Slice>> batch, State<EventWindows.State> state) {
+    EventWindows.State s = state.exists() ? state.get() : new EventWindows.State();
+    EventWindows.Step step = clock.advance(s, batch.isPresent() ? batch.get() : List.of());
+    state.update(s);
+    return new Tuple2<>(counter, step);
+  }
+
+  private static java.util.Iterator<Tuple2<Metric, Tally>> lateIncrement(Tuple2<Metric, EventWindows.Step> t) {
+    long late = t._2().late();
+    return (late > 0 ? List.of(new Tuple2<>(t._1(), Tally.count(late))) : List.<Tuple2<Metric, Tally>>of()).iterator();
+  }
+
+  /**
+   * A batch's slices of one pipeline for {@link EventWindows}, keyed by its late counter: each
+   * distinct event time of {@code timed} with its count, and the metrics of each pane
+   * ({@link PipelineAnalytics#windowContributions}), summed per pane and metric, unless not
+   * {@code windowed} (then only the times: the clock and the late counter). Events without an
+   * event time are in neither.
+   */
+  static org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slice> slices(
+      org.apache.spark.api.java.JavaRDD<EventRecord> timed, PipelineAnalytics p, EventWindows clock, boolean windowed) {
+    Metric key = Metric.of(p.lateKind());
+    org.apache.spark.api.java.JavaRDD<EventRecord> withTime = timed.filter(e -> e.timestampMs() != EventRecord.NO_TIME);
+    org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slice> times = EventClock.eventTimes(withTime, p.lateKind())
+        .mapValues(a -> EventWindows.Slice.time(a[0], a[1]));
+    if (!windowed) {
+      return times;
+    }
+    return times.union(withTime.flatMapToPair(e -> {
+          long pane = clock.paneOf(e.timestampMs());
+          List<Tuple2<Tuple2<Long, Metric>, Tally>> out = new ArrayList<>();
+          p.windowContributions(e).forEachRemaining(m -> out.add(new Tuple2<>(new Tuple2<>(pane, m._1()), m._2())));
+          return out.iterator();
+        }).reduceByKey(Tally::plus)
+            .mapToPair(t -> new Tuple2<>(key, EventWindows.Slice.pane(t._1()._1(), t._1()._2(), t._2()))));
+  }
+
+  /**
+   * Writes the event-time windows one batch closed for {@code p}, with their alerts, as
+   * {@code <pipeline>-event-windows.json}: {@code {"watermark": ms, "windows": [...], "alerts": [...]}},
+   * each window as in {@code <pipeline>-window.json} with {@code windowStart}/{@code windowEnd} in
+   * event time. Nothing when the batch closed none. Returns the alerts.
+   */
+  private static List<Alert> writeEventWindows(BatchOutputs batches, long batchMs, PipelineAnalytics p,
+      EventWindows.Step step, int topN, long threshold, ErrorRateRule rule) {
+    List<Alert> raised = new ArrayList<>();
+    if (step.closed().isEmpty()) {
+      return raised;
+    }
+    ObjectNode json = JSON.createObjectNode();
+    json.put("watermark", step.watermarkMs());
+    ArrayNode windows = json.putArray("windows");
+    ArrayNode alerts = json.putArray("alerts");
+    for (EventWindows.Closed c : step.closed()) {
+      Window w = Window.of(p, c.metrics(), c.startMs(), c.endMs(), topN, threshold, rule);
+      windows.add(w.toJsonTree());
+      if (p.hasAlerts()) {
+        w.alerts().forEach(a -> {
+          alerts.add(a.toJsonTree());
+          raised.add(a);
+        });
+      }
+    }
+    batches.write(batchMs, p.eventWindowsFile(), p.id(), json);
+    return raised;
   }
 
   /**

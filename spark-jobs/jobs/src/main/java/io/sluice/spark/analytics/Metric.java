@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Key of one running total: a {@link Kind} and, for the breakdowns (status, endpoint, hashtag,
- * language, unrouted pipeline, syslog host, program and source address), the value broken down by; {@code ""} for plain counters.
+ * language, unrouted pipeline, syslog host, program and source address, event-time hour), the value broken down by; {@code ""} for plain counters.
  *
  * <p>{@link #hashCode()} is built from {@code kind.ordinal()}, never from the enum's identity hash:
  * Spark partitions keys by hash code, and an identity hash differs between executor JVMs.
@@ -69,7 +69,19 @@ public final class Metric implements Serializable {
     /** Authentication failures ({@code syslog.authFailures}, see {@link io.sluice.spark.input.AuthFailures}). */
     SYSLOG_AUTH_FAILURES,
     /** Authentication failures by source address ({@code syslog.topAuthFailureSources}, brute-force alerts). */
-    SYSLOG_AUTH_SOURCE
+    SYSLOG_AUTH_SOURCE,
+    /** Parsed log lines by the UTC hour of their request time, e.g. {@code 2015-05-17T10:00:00Z} ({@code logs.requestsPerHour}). */
+    LOGS_HOUR,
+    /** Distinct tweets by the UTC hour of their creation time ({@code tweets.postsPerHour}). */
+    TWEETS_HOUR,
+    /** Parsed syslog lines by the UTC hour of their message time ({@code syslog.linesPerHour}). */
+    SYSLOG_HOUR,
+    /** Parsed log lines older than the logs watermark when they arrived ({@code logs.late}, see {@link EventClock}). */
+    LOGS_LATE,
+    /** Distinct tweets older than the tweets watermark when they arrived ({@code tweets.late}). */
+    TWEETS_LATE,
+    /** Parsed syslog lines older than the syslog watermark when they arrived ({@code syslog.late}). */
+    SYSLOG_LATE
   }
 
   private final Kind kind;

@@ -46,12 +46,23 @@ public enum PipelineAnalytics {
               .timeout(Durations.milliseconds(gapMs)));
       return new Streams(steps.flatMapToPair(step -> Analytics.sessionStepContributions(step, false)),
           steps.stateSnapshots().transformToPair(Analytics::openSessionMetrics),
-          batchMetrics.filter(t -> Analytics.isLogsWindowKind(t._1().kind())));
+          batchMetrics.filter(t -> Analytics.isLogsWindowKind(t._1().kind())),
+          distinct.filter(EventRecord::isParsedLog));
     }
 
     @Override
     int windowSeconds(AnalyticsJobConfig config) {
       return config.logsWindowSeconds();
+    }
+
+    @Override
+    Metric.Kind lateKind() {
+      return Metric.Kind.LOGS_LATE;
+    }
+
+    @Override
+    java.util.Iterator<scala.Tuple2<Metric, Tally>> windowContributions(EventRecord e) {
+      return filtered(Analytics.logWindowContributions(e), true);
     }
 
     @Override
@@ -99,7 +110,8 @@ public enum PipelineAnalytics {
      *  ("serverErrors": n, "errorRate": r,)                                   totals file only
      *  "statusCounts": {"200": n, "404": n, ...},
      *  "topEndpoints": [{"endpoint": "/path", "count": n}, ...],
-     *  "contentSize": {"min": a, "max": b, "avg": c}
+     *  "contentSize": {"min": a, "max": b, "avg": c},
+     *  "requestsPerHour": {"2015-05-17T10:00:00Z": n, ...}, "late": L
      *  (, "sessions": {"count": n, "open": n, "meanRequests": x, "meanDurationSeconds": x,
      *                  "unsessionized": n})                                   totals file only
      * }
@@ -117,6 +129,8 @@ public enum PipelineAnalytics {
       Summary.putCounts(json.putObject("statusCounts"), s.statusCounts());
       Summary.putRanked(json.putArray("topEndpoints"), "endpoint", s.topEndpoints(), topN);
       putContentSize(json, s);
+      Summary.putCounts(json.putObject("requestsPerHour"), s.requestsPerHour());
+      json.put("late", s.logsLate());
       if (totalsFile) {
         ObjectNode sessions = json.putObject("sessions");
         sessions.put("count", s.sessions());
@@ -148,12 +162,22 @@ public enum PipelineAnalytics {
           AnalyticsStreams.firstSeen(distinct.transformToPair(Analytics::parsedTweetsById), partitions, horizon);
       JavaPairDStream<Metric, Tally> tweetMetrics = distinctTweets.transformToPair(Analytics::tweetMetrics);
       tweetMetrics.cache();
-      return new Streams(tweetMetrics, null, tweetMetrics);
+      return new Streams(tweetMetrics, null, tweetMetrics, distinctTweets);
     }
 
     @Override
     int windowSeconds(AnalyticsJobConfig config) {
       return config.tweetsWindowSeconds();
+    }
+
+    @Override
+    Metric.Kind lateKind() {
+      return Metric.Kind.TWEETS_LATE;
+    }
+
+    @Override
+    java.util.Iterator<scala.Tuple2<Metric, Tally>> windowContributions(EventRecord e) {
+      return Analytics.tweetContributions(e);
     }
 
     @Override
@@ -189,7 +213,8 @@ public enum PipelineAnalytics {
      * {"records": N, "posts": P, "notPosts": {"like": n, ...}, "rejected": R,
      *  "tweets": T, "platforms": {"BLUESKY_JETSTREAM": n, ...},
      *  "topHashtags": [{"hashtag": "tag", "count": n}, ...],
-     *  "languages": {"en": n, "und": n, ...}
+     *  "languages": {"en": n, "und": n, ...},
+     *  "postsPerHour": {"2013-...T..:00:00Z": n, ...}, "late": L
      *  (, "topMentions": [{"user": "name", "count": n}, ...])                totals file only
      * }
      * </pre>
@@ -204,6 +229,8 @@ public enum PipelineAnalytics {
       Summary.putCounts(json.putObject("platforms"), s.platforms());
       Summary.putRanked(json.putArray("topHashtags"), "hashtag", s.topHashtags(), topN);
       Summary.putCounts(json.putObject("languages"), s.languages());
+      Summary.putCounts(json.putObject("postsPerHour"), s.postsPerHour());
+      json.put("late", s.tweetsLate());
       if (totalsFile) {
         Summary.putRanked(json.putArray("topMentions"), "user", s.topMentions(), topN);
       }
@@ -227,12 +254,23 @@ public enum PipelineAnalytics {
               .numPartitions(partitions)
               .timeout(Durations.seconds(config.syslogKeyIdleSeconds())));
       return new Streams(null, counts.stateSnapshots(),
-          batchMetrics.filter(t -> Analytics.isSyslogWindowKind(t._1().kind())));
+          batchMetrics.filter(t -> Analytics.isSyslogWindowKind(t._1().kind())),
+          distinct.filter(e -> e.isSyslog() && !e.isRejected()));
     }
 
     @Override
     int windowSeconds(AnalyticsJobConfig config) {
       return config.syslogWindowSeconds();
+    }
+
+    @Override
+    Metric.Kind lateKind() {
+      return Metric.Kind.SYSLOG_LATE;
+    }
+
+    @Override
+    java.util.Iterator<scala.Tuple2<Metric, Tally>> windowContributions(EventRecord e) {
+      return filtered(Analytics.eventContributions(e), false);
     }
 
     @Override
@@ -272,13 +310,16 @@ public enum PipelineAnalytics {
      *  "topHosts": [{"host": "h", "count": n}, ...],
      *  "topPrograms": [{"program": "sshd", "count": n}, ...],
      *  "authFailures": F,
-     *  "topAuthFailureSources": [{"ip": "a.b.c.d", "count": n}, ...]}
+     *  "topAuthFailureSources": [{"ip": "a.b.c.d", "count": n}, ...],
+     *  "linesPerHour": {"2017-03-29T23:00:00Z": n, ...}, "late": L}
      * </pre>
      * The same fields in the totals file.
      */
     @Override
     void putTotals(Summary s, int topN, boolean totalsFile, ObjectNode json) {
       putCounts(json, s, topN);
+      Summary.putCounts(json.putObject("linesPerHour"), s.linesPerHour());
+      json.put("late", s.syslogLate());
     }
 
     private void putCounts(ObjectNode json, Summary s, int topN) {
@@ -293,6 +334,18 @@ public enum PipelineAnalytics {
   };
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The logs ({@code logs}) or syslog window kinds among {@code all}. */
+  private static java.util.Iterator<scala.Tuple2<Metric, Tally>> filtered(
+      java.util.Iterator<scala.Tuple2<Metric, Tally>> all, boolean logs) {
+    List<scala.Tuple2<Metric, Tally>> out = new ArrayList<>();
+    all.forEachRemaining(t -> {
+      if (logs ? Analytics.isLogsWindowKind(t._1().kind()) : Analytics.isSyslogWindowKind(t._1().kind())) {
+        out.add(t);
+      }
+    });
+    return out.iterator();
+  }
 
   /**
    * A running count that lives while its key is seen: the batch's count added to the state; a key
@@ -325,12 +378,18 @@ public enum PipelineAnalytics {
     final JavaPairDStream<Metric, Tally> current;
     /** The per-batch metrics the pipeline's windows add up. */
     final JavaPairDStream<Metric, Tally> windowMetrics;
+    /**
+     * What the hourly series, the event clock and the event-time windows count: parsed log lines,
+     * distinct tweets, parsed syslog lines (each batch's first deliveries).
+     */
+    final JavaDStream<EventRecord> timed;
 
     Streams(JavaPairDStream<Metric, Tally> increments, JavaPairDStream<Metric, Tally> current,
-        JavaPairDStream<Metric, Tally> windowMetrics) {
+        JavaPairDStream<Metric, Tally> windowMetrics, JavaDStream<EventRecord> timed) {
       this.increments = increments;
       this.current = current;
       this.windowMetrics = windowMetrics;
+      this.timed = timed;
     }
   }
 
@@ -371,6 +430,16 @@ public enum PipelineAnalytics {
     return valueOf(pipeline.name());
   }
 
+  /** The pipeline whose late counter is {@code lateKind}. */
+  static PipelineAnalytics ofLateKind(Metric.Kind lateKind) {
+    for (PipelineAnalytics p : values()) {
+      if (p.lateKind() == lateKind) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("not a late counter: " + lateKind);
+  }
+
   /** The pipelines a job with {@code config} analyses, in {@link Pipeline} order. */
   public static List<PipelineAnalytics> of(AnalyticsJobConfig config) {
     List<PipelineAnalytics> run = new ArrayList<>(3);
@@ -396,6 +465,21 @@ public enum PipelineAnalytics {
       AnalyticsJobConfig config, int partitions, Duration horizon);
 
   abstract int windowSeconds(AnalyticsJobConfig config);
+
+  /** The late counter of the pipeline ({@code LOGS_LATE}, ...), also the key of its event-time state. */
+  abstract Metric.Kind lateKind();
+
+  /**
+   * The metrics one event of {@link Streams#timed} adds to an event-time window: the kinds of the
+   * pipeline's arrival-time window ({@link Analytics#isLogsWindowKind}, the tweet metrics,
+   * {@link Analytics#isSyslogWindowKind}).
+   */
+  abstract java.util.Iterator<scala.Tuple2<Metric, Tally>> windowContributions(EventRecord e);
+
+  /** The event-time windows file of a batch directory: {@code <id>-event-windows.json}. */
+  public String eventWindowsFile() {
+    return id() + BatchOutputs.EVENT_WINDOWS_SUFFIX;
+  }
 
   abstract int slideSeconds(AnalyticsJobConfig config);
 

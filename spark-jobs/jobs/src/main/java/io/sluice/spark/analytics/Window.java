@@ -42,7 +42,9 @@ import org.apache.spark.api.java.JavaPairRDD;
  * {@code linesPerSecond} counts parsed lines; {@code bruteForce} lists the source addresses with
  * more than {@code threshold} authentication failures in the window, most first, at most
  * {@value #LISTED} ({@code count}: how many in all), each raising a {@link BruteForceAlert}. Times
- * are epoch milliseconds, {@code windowEnd} (exclusive) is the batch time that closed the window.
+ * are epoch milliseconds, {@code windowEnd} (exclusive) is the batch time that closed the window;
+ * in an event-time window ({@link #of}, {@link EventWindows}) both bounds are event time, and
+ * {@code requests}/{@code lines} count only events with an event time (rejected lines have none).
  */
 public final class Window {
 
@@ -100,6 +102,21 @@ public final class Window {
     Analytics.Collected c = Analytics.collect(windowMetrics, topN, Metric.Kind.SYSLOG_AUTH_SOURCE, bruteForceThreshold);
     return new Window(PipelineAnalytics.SYSLOG, startMs, endMs, c.summary(), topN, bruteForceThreshold,
         c.flaggedCount(), c.flagged(), null);
+  }
+
+  /**
+   * One window of {@code pipeline} from metrics held on the driver, such as an event-time window
+   * closed by {@link EventWindows}; no Spark job. {@code threshold}: heavy clients (logs) or
+   * brute-force sources (syslog), ignored for tweets; {@code rule}: logs only.
+   */
+  public static Window of(PipelineAnalytics pipeline, Iterable<scala.Tuple2<Metric, Tally>> metrics, long startMs,
+      long endMs, int topN, long threshold, ErrorRateRule rule) {
+    Metric.Kind flagged = pipeline == PipelineAnalytics.LOGS ? Metric.Kind.LOGS_CLIENT
+        : pipeline == PipelineAnalytics.SYSLOG ? Metric.Kind.SYSLOG_AUTH_SOURCE : null;
+    Analytics.Collected c = new Analytics.Collected(topN, flagged, flagged == null ? Long.MAX_VALUE : threshold);
+    metrics.forEach(c::add);
+    return new Window(pipeline, startMs, endMs, c.summary(), topN, flagged == null ? 0 : threshold,
+        c.flaggedCount(), c.flagged(), pipeline == PipelineAnalytics.LOGS ? rule : null);
   }
 
   public PipelineAnalytics pipeline() {

@@ -23,8 +23,11 @@ import java.util.UUID;
  *   <li>{@code pipeline}: {@code logs}, {@code tweets}, {@code syslog}, or whatever else the header says (counted
  *       as unrouted, see {@link Summary#unrouted()});</li>
  *   <li>{@code rejected}: a {@code rejectReason} or {@code rejectedBy} header is present;</li>
- *   <li>{@code timestampMs}: the {@code timestamp} header, epoch milliseconds (for access logs the
- *       request time); {@link #NO_TIME} when absent or not a decimal number;</li>
+ *   <li>{@code timestampMs}: the event time, epoch milliseconds: the {@code timestamp} header (for
+ *       access logs the request time, for syslog the message time), for the tweets pipeline the
+ *       {@code createdAt} header (the post's creation time) when present, else {@code timestamp}
+ *       (a Bluesky not-post's {@code time_us}); {@link #NO_TIME} when absent or not a decimal
+ *       number;</li>
  *   <li>logs: {@code status} (null when absent), {@code endpoint} (the {@code path} header cut at
  *       the first {@code '?'}, null when absent), {@code bytes} ({@link #NO_BYTES} when absent or
  *       not a non-negative decimal number), {@code clientIp} (null when absent),
@@ -157,7 +160,8 @@ public final class EventRecord implements Serializable {
           : TweetBodies.mentions(headers.get(EventHeaders.MENTIONS), body);
       String platform = trimToNull(headers.get(EventHeaders.PLATFORM));
       String notPost = rejected ? null : trimToNull(headers.get(EventHeaders.NOT_POST));
-      return new EventRecord(eventId, pipeline, rejected, time, null, null, NO_BYTES, null,
+      long createdAt = parseLong(headers.get(EventHeaders.CREATED_AT), NO_TIME);
+      return new EventRecord(eventId, pipeline, rejected, createdAt != NO_TIME ? createdAt : time, null, null, NO_BYTES, null,
           notPost == null ? tweetId : null, lang == null ? EventHeaders.LANG_UNDEFINED : lang,
           splitWords(headers.get(EventHeaders.HASHTAGS)), mentions, readTime,
           platform == null ? UNKNOWN_PLATFORM : platform, notPost, null, null, null, null, null);

@@ -113,6 +113,12 @@ public final class AnalyticsJobConfig implements Serializable {
   /** How long a syslog host, program or source address stays in the running counts unseen: a day. */
   public static final int DEFAULT_SYSLOG_KEY_IDLE_SECONDS = 86_400;
   /**
+   * How far behind the watermark's maximum an event may be and still be on time, in seconds: five
+   * minutes. The watermark of a pipeline is the maximum event time seen in earlier batches minus
+   * this; an event older than it is late.
+   */
+  public static final int DEFAULT_ALLOWED_LATENESS_SECONDS = 300;
+  /**
    * How long an {@code eventId} (and a {@code tweetId}) is remembered, in seconds: three times the
    * SparkSink's default transaction timeout (60 s), after which an unacknowledged batch is
    * redelivered, so a redelivery or a restart within that horizon is never counted twice.
@@ -147,12 +153,14 @@ public final class AnalyticsJobConfig implements Serializable {
   private final int syslogSlideSeconds;
   private final long bruteForceThreshold;
   private final int syslogKeyIdleSeconds;
+  private final int allowedLatenessSeconds;
   private final int topN;
   private final long heavyClientRequests;
   private final ErrorRateRule errorRateRule;
   private final int sessionGapSeconds;
   private final int dedupHorizonSeconds;
   private final boolean auditIds;
+  private final boolean eventWindows;
   private final String alertsTopic;
   private final List<InetSocketAddress> alertsBootstrap;
   private final KafkaClientProperties kafkaProperties;
@@ -185,12 +193,14 @@ public final class AnalyticsJobConfig implements Serializable {
     syslogSlideSeconds = 0;
     bruteForceThreshold = 0;
     syslogKeyIdleSeconds = 0;
+    allowedLatenessSeconds = 0;
     topN = 0;
     heavyClientRequests = 0;
     errorRateRule = null;
     sessionGapSeconds = 0;
     dedupHorizonSeconds = 0;
     auditIds = false;
+    eventWindows = false;
     alertsTopic = null;
     alertsBootstrap = List.of();
     kafkaProperties = KafkaClientProperties.NONE;
@@ -247,6 +257,7 @@ public final class AnalyticsJobConfig implements Serializable {
     slideWithinWindow(SYSLOG_SLIDE_SECONDS, syslogSlideSeconds, SYSLOG_WINDOW_SECONDS, syslogWindowSeconds);
     bruteForceThreshold = positiveInt(BRUTE_FORCE_THRESHOLD, o.bruteForceThreshold);
     syslogKeyIdleSeconds = positiveInt(SYSLOG_KEY_IDLE_SECONDS, o.syslogKeyIdleSeconds);
+    allowedLatenessSeconds = nonNegativeInt(ALLOWED_LATENESS, o.allowedLateness);
     topN = positiveInt(TOP_N, o.topN);
     heavyClientRequests = positiveInt(HEAVY_CLIENT_REQUESTS, o.heavyClientRequests);
     errorRateRule = new ErrorRateRule(ratio(ERROR_RATE_THRESHOLD, o.errorRateThreshold),
@@ -254,6 +265,7 @@ public final class AnalyticsJobConfig implements Serializable {
     sessionGapSeconds = positiveInt(SESSION_GAP_SECONDS, o.sessionGapSeconds);
     dedupHorizonSeconds = positiveInt(DEDUP_HORIZON_SECONDS, o.dedupHorizonSeconds);
     auditIds = bool(AUDIT_IDS, o.auditIds);
+    eventWindows = bool(EVENT_WINDOWS, o.eventWindows);
     alertsTopic = o.alertsTopic != null ? topic(ALERTS_TOPIC, o.alertsTopic) : null;
     if (o.alertsBootstrap != null) {
       if (alertsTopic == null) {
@@ -676,6 +688,16 @@ public final class AnalyticsJobConfig implements Serializable {
     return syslogKeyIdleSeconds;
   }
 
+  /**
+   * Seconds an event may be behind the latest event time seen and still be on time
+   * ({@code --allowed-lateness}, default {@value #DEFAULT_ALLOWED_LATENESS_SECONDS}). Each pipeline's
+   * watermark is the maximum event time of its events in earlier batches minus this; an event older
+   * than the watermark is late: counted in the running totals and the pipeline's {@code late} counter.
+   */
+  public int allowedLatenessSeconds() {
+    return allowedLatenessSeconds;
+  }
+
   public int topN() {
     return topN;
   }
@@ -700,6 +722,17 @@ public final class AnalyticsJobConfig implements Serializable {
   /** Whether each batch's received and counted eventIds are written to {@code OUT/audit/} ({@code --audit-ids}). */
   public boolean auditIds() {
     return auditIds;
+  }
+
+  /**
+   * Whether each pipeline's windows are also computed on event time ({@code --event-windows},
+   * default false): {@code <pipeline>-event-windows.json}, see
+   * {@link io.sluice.spark.analytics.EventWindows}; the alerts topic then carries their alerts
+   * instead of the arrival-time windows'. Off, the watermark and the {@code late} counters are kept
+   * all the same.
+   */
+  public boolean eventWindows() {
+    return eventWindows;
   }
 
   /** Kafka topic for alerts, or null. */
@@ -762,8 +795,10 @@ public final class AnalyticsJobConfig implements Serializable {
       s.put(SYSLOG_KEY_IDLE_SECONDS, String.valueOf(syslogKeyIdleSeconds));
     }
     s.put(TOP_N, String.valueOf(topN));
+    s.put(ALLOWED_LATENESS, String.valueOf(allowedLatenessSeconds));
     s.put(DEDUP_HORIZON_SECONDS, String.valueOf(dedupHorizonSeconds));
     s.put(AUDIT_IDS, String.valueOf(auditIds));
+    s.put(EVENT_WINDOWS, String.valueOf(eventWindows));
     if (!kafkaProperties.isEmpty()) {
       // The settings, not the secrets they refer to: see KafkaClientProperties.
       s.put(KAFKA_PROPERTIES, kafkaProperties.describe());

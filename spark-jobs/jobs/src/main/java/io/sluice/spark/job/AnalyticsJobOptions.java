@@ -51,7 +51,9 @@ final class AnalyticsJobOptions {
   static final String ERROR_MIN_REQUESTS = "--error-min-requests";
   static final String SESSION_GAP_SECONDS = "--session-gap-seconds";
   static final String DEDUP_HORIZON_SECONDS = "--dedup-horizon-seconds";
+  static final String ALLOWED_LATENESS = "--allowed-lateness";
   static final String AUDIT_IDS = "--audit-ids";
+  static final String EVENT_WINDOWS = "--event-windows";
   static final String ALERTS_TOPIC = "--alerts-topic";
   static final String ALERTS_BOOTSTRAP = "--alerts-bootstrap";
   static final String KAFKA_PROPERTIES = "--kafka-properties";
@@ -170,6 +172,12 @@ final class AnalyticsJobOptions {
           + "counts (its state expires; seen again, it counts from zero)")
   String syslogKeyIdleSeconds;
 
+  @Option(names = ALLOWED_LATENESS, paramLabel = "SECONDS",
+      defaultValue = "" + AnalyticsJobConfig.DEFAULT_ALLOWED_LATENESS_SECONDS,
+      description = "how far behind the latest event time seen an event may be and still be on time; an event "
+          + "older than the watermark (max event time seen - this) is counted in the running totals and as late")
+  String allowedLateness;
+
   @Option(names = TOP_N, paramLabel = "N", defaultValue = "" + Analytics.TOP_N,
       description = "length of the top lists in windows and batch totals (summary.json always keeps 10)")
   String topN;
@@ -198,6 +206,12 @@ final class AnalyticsJobOptions {
       description = "how long an eventId / tweetId is remembered to drop redeliveries, in seconds (above the SparkSink's "
           + "transaction timeout plus a restart); state for older ids expires")
   String dedupHorizonSeconds;
+
+  @Option(names = EVENT_WINDOWS, paramLabel = "true|false", defaultValue = "false",
+      description = "also compute each pipeline's windows on event time, closed by the watermark, into "
+          + "<pipeline>-event-windows.json with their alerts (window and slide: the pipeline's options); "
+          + "the alerts topic then carries these alerts instead of the arrival-time ones")
+  String eventWindows;
 
   @Option(names = AUDIT_IDS, paramLabel = "true|false", defaultValue = "false",
       description = "also write the eventIds each batch received and counted to OUT/audit/ (for sluice bench faults; "

@@ -24,6 +24,10 @@ import java.io.UncheckedIOException;
  * syslog-window.json   {@link Window}: the syslog window that ended at this batch time
  * syslog-alerts.json   {"alerts": [...]}: the brute-force {@link Alert}s of that window ([] when none)
  * syslog-totals.json   running totals of the syslog pipeline ({@link PipelineAnalytics#totalsJson})
+ * logs-event-windows.json, tweets-event-windows.json, syslog-event-windows.json
+ *                      the event-time windows the batch's watermark closed, with their alerts:
+ *                      {"watermark": ms, "windows": [window, ...], "alerts": [alert, ...]}
+ *                      ({@link io.sluice.spark.analytics.EventWindows}; only at batches that closed one)
  * </pre>
  * A pipeline's files appear at the batches where one of its windows ends (every slide); every file
  * carries {@code "batchTime"} and {@code "pipeline"}. Each file is replaced atomically
@@ -48,6 +52,11 @@ public final class BatchOutputs implements Serializable {
   public static final String SYSLOG_WINDOW = "syslog-window.json";
   public static final String SYSLOG_ALERTS = "syslog-alerts.json";
   public static final String SYSLOG_TOTALS = Pipeline.SYSLOG.totalsFile();
+  /** Ends the event-time windows file of a pipeline: {@code logs-event-windows.json}, ... */
+  public static final String EVENT_WINDOWS_SUFFIX = "-event-windows.json";
+  public static final String LOGS_EVENT_WINDOWS = "logs" + EVENT_WINDOWS_SUFFIX;
+  public static final String TWEETS_EVENT_WINDOWS = "tweets" + EVENT_WINDOWS_SUFFIX;
+  public static final String SYSLOG_EVENT_WINDOWS = "syslog" + EVENT_WINDOWS_SUFFIX;
 
   private final OutputStore store;
 

@@ -28,16 +28,19 @@ import java.util.TreeMap;
  * {"logs":   {"lines": N, "parsed": P, "rejected": R,
  *             "statusCounts": {"200": n, "404": n, ...},
  *             "topEndpoints": [{"endpoint": "/path", "count": n}, ...],
- *             "contentSize": {"min": a, "max": b, "avg": c}},
+ *             "contentSize": {"min": a, "max": b, "avg": c},
+ *             "requestsPerHour": {"2015-05-17T10:00:00Z": n, ...}, "late": L},
  *  "tweets": {"records": N, "posts": P, "notPosts": {"delete": n, "like": n, ...}, "rejected": R,
  *             "tweets": T, "platforms": {"BLUESKY_JETSTREAM": n, "TWITTER_V1_1": n, "X_API_V2": n},
  *             "topHashtags": [{"hashtag": "tag", "count": n}, ...],
- *             "languages": {"en": n, "und": n, ...}},
+ *             "languages": {"en": n, "und": n, ...},
+ *             "postsPerHour": {"2013-...T..:00:00Z": n, ...}, "late": L},
  *  "syslog": {"lines": N, "parsed": P, "rejected": R,
  *             "topHosts": [{"host": "h", "count": n}, ...],
  *             "topPrograms": [{"program": "sshd", "count": n}, ...],
  *             "authFailures": F,
- *             "topAuthFailureSources": [{"ip": "a.b.c.d", "count": n}, ...]}}
+ *             "topAuthFailureSources": [{"ip": "a.b.c.d", "count": n}, ...],
+ *             "linesPerHour": {"2017-03-29T23:00:00Z": n, ...}, "late": L}}
  * </pre>
  * <ul>
  *   <li>All counts are over distinct events (by {@code eventId}); {@code lines = parsed + rejected}.</li>
@@ -63,6 +66,19 @@ import java.util.TreeMap;
  *       {@code --syslog-key-idle-seconds} (default a day) leaves them and counts from zero when
  *       seen again; {@code lines}, {@code parsed}, {@code rejected} and {@code authFailures} never
  *       expire.</li>
+ *   <li>Hourly series on event time, UTC: {@code requestsPerHour} counts parsed log lines by the
+ *       hour of their request time ({@code timestamp} header), {@code postsPerHour} distinct tweets
+ *       by the hour of their creation time ({@code createdAt} header: v1.1 and X v2
+ *       {@code created_at}, Bluesky {@code record.createdAt}), {@code linesPerHour} parsed syslog
+ *       lines by the hour of their message time ({@code timestamp}); a key is the hour's start as an
+ *       ISO-8601 instant ({@code 2015-05-17T10:00:00Z}), only hours with events appear, and lines
+ *       or posts without an event time are in no hour. These are running totals that never expire
+ *       (bounded by the hours covered, 24 per day of event time), so a replay of old data lands in
+ *       its own hours, exactly.</li>
+ *   <li>{@code late} counts what the hourly series counts that arrived behind the pipeline's
+ *       watermark (max event time seen in earlier batches minus {@code --allowed-lateness}, see
+ *       {@link io.sluice.spark.analytics.EventClock}); a late event is still in every other total
+ *       and in its hour.</li>
  *   <li>Top lists hold at most {@link Analytics#TOP_N} entries, by count descending then key
  *       ascending; map keys are sorted. Every field is present even before any event arrived.</li>
  * </ul>
@@ -100,6 +116,12 @@ public final class Summary {
   private final List<Ranked> topHosts;
   private final List<Ranked> topPrograms;
   private final List<Ranked> topAuthFailureSources;
+  private final SortedMap<String, Long> requestsPerHour;
+  private final SortedMap<String, Long> postsPerHour;
+  private final SortedMap<String, Long> linesPerHour;
+  private final long logsLate;
+  private final long tweetsLate;
+  private final long syslogLate;
 
   private Summary(Builder b) {
     logsParsed = b.logsParsed;
@@ -131,6 +153,12 @@ public final class Summary {
     topHosts = List.copyOf(b.topHosts);
     topPrograms = List.copyOf(b.topPrograms);
     topAuthFailureSources = List.copyOf(b.topAuthFailureSources);
+    requestsPerHour = Collections.unmodifiableSortedMap(new TreeMap<>(b.requestsPerHour));
+    postsPerHour = Collections.unmodifiableSortedMap(new TreeMap<>(b.postsPerHour));
+    linesPerHour = Collections.unmodifiableSortedMap(new TreeMap<>(b.linesPerHour));
+    logsLate = b.logsLate;
+    tweetsLate = b.tweetsLate;
+    syslogLate = b.syslogLate;
   }
 
   /** All zeros, empty lists and maps: the summary before the first event. */
@@ -299,6 +327,36 @@ public final class Summary {
     return topAuthFailureSources;
   }
 
+  /** Parsed log lines with a request time by its UTC hour ({@code 2015-05-17T10:00:00Z}), hours ascending. */
+  public SortedMap<String, Long> requestsPerHour() {
+    return requestsPerHour;
+  }
+
+  /** Distinct tweets with a creation time by its UTC hour, hours ascending. */
+  public SortedMap<String, Long> postsPerHour() {
+    return postsPerHour;
+  }
+
+  /** Parsed syslog lines with a message time by its UTC hour, hours ascending. */
+  public SortedMap<String, Long> linesPerHour() {
+    return linesPerHour;
+  }
+
+  /** Parsed log lines that arrived behind the logs watermark ({@link io.sluice.spark.analytics.EventClock}). */
+  public long logsLate() {
+    return logsLate;
+  }
+
+  /** Distinct tweets that arrived behind the tweets watermark. */
+  public long tweetsLate() {
+    return tweetsLate;
+  }
+
+  /** Parsed syslog lines that arrived behind the syslog watermark. */
+  public long syslogLate() {
+    return syslogLate;
+  }
+
   private static long count(Tally t) {
     return t == null ? 0 : t.count();
   }
@@ -407,6 +465,12 @@ public final class Summary {
     private List<Ranked> topHosts = List.of();
     private List<Ranked> topPrograms = List.of();
     private List<Ranked> topAuthFailureSources = List.of();
+    private final Map<String, Long> requestsPerHour = new TreeMap<>();
+    private final Map<String, Long> postsPerHour = new TreeMap<>();
+    private final Map<String, Long> linesPerHour = new TreeMap<>();
+    private long logsLate;
+    private long tweetsLate;
+    private long syslogLate;
 
     /** Adds one running total; breakdown entries and counters alike. */
     public Builder add(Metric metric, Tally tally) {
@@ -432,6 +496,12 @@ public final class Summary {
         case SYSLOG_PARSED: syslogParsed += n; break;
         case SYSLOG_REJECTED: syslogRejected += n; break;
         case SYSLOG_AUTH_FAILURES: authFailures += n; break;
+        case LOGS_HOUR: requestsPerHour.merge(metric.name(), n, Long::sum); break;
+        case TWEETS_HOUR: postsPerHour.merge(metric.name(), n, Long::sum); break;
+        case SYSLOG_HOUR: linesPerHour.merge(metric.name(), n, Long::sum); break;
+        case LOGS_LATE: logsLate += n; break;
+        case TWEETS_LATE: tweetsLate += n; break;
+        case SYSLOG_LATE: syslogLate += n; break;
         case LOGS_CLIENT:
           break; // per-window only (heavy clients); not part of the totals
         case LOGS_ENDPOINT:

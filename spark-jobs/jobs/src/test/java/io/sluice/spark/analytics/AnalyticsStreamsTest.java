@@ -130,7 +130,12 @@ class AnalyticsStreamsTest {
           .as("batch directories are batch times").isEqualTo(k * BATCH_MS);
 
       JsonNode totals = BatchFiles.read(dir.resolve(BatchOutputs.LOGS_TOTALS));
-      JsonNode expectedLogs = ExpectedSummary.of(seen).get("logs");
+      com.fasterxml.jackson.databind.node.ObjectNode expectedLogs =
+          (com.fasterxml.jackson.databind.node.ObjectNode) ExpectedSummary.of(seen).get("logs");
+      // The marker (10:05:03) comes in batch 3, after lines up to hours later: behind the watermark
+      // (max request time of batches 1-2 minus the default 300 s), so late, and still in every total.
+      expectedLogs.put("late", k >= 2 ? 1 : 0);
+      assertThat(ExpectedSummary.late(inputs.subList(0, k + 1), 300_000).get("logs")).isEqualTo(k >= 2 ? 1 : 0);
       assertThat(Expected.project(totals, expectedLogs)).as("logs totals after batch %d", k + 1)
           .isEqualTo(projectTop(expectedLogs, 5));
       assertThat(totals.path("sessions").path("count").asDouble()).isEqualTo(Expected.sessions(seen, GAP_MS)[0]);
@@ -167,13 +172,23 @@ class AnalyticsStreamsTest {
       assertThat(Expected.project(tw, expectedTweets)).as("tweets window at batch %d", k + 1).isEqualTo(expectedTweets);
       assertThat(tw.path("tweetsPerSecond").asDouble()).isEqualTo(expectedTweets.path("tweets").asLong() / (2 * BATCH_MS / 1000.0));
     }
-    JsonNode expected = ExpectedSummary.of(seen);
+    JsonNode withoutLate = ExpectedSummary.of(seen);
+    // Under the default 300 s lateness: the marker line, and the posts of batch 2 created before the
+    // latest post of batch 1 (minus 300 s); the sample posts are in no time order.
+    Map<String, Long> late = ExpectedSummary.late(inputs, 300_000);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) withoutLate.get("logs")).put("late", late.get("logs"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) withoutLate.get("tweets")).put("late", late.get("tweets"));
+    JsonNode expected = ExpectedSummary.normalized(withoutLate.toString());
+    assertThat(late.get("logs")).isEqualTo(1);
+    assertThat(late.get("tweets")).isEqualTo(450);
     assertThat(SummaryFiles.awaitContent(summary.file(), expected, TIMEOUT)).isEqualTo(expected);
     assertThat(expected.path("logs").path("lines").asLong()).isEqualTo(3001);
     assertThat(expected.path("tweets").path("tweets").asLong()).isEqualTo(950);
     assertThat(expected.path("tweets").path("records").asLong()).isEqualTo(950 + 300);
     assertThat(BatchFiles.read(dirs.get(0).resolve(BatchOutputs.ALERTS)).path("alerts")).as("no 5xx in lines 1-1500").isEmpty();
     assertThat(BatchFiles.read(dirs.get(1).resolve(BatchOutputs.ALERTS)).path("alerts")).as("line 2071").hasSize(1);
+    assertThat(dirs).as("no event-time windows without --event-windows")
+        .allSatisfy(d -> assertThat(d.resolve(BatchOutputs.LOGS_EVENT_WINDOWS)).doesNotExist());
   }
 
   @Test
@@ -245,7 +260,9 @@ class AnalyticsStreamsTest {
         inWindow.addAll(firstSeenPerBatch.get(k - 1));
       }
       JsonNode window = BatchFiles.read(dir.resolve(BatchOutputs.SYSLOG_WINDOW));
-      JsonNode expectedWindow = ExpectedSummary.of(inWindow).get("syslog");
+      com.fasterxml.jackson.databind.node.ObjectNode expectedWindow =
+          (com.fasterxml.jackson.databind.node.ObjectNode) ExpectedSummary.of(inWindow).get("syslog");
+      expectedWindow.remove(List.of("linesPerHour", "late")); // running totals only
       assertThat(Expected.project(window, expectedWindow)).as("syslog window at batch %d", k + 1)
           .isEqualTo(cutTops(expectedWindow, 5));
       Map<String, Long> failures = new java.util.TreeMap<>();

@@ -98,7 +98,8 @@ class AnalyticsJobConfigTest {
         "--kafka-group-id", "g1", "--kafka-starting-offsets", "latest", "--kafka-max-rate", "500",
         "--out", "hdfs://nn:8020/out", "--batch-seconds=2", "--logs-window-seconds", "20", "--logs-slide-seconds", "4",
         "--top-n", "3", "--heavy-client-requests", "7", "--error-rate-threshold", "0.25", "--error-min-requests", "9",
-        "--session-gap-seconds", "60", "--alerts-topic", "alerts", "--alerts-bootstrap", "a1:1");
+        "--session-gap-seconds", "60", "--alerts-topic", "alerts", "--alerts-bootstrap", "a1:1",
+        "--allowed-lateness", "0");
 
     assertThat(config.source()).isEqualTo(AnalyticsJobConfig.Source.KAFKA);
     assertThat(config.kafkaBootstrap()).isEqualTo("k1:9092,[::1]:9093");
@@ -117,6 +118,14 @@ class AnalyticsJobConfigTest {
     assertThat(config.sessionGapSeconds()).isEqualTo(60);
     assertThat(config.alertsTopic()).isEqualTo("alerts");
     assertThat(config.alertsBootstrap()).isEqualTo("a1:1");
+    assertThat(config.allowedLatenessSeconds()).isZero();
+    assertThat(config.eventWindows()).isFalse();
+    assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--event-windows", "true").eventWindows())
+        .isTrue();
+    assertThat(config.checkpointedSettings()).containsEntry("--allowed-lateness", "0");
+    assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o").allowedLatenessSeconds()).isEqualTo(300);
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--allowed-lateness", "-1"))
+        .hasMessageContaining("--allowed-lateness");
   }
 
   @Test
@@ -160,7 +169,7 @@ class AnalyticsJobConfigTest {
     assertThat(AnalyticsJobConfig.parse("--bogus", "--help").isHelpRequested()).isTrue();
 
     String usage = AnalyticsJobConfig.usage();
-    assertThat(AnalyticsJobOptions.documented()).hasSize(36);
+    assertThat(AnalyticsJobOptions.documented()).hasSize(38);
     AnalyticsJobOptions.documented().forEach((option, doc) -> assertThat(usage).contains(option).contains(doc));
     for (String option : new String[] {"--pipeline logs|tweets|syslog|all", "--source flume|kafka",
         "--sinks host:port[,host:port...]", "--polling-streams auto|one|per-sink", "--max-batch-size N",
@@ -170,14 +179,15 @@ class AnalyticsJobConfigTest {
         "--logs-slide-seconds N", "--tweets-window-seconds N", "--tweets-slide-seconds N", "--top-n N",
         "--heavy-client-requests N", "--error-rate-threshold RATIO", "--error-min-requests N",
         "--session-gap-seconds N", "--syslog-topic TOPIC", "--syslog-window-seconds N",
-        "--syslog-slide-seconds N", "--brute-force-threshold N", "--syslog-key-idle-seconds N", "--dedup-horizon-seconds N", "--audit-ids true|false", "--alerts-topic TOPIC",
+        "--syslog-slide-seconds N", "--brute-force-threshold N", "--syslog-key-idle-seconds N", "--dedup-horizon-seconds N",
+        "--allowed-lateness SECONDS", "--event-windows true|false", "--audit-ids true|false", "--alerts-topic TOPIC",
         "--alerts-bootstrap host:port[,host:port...]", "--kafka-properties FILE", "--help"}) {
       assertThat(AnalyticsJobOptions.documented()).containsKey(option);
     }
     for (String defaultValue : new String[] {"all", "flume", "auto", "5000", "5", "true", "sluice-logs",
         "sluice-tweets", "sluice-analytics-<pipeline>", "earliest", "0", "<out>/checkpoint", "2", "30", "10", "60",
         "100", "0.05", "20", "1800", "180", "false", "none", "--kafka-bootstrap", "none (PLAINTEXT)", "sluice-syslog",
-        "86400"}) {
+        "86400", "300"}) {
       assertThat(usage).contains("(default: " + defaultValue + ")");
     }
     assertThat(usage).contains("--logs-window-seconds N").contains("(default: 30)")

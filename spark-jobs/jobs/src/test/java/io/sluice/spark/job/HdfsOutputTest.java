@@ -33,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HdfsOutputTest {
 
+  /** No sample event is late under this lateness, so summaries compare whole with ExpectedSummary. */
+  private static final String NOTHING_LATE = String.valueOf(ExpectedSummary.NOTHING_LATE_SECONDS);
+
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   @TempDir
@@ -81,7 +84,7 @@ class HdfsOutputTest {
     List<Map<String, String>> tweets = SampleEvents.tweetEvents().subList(0, 300);
     try (FlumeSinks flume = new FlumeSinks("logs", "tweets")) {
       AnalyticsJob job = AnalyticsJob.getOrCreate(AnalyticsJobConfig.parse("--sinks", flume.addresses(),
-          "--out", out, "--checkpoint", checkpoint, "--batch-seconds", "1", "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
+          "--out", out, "--checkpoint", checkpoint, "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
           "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1"), SparkTestContexts.conf("HdfsOutputTest"));
       job.start();
       try {

@@ -45,6 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaJobTest {
 
+  /** No sample event is late under this lateness, so summaries compare whole with ExpectedSummary. */
+  private static final String NOTHING_LATE = String.valueOf(ExpectedSummary.NOTHING_LATE_SECONDS);
+
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -99,7 +102,7 @@ class KafkaJobTest {
         "--syslog-topic", "k1-syslog", "--syslog-window-seconds", "60", "--syslog-slide-seconds", "1",
         "--brute-force-threshold", "57",
         "--kafka-group-id", "k1", "--out", out.toString(), "--kafka-max-rate", "1000",
-        "--batch-seconds", "1", "--logs-window-seconds", "2", "--logs-slide-seconds", "1", "--tweets-window-seconds", "2",
+        "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2", "--logs-slide-seconds", "1", "--tweets-window-seconds", "2",
         "--tweets-slide-seconds", "1", "--error-rate-threshold", "0", "--error-min-requests", "1",
         "--alerts-topic", "k1-alerts"), SparkTestContexts.conf("KafkaJobTest"));
     job.start();
@@ -184,6 +187,54 @@ class KafkaJobTest {
   }
 
   @Test
+  void withEventWindowsTheAlertsTopicCarriesTheBruteForceAlertsOfEventTimeWindows() throws Exception {
+    broker.createTopics("e-syslog", "e-alerts");
+    List<Map<String, String>> syslog = SampleEvents.syslogEvents().subList(0, 3000);
+    FlumeKafkaRecords.send(broker.bootstrap(), "e-syslog", syslog);
+    // Expected from the lines' own times: 60 s tumbling windows (epoch-aligned) with more than 10
+    // failures from one address, among those closed by the end: ending at or before the last
+    // line's time (no lateness allowed). The lines arrive in time order: none is late.
+    long max = Long.MIN_VALUE;
+    Map<String, Long> failures = new java.util.TreeMap<>();
+    for (Map<String, String> e : syslog) {
+      long t = Long.parseLong(e.get("timestamp"));
+      max = Math.max(max, t);
+      String ip = ExpectedSummary.authFailureSource(e.get("program"), e.get("message"));
+      if (ip != null) {
+        failures.merge(ip + "@" + (Math.floorDiv(t, 60_000L) * 60_000L + 60_000L), 1L, Long::sum);
+      }
+    }
+    long watermark = max;
+    Set<String> expected = new java.util.TreeSet<>();
+    failures.forEach((key, n) -> {
+      if (n > 10 && Long.parseLong(key.substring(key.indexOf('@') + 1)) <= watermark) {
+        expected.add("syslog-brute-force:" + key);
+      }
+    });
+    // 91.197.232.109 twice; 24.151.103.17 in 4 consecutive minutes (a fifth ends after the last line).
+    assertThat(expected).hasSize(6);
+
+    Path out = tmp.resolve("event-windows");
+    job = AnalyticsJob.getOrCreate(AnalyticsJobConfig.parse("--source", "kafka",
+        "--kafka-bootstrap", broker.bootstrap(), "--pipeline", "syslog", "--syslog-topic", "e-syslog",
+        "--kafka-group-id", "e", "--out", out.toString(), "--kafka-max-rate", "1000", "--batch-seconds", "1",
+        "--syslog-window-seconds", "60", "--syslog-slide-seconds", "60", "--brute-force-threshold", "10",
+        "--allowed-lateness", "0", "--event-windows", "true", "--alerts-topic", "e-alerts"), SparkTestContexts.conf("KafkaJobTestEvent"));
+    job.start();
+
+    Set<String> sent = new java.util.TreeSet<>();
+    for (ConsumerRecord<String, String> r : consume("e-alerts", expected.size())) {
+      JsonNode alert = JSON.readTree(r.value());
+      assertThat(r.key()).isEqualTo(alert.path("id").asText());
+      assertThat(alert.path("windowEnd").asLong() - alert.path("windowStart").asLong()).isEqualTo(60_000L);
+      assertThat(alert.path("windowEnd").asLong()).as("event time: 2017").isLessThanOrEqualTo(watermark);
+      sent.add(r.key());
+    }
+    assertThat(sent).isEqualTo(expected);
+    assertThat(SummaryFiles.read(out.resolve("summary.json")).path("syslog").path("late").asLong()).isZero();
+  }
+
+  @Test
   void restartedJobResumesFromItsCheckpointAndEndsWithTheTotalsOfAnUninterruptedRun() throws Exception {
     broker.createTopics("r-logs", "r-tweets");
     List<Map<String, String>> logs = new ArrayList<>(SampleEvents.logEvents().subList(0, 6000));
@@ -233,7 +284,7 @@ class KafkaJobTest {
   private static AnalyticsJobConfig recoveryConfig(Path out, String group, String... more) {
     List<String> args = new ArrayList<>(List.of("--source", "kafka", "--kafka-bootstrap", broker.bootstrap(),
         "--logs-topic", "r-logs", "--tweets-topic", "r-tweets", "--kafka-group-id", group,
-        "--out", out.toString(), "--kafka-max-rate", "1000", "--batch-seconds", "1", "--logs-window-seconds", "2",
+        "--out", out.toString(), "--kafka-max-rate", "1000", "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2",
         "--logs-slide-seconds", "1", "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1"));
     args.addAll(List.of(more));
     return AnalyticsJobConfig.parse(args.toArray(new String[0]));

@@ -56,6 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecureKafkaJobTest {
 
+  /** No sample event is late under this lateness, so summaries compare whole with ExpectedSummary. */
+  private static final String NOTHING_LATE = String.valueOf(ExpectedSummary.NOTHING_LATE_SECONDS);
+
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String USER = "sluice-job";
@@ -110,7 +113,7 @@ class SecureKafkaJobTest {
     job = AnalyticsJob.getOrCreate(AnalyticsJobConfig.parse("--source", "kafka",
         "--kafka-bootstrap", broker.bootstrap(), "--kafka-properties", kafkaProperties().toString(),
         "--logs-topic", "s1-logs", "--tweets-topic", "s1-tweets", "--kafka-group-id", "s1", "--out", out.toString(),
-        "--kafka-max-rate", "1000", "--batch-seconds", "1", "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
+        "--kafka-max-rate", "1000", "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
         "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1", "--error-rate-threshold", "0",
         "--error-min-requests", "1", "--alerts-topic", "s1-alerts"), SparkTestContexts.conf("SecureKafkaJobTest"));
     job.start();
@@ -175,7 +178,7 @@ class SecureKafkaJobTest {
     AnalyticsJobConfig config = AnalyticsJobConfig.parse("--source", "kafka",
         "--kafka-bootstrap", broker.bootstrap(), "--kafka-properties", kafkaProperties().toString(),
         "--logs-topic", "s3-logs", "--tweets-topic", "s3-tweets", "--kafka-group-id", "s3", "--out", out.toString(),
-        "--kafka-max-rate", "1000", "--batch-seconds", "1", "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
+        "--kafka-max-rate", "1000", "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
         "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1", "--error-rate-threshold", "0",
         "--error-min-requests", "1", "--alerts-topic", "s3-alerts");
 

@@ -1,0 +1,48 @@
+package io.sluice.spark.analytics;
+
+import io.sluice.spark.analytics.Metric.Kind;
+import io.sluice.spark.input.EventRecord;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import scala.Tuple2;
+
+/**
+ * Each pipeline's event-time clock: its watermark and the events that arrive behind it (late).
+ *
+ * <p><b>Watermark rule.</b> A pipeline's watermark is the maximum event time of its events seen in
+ * <em>earlier</em> batches minus the allowed lateness ({@code --allowed-lateness}, seconds):
+ * {@code watermark = max(event time seen before this batch) - lateness}, undefined (nothing is late)
+ * before the first event with an event time. An event of a batch whose event time is older than
+ * (strictly before) the watermark in force when its batch starts is late; every event of one batch
+ * is judged against the same watermark, so the order of events within a batch does not matter.
+ * The watermark never goes back. Event times: {@link EventRecord#timestampMs()} (logs, the request
+ * time; tweets, the post's creation time; syslog, the message time); events without one are never
+ * late.
+ *
+ * <p>What is judged, per pipeline, is what its hourly series counts: parsed log lines, distinct
+ * tweets (by tweet id), parsed syslog lines. A late event is still counted in the running totals
+ * (and its hour of the hourly series); it is also counted in the pipeline's {@code late} counter
+ * ({@code LOGS_LATE}, {@code TWEETS_LATE}, {@code SYSLOG_LATE}).
+ *
+ * <p><b>State.</b> The maximum event time seen is part of the pipeline's {@link EventWindows}
+ * state: one {@code mapWithState} key per pipeline (the late counter's {@link Metric}), which holds
+ * that number and the open windows' panes, so it does not need to expire. Each batch sends it the
+ * batch's distinct event times of the pipeline with their counts ({@link #eventTimes}): at most one
+ * entry per distinct event time of the batch.
+ */
+public final class EventClock {
+
+  private EventClock() {}
+
+  /**
+   * The event times of {@code events} with how many events have each, keyed by the late counter
+   * {@code lateKind} ({@code LOGS_LATE}, ...): {@code (Metric(lateKind), [eventTimeMs, count])}, one
+   * pair per distinct event time. Events without an event time are left out.
+   */
+  public static JavaPairRDD<Metric, long[]> eventTimes(JavaRDD<EventRecord> events, Kind lateKind) {
+    return events.filter(e -> e.timestampMs() != EventRecord.NO_TIME)
+        .mapToPair(e -> new Tuple2<>(e.timestampMs(), 1L))
+        .reduceByKey(Long::sum)
+        .mapToPair(t -> new Tuple2<>(Metric.of(lateKind), new long[] {t._1(), t._2()}));
+  }
+}
