@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Runs programs the tests need (tar, bin/sluice, shellcheck, vagrant, the lab simulation) with a deadline. */
 final class Commands {
@@ -53,6 +55,25 @@ final class Commands {
       return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8));
     } finally {
       Files.deleteIfExists(out.toPath());
+    }
+  }
+
+  /**
+   * Sends SIGKILL to {@code p} and its descendants (a launcher and the JVMs it started) and waits
+   * up to 30 s for each to end.
+   *
+   * @throws AssertionError when one outlives SIGKILL
+   */
+  static void killTree(Process p) throws InterruptedException {
+    List<ProcessHandle> family = new ArrayList<>(p.descendants().toList());
+    family.add(p.toHandle());
+    family.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle h : family) {
+      try {
+        h.onExit().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new AssertionError("process " + h.pid() + " outlived SIGKILL", e);
+      }
     }
   }
 

@@ -24,8 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.file.DataFileStream;
@@ -83,16 +81,7 @@ class HdfsArchiveIT {
   void stopEverything() throws InterruptedException {
     try {
       for (Process p : started) {
-        List<ProcessHandle> family = new ArrayList<>(p.descendants().toList());
-        family.add(p.toHandle());
-        family.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle h : family) {
-          try {
-            h.onExit().get(30, TimeUnit.SECONDS);
-          } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("process " + h.pid() + " outlived SIGKILL", e);
-          }
-        }
+        Commands.killTree(p);
       }
     } finally {
       if (hdfs != null) {

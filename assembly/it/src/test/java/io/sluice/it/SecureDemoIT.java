@@ -22,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -75,16 +73,7 @@ class SecureDemoIT {
   @AfterEach
   void killEverything() throws InterruptedException {
     for (Process p : started) {
-      List<ProcessHandle> family = new ArrayList<>(p.descendants().toList());
-      family.add(p.toHandle());
-      family.forEach(ProcessHandle::destroyForcibly);
-      for (ProcessHandle h : family) {
-        try {
-          h.onExit().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-          throw new AssertionError("process " + h.pid() + " outlived SIGKILL", e);
-        }
-      }
+      Commands.killTree(p);
     }
   }
 

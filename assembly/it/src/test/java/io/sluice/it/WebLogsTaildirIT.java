@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -84,7 +83,7 @@ class WebLogsTaildirIT {
   @AfterEach
   void killEverything() throws InterruptedException {
     for (Process p : started) {
-      kill(p);
+      Commands.killTree(p);
     }
   }
 
@@ -133,7 +132,7 @@ class WebLogsTaildirIT {
     append(server, 600);
 
     // kill -9 mid-file; lines keep coming while the agent is down; restart on the same state.
-    kill(agent);
+    Commands.killTree(agent);
     append(server, 300);
     agentOut = tmp.resolve("agent-2.out");
     agent = startAgent(agentEnv, agentOut, sinkPort);
@@ -254,20 +253,6 @@ class WebLogsTaildirIT {
     Process p = pb.start();
     started.add(p);
     return p;
-  }
-
-  /** SIGKILL to the process and its descendants (the launcher and its JVM); waits for their end. */
-  private static void kill(Process p) throws InterruptedException {
-    List<ProcessHandle> family = new ArrayList<>(p.descendants().toList());
-    family.add(p.toHandle());
-    family.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle h : family) {
-      try {
-        h.onExit().get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        throw new AssertionError("process " + h.pid() + " outlived SIGKILL", e);
-      }
-    }
   }
 
   /** Polls {@code condition} every 200 ms until {@link #STARTUP}; fails early when {@code process} died. */

@@ -1,9 +1,7 @@
 package io.sluice.spark.analytics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.contract.Pipeline;
-import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -22,23 +20,19 @@ import java.util.Objects;
  * one in every window that sees it above the threshold (with sliding windows, in several
  * overlapping ones), each with its own id.
  */
-public final class BruteForceAlert implements Alert, Serializable {
+public final class BruteForceAlert extends WindowAlert {
 
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Type of the brute-force alert. */
   public static final String BRUTE_FORCE = "brute-force";
 
-  private final long windowStartMs;
-  private final long windowEndMs;
   private final String sourceIp;
   private final long failures;
   private final long threshold;
 
   BruteForceAlert(long windowStartMs, long windowEndMs, String sourceIp, long failures, long threshold) {
-    this.windowStartMs = windowStartMs;
-    this.windowEndMs = windowEndMs;
+    super(BRUTE_FORCE, Pipeline.SYSLOG, windowStartMs, windowEndMs);
     this.sourceIp = Objects.requireNonNull(sourceIp, "sourceIp");
     this.failures = failures;
     this.threshold = threshold;
@@ -47,26 +41,6 @@ public final class BruteForceAlert implements Alert, Serializable {
   @Override
   public String id() {
     return Pipeline.SYSLOG.id() + "-" + BRUTE_FORCE + ":" + sourceIp + "@" + windowEndMs;
-  }
-
-  @Override
-  public String type() {
-    return BRUTE_FORCE;
-  }
-
-  @Override
-  public Pipeline pipeline() {
-    return Pipeline.SYSLOG;
-  }
-
-  @Override
-  public long windowStartMs() {
-    return windowStartMs;
-  }
-
-  @Override
-  public long windowEndMs() {
-    return windowEndMs;
   }
 
   /** The source address, as sshd logged it. */
@@ -85,17 +59,10 @@ public final class BruteForceAlert implements Alert, Serializable {
   }
 
   @Override
-  public ObjectNode toJsonTree() {
-    ObjectNode a = JSON.createObjectNode();
-    a.put("id", id());
-    a.put("type", BRUTE_FORCE);
-    a.put("pipeline", Pipeline.SYSLOG.id());
-    a.put("windowStart", windowStartMs);
-    a.put("windowEnd", windowEndMs);
+  void putFields(ObjectNode a) {
     a.put("sourceIp", sourceIp);
     a.put("failures", failures);
     a.put("threshold", threshold);
-    return a;
   }
 
   @Override
@@ -111,10 +78,5 @@ public final class BruteForceAlert implements Alert, Serializable {
   @Override
   public int hashCode() {
     return Long.hashCode(windowEndMs) * 31 + sourceIp.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return toJsonTree().toString();
   }
 }

@@ -1,9 +1,7 @@
 package io.sluice.spark.analytics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.contract.Pipeline;
-import java.io.Serializable;
 
 /**
  * The error-rate alert of one access-log window ({@link ErrorRateRule}). Immutable.
@@ -19,24 +17,20 @@ import java.io.Serializable;
  * exclusive). {@code id} is derived from the window, so an alert written or sent again after a
  * restart has the same id: consumers deduplicate on it.
  */
-public final class ErrorRateAlert implements Alert, Serializable {
+public final class ErrorRateAlert extends WindowAlert {
 
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Type of the error-rate alert. */
   public static final String ERROR_RATE = "error-rate";
 
-  private final long windowStartMs;
-  private final long windowEndMs;
   private final long requests;
   private final long serverErrors;
   private final double threshold;
   private final long minRequests;
 
   ErrorRateAlert(long windowStartMs, long windowEndMs, long requests, long serverErrors, ErrorRateRule rule) {
-    this.windowStartMs = windowStartMs;
-    this.windowEndMs = windowEndMs;
+    super(ERROR_RATE, Pipeline.LOGS, windowStartMs, windowEndMs);
     this.requests = requests;
     this.serverErrors = serverErrors;
     this.threshold = rule.threshold();
@@ -46,26 +40,6 @@ public final class ErrorRateAlert implements Alert, Serializable {
   @Override
   public String id() {
     return Pipeline.LOGS.id() + "-" + ERROR_RATE + "@" + windowEndMs;
-  }
-
-  @Override
-  public String type() {
-    return ERROR_RATE;
-  }
-
-  @Override
-  public Pipeline pipeline() {
-    return Pipeline.LOGS;
-  }
-
-  @Override
-  public long windowStartMs() {
-    return windowStartMs;
-  }
-
-  @Override
-  public long windowEndMs() {
-    return windowEndMs;
   }
 
   public long requests() {
@@ -81,19 +55,12 @@ public final class ErrorRateAlert implements Alert, Serializable {
   }
 
   @Override
-  public ObjectNode toJsonTree() {
-    ObjectNode a = JSON.createObjectNode();
-    a.put("id", id());
-    a.put("type", ERROR_RATE);
-    a.put("pipeline", Pipeline.LOGS.id());
-    a.put("windowStart", windowStartMs);
-    a.put("windowEnd", windowEndMs);
+  void putFields(ObjectNode a) {
     a.put("requests", requests);
     a.put("serverErrors", serverErrors);
     a.put("errorRate", errorRate());
     a.put("threshold", threshold);
     a.put("minRequests", minRequests);
-    return a;
   }
 
   @Override
@@ -109,10 +76,5 @@ public final class ErrorRateAlert implements Alert, Serializable {
   @Override
   public int hashCode() {
     return Long.hashCode(windowEndMs) * 31 + Long.hashCode(serverErrors);
-  }
-
-  @Override
-  public String toString() {
-    return toJsonTree().toString();
   }
 }

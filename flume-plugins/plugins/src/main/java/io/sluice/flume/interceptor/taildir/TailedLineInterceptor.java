@@ -386,18 +386,19 @@ public final class TailedLineInterceptor extends CountingInterceptor {
       } catch (IOException e) {
         return -1;
       }
-      byte[] read = Arrays.copyOf(buffer.array(), buffer.position());
-      if (read.length < body.length || !Arrays.equals(read, 0, body.length, body, 0, body.length)) {
+      byte[] read = buffer.array(); // its first buffer.position() bytes were read
+      int length = buffer.position();
+      if (length < body.length || !Arrays.equals(read, 0, body.length, body, 0, body.length)) {
         return -1;
       }
       long lineEnd = offset + body.length;
-      if (read.length == body.length) {
+      if (length == body.length) {
         return lineEnd; // the last line, without a terminator (read at an idle close)
       }
       if (read[body.length] == '\n') {
         return lineEnd + 1;
       }
-      if (read[body.length] == '\r' && read.length > body.length + 1
+      if (read[body.length] == '\r' && length > body.length + 1
           && read[body.length + 1] == '\n') {
         return lineEnd + 2;
       }
