@@ -16,6 +16,8 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.Durations;
@@ -37,8 +39,9 @@ import scala.Tuple2;
  *            = distinct tweets --transformToPair(tweetMetrics) (cached) ---------------+   |
  *   distinct --transformToPair(requestTimesByClient)--mapWithState(Sessions)--&gt; closed -+   |
  *                                                                                    |   |
- *   distinct (parsed lines), distinct tweets --event times and metrics per pane, by pipeline, |
- *            groupByKey, mapWithState(EventWindows: watermark, open panes)= late ------+   |
+ *   distinct (parsed lines), distinct tweets --event times, metrics per pane: summed   |   |
+ *            per pipeline (one shuffle, to the state's partitioner),                   |   |
+ *            mapWithState(EventWindows: watermark, open panes)= late ------------------+   |
  *            and closed event-time windows --&gt; &lt;pipeline&gt;-event-windows.json      |   |
  *          updateStateByKey(sum) &lt;---------------------------------------------------+---+
  *            = running totals (+ open sessions from the state snapshot)
@@ -150,7 +153,10 @@ public final class AnalyticsStreams {
     List<JavaPairDStream<Metric, Tally>> current = new ArrayList<>();
     long latenessMs = config.allowedLatenessSeconds() * 1000L;
     Map<Metric.Kind, EventWindows> clocks = new EnumMap<>(Metric.Kind.class);
-    JavaPairDStream<Metric, EventWindows.Slice> slices = null;
+    // The event-time state's partitioner: each batch's slices are summed into it, so the state does
+    // not shuffle them again.
+    HashPartitioner statePartitioner = new HashPartitioner(partitions);
+    JavaPairDStream<Metric, EventWindows.Slices> slices = null;
     for (PipelineAnalytics p : run) {
       PipelineAnalytics.Streams st = p.streams(distinct, batchMetrics, config, partitions, horizon);
       streams.put(p, st);
@@ -164,16 +170,17 @@ public final class AnalyticsStreams {
           latenessMs);
       clocks.put(p.lateKind(), clock);
       boolean windowed = config.eventWindows();
-      JavaPairDStream<Metric, EventWindows.Slice> s = st.timed.transformToPair(rdd -> slices(rdd, p, clock, windowed));
+      JavaPairDStream<Metric, EventWindows.Slices> s =
+          st.timed.transformToPair(rdd -> slices(rdd, p, clock, windowed, statePartitioner));
       slices = slices == null ? s : slices.union(s);
     }
     JavaPairDStream<Metric, EventWindows.Step> steps = null;
     if (slices != null) {
-      steps = slices.groupByKey(partitions)
+      steps = slices
           .mapWithState(StateSpec.function(
-                  (Metric counter, Optional<Iterable<EventWindows.Slice>> batch, State<EventWindows.State> state) ->
+                  (Metric counter, Optional<EventWindows.Slices> batch, State<EventWindows.State> state) ->
                       advance(clocks.get(counter.kind()), counter, batch, state))
-              .numPartitions(partitions))
+              .partitioner(statePartitioner))
           .mapToPair(t -> t);
       steps.cache();
       increments = increments.union(steps.flatMapToPair(AnalyticsStreams::lateIncrement));
@@ -245,9 +252,9 @@ public final class AnalyticsStreams {
    * open windows' panes.
    */
   private static Tuple2<Metric, EventWindows.Step> advance(EventWindows clock, Metric counter,
-      Optional<Iterable<EventWindows.Slice>> batch, State<EventWindows.State> state) {
+      Optional<EventWindows.Slices> batch, State<EventWindows.State> state) {
     EventWindows.State s = state.exists() ? state.get() : new EventWindows.State();
-    EventWindows.Step step = clock.advance(s, batch.isPresent() ? batch.get() : List.of());
+    EventWindows.Step step = clock.advance(s, batch.isPresent() ? batch.get() : new EventWindows.Slices());
     state.update(s);
     return new Tuple2<>(counter, step);
   }
@@ -258,28 +265,35 @@ public final class AnalyticsStreams {
   }
 
   /**
-   * A batch's slices of one pipeline for {@link EventWindows}, keyed by its late counter: each
-   * distinct event time of {@code timed} with its count, and the metrics of each pane
-   * ({@link PipelineAnalytics#windowContributions}), summed per pane and metric, unless not
-   * {@code windowed} (then only the times: the clock and the late counter). Events without an
-   * event time are in neither.
+   * A batch's slices of one pipeline for {@link EventWindows}, keyed by its late counter and
+   * partitioned by {@code partitioner} (the state's): each event time of {@code timed} with its
+   * count, and the metrics of each pane ({@link PipelineAnalytics#windowContributions}) summed per
+   * pane and metric, unless not {@code windowed} (then only the times: the clock and the late
+   * counter). Events without an event time are in neither. One pass over the events: each
+   * partition folds its events into one {@link EventWindows.Slices} and one shuffle, combined map
+   * side, merges them into the state's partition; a partition without a timed event sends nothing.
    */
-  static org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slice> slices(
-      org.apache.spark.api.java.JavaRDD<EventRecord> timed, PipelineAnalytics p, EventWindows clock, boolean windowed) {
+  static org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slices> slices(
+      org.apache.spark.api.java.JavaRDD<EventRecord> timed, PipelineAnalytics p, EventWindows clock, boolean windowed,
+      Partitioner partitioner) {
     Metric key = Metric.of(p.lateKind());
-    org.apache.spark.api.java.JavaRDD<EventRecord> withTime = timed.filter(e -> e.timestampMs() != EventRecord.NO_TIME);
-    org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slice> times = EventClock.eventTimes(withTime, p.lateKind())
-        .mapValues(a -> EventWindows.Slice.time(a[0], a[1]));
-    if (!windowed) {
-      return times;
-    }
-    return times.union(withTime.flatMapToPair(e -> {
-          long pane = clock.paneOf(e.timestampMs());
-          List<Tuple2<Tuple2<Long, Metric>, Tally>> out = new ArrayList<>();
-          p.windowContributions(e).forEachRemaining(m -> out.add(new Tuple2<>(new Tuple2<>(pane, m._1()), m._2())));
-          return out.iterator();
-        }).reduceByKey(Tally::plus)
-            .mapToPair(t -> new Tuple2<>(key, EventWindows.Slice.pane(t._1()._1(), t._1()._2(), t._2()))));
+    return timed.mapPartitionsToPair(events -> {
+      EventWindows.Slices batch = new EventWindows.Slices();
+      while (events.hasNext()) {
+        EventRecord e = events.next();
+        long time = e.timestampMs();
+        if (time == EventRecord.NO_TIME) {
+          continue;
+        }
+        batch.addTime(time, 1);
+        if (windowed) {
+          long pane = clock.paneOf(time);
+          p.windowContributions(e).forEachRemaining(m -> batch.addPane(pane, m._1(), m._2()));
+        }
+      }
+      return (batch.isEmpty() ? List.<Tuple2<Metric, EventWindows.Slices>>of() : List.of(new Tuple2<>(key, batch)))
+          .iterator();
+    }).reduceByKey(partitioner, EventWindows.Slices::plus);
   }
 
   /**

@@ -1,10 +1,6 @@
 package io.sluice.spark.analytics;
 
-import io.sluice.spark.analytics.Metric.Kind;
 import io.sluice.spark.input.EventRecord;
-import org.apache.spark.api.java.JavaPairRDD;
-import org.apache.spark.api.java.JavaRDD;
-import scala.Tuple2;
 
 /**
  * Each pipeline's event-time clock: its watermark and the events that arrive behind it (late).
@@ -27,22 +23,11 @@ import scala.Tuple2;
  * <p><b>State.</b> The maximum event time seen is part of the pipeline's {@link EventWindows}
  * state: one {@code mapWithState} key per pipeline (the late counter's {@link Metric}), which holds
  * that number and the open windows' panes, so it does not need to expire. Each batch sends it the
- * batch's distinct event times of the pipeline with their counts ({@link #eventTimes}): at most one
- * entry per distinct event time of the batch.
+ * batch's distinct event times of the pipeline with their counts, summed into one
+ * {@link EventWindows.Slices} per pipeline and batch: at most one entry per distinct event time of
+ * the batch.
  */
 public final class EventClock {
 
   private EventClock() {}
-
-  /**
-   * The event times of {@code events} with how many events have each, keyed by the late counter
-   * {@code lateKind} ({@code LOGS_LATE}, ...): {@code (Metric(lateKind), [eventTimeMs, count])}, one
-   * pair per distinct event time. Events without an event time are left out.
-   */
-  public static JavaPairRDD<Metric, long[]> eventTimes(JavaRDD<EventRecord> events, Kind lateKind) {
-    return events.filter(e -> e.timestampMs() != EventRecord.NO_TIME)
-        .mapToPair(e -> new Tuple2<>(e.timestampMs(), 1L))
-        .reduceByKey(Long::sum)
-        .mapToPair(t -> new Tuple2<>(Metric.of(lateKind), new long[] {t._1(), t._2()}));
-  }
 }

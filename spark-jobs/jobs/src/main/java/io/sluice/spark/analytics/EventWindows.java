@@ -93,6 +93,78 @@ public final class EventWindows implements Serializable {
     }
   }
 
+  /**
+   * A batch's slices of one pipeline, summed as they are added: a count per event time and a
+   * {@link Tally} per pane and metric. What {@link AnalyticsStreams} sends the pipeline's state, one
+   * per batch: the events of each partition are folded into one, and the partitions' are merged
+   * ({@link #plus}) by the shuffle that brings them to the state's partition (with map-side
+   * combine, so each partition ships one), instead of shuffling one record per event time and per
+   * pane and metric. Iterating gives the same slices, summed, as the slices added one by one:
+   * {@link EventWindows#advance} reads it as any {@code Iterable<Slice>} and its result does not
+   * depend on how the slices were split or summed. Mutable; not thread-safe.
+   */
+  public static final class Slices implements Iterable<Slice>, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Event time, epoch ms -&gt; {count}. */
+    private final HashMap<Long, long[]> times = new HashMap<>();
+    /** Pane start, epoch ms -&gt; metric -&gt; tally. */
+    private final HashMap<Long, HashMap<Metric, Tally>> panes = new HashMap<>();
+
+    /** Adds {@code count} events with event time {@code timeMs}, as {@link Slice#time}. */
+    public Slices addTime(long timeMs, long count) {
+      long[] c = times.get(timeMs);
+      if (c == null) {
+        times.put(timeMs, new long[] {count});
+      } else {
+        c[0] += count;
+      }
+      return this;
+    }
+
+    /** Adds {@code tally} to the metric {@code metric} of the pane at {@code paneStartMs}, as {@link Slice#pane}. */
+    public Slices addPane(long paneStartMs, Metric metric, Tally tally) {
+      HashMap<Metric, Tally> pane = panes.get(paneStartMs);
+      if (pane == null) {
+        pane = new HashMap<>();
+        panes.put(paneStartMs, pane);
+      }
+      pane.merge(metric, tally, Tally::plus);
+      return this;
+    }
+
+    /** Adds one slice. */
+    public Slices add(Slice s) {
+      return s.metric == null ? addTime(s.time, s.count) : addPane(s.time, s.metric, s.tally);
+    }
+
+    /** Adds {@code other}'s slices to this one (changed in place) and returns it. */
+    public Slices plus(Slices other) {
+      other.times.forEach((t, c) -> addTime(t, c[0]));
+      other.panes.forEach((p, metrics) -> metrics.forEach((m, tally) -> addPane(p, m, tally)));
+      return this;
+    }
+
+    /** Whether no slice was added. */
+    public boolean isEmpty() {
+      return times.isEmpty() && panes.isEmpty();
+    }
+
+    /** Distinct event times added. */
+    public int eventTimes() {
+      return times.size();
+    }
+
+    /** The event times with their counts, then each pane's metrics (in no particular order). */
+    @Override
+    public Iterator<Slice> iterator() {
+      List<Slice> out = new ArrayList<>(times.size() + panes.size());
+      times.forEach((t, c) -> out.add(Slice.time(t, c[0])));
+      panes.forEach((p, metrics) -> metrics.forEach((m, tally) -> out.add(Slice.pane(p, m, tally))));
+      return out.iterator();
+    }
+  }
+
   /** A pipeline's keyed state: the maximum event time seen, the end of the last closed window, the open panes. */
   public static final class State implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.sluice.spark.analytics.BruteForceAlert;
 import io.sluice.spark.analytics.ErrorRateAlert;
+import io.sluice.spark.analytics.EventWindows;
 import io.sluice.spark.analytics.Analytics;
 import io.sluice.spark.analytics.Metric;
 import io.sluice.spark.analytics.Sessions;
@@ -57,6 +58,7 @@ public final class SluiceKryoRegistrator implements KryoRegistrator {
     kryo.register(BruteForceAlert.class);
     kryo.register(Summary.Ranked.class);
     kryo.register(long[].class);
+    kryo.register(EventWindows.Slices.class);
   }
 
   /**
