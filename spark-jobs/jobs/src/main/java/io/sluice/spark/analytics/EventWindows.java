@@ -133,7 +133,10 @@ public final class EventWindows implements Serializable {
       return this;
     }
 
-    /** Adds one slice. */
+    /**
+     * Adds one slice: an event time's count to that time's, a pane metric's tally to that pane and
+     * metric's. A new kind of slice must be summed (or kept) here, or it never reaches the state.
+     */
     public Slices add(Slice s) {
       return s.metric == null ? addTime(s.time, s.count) : addPane(s.time, s.metric, s.tally);
     }
