@@ -161,11 +161,17 @@ public final class AnalyticsStreams {
         current.add(st.current);
       }
       EventWindows clock = new EventWindows(p.windowSeconds(config) * 1000L, p.slideSeconds(config) * 1000L,
-          latenessMs);
+          latenessMs, config.watermarkIdleSeconds() * 1000L, config.maxFutureSeconds() * 1000L);
       clocks.put(p.lateKind(), clock);
       boolean windowed = config.eventWindows();
-      JavaPairDStream<Metric, EventWindows.Slice> s = st.timed.transformToPair(rdd -> slices(rdd, p, clock, windowed));
+      JavaPairDStream<Metric, EventWindows.Slice> s =
+          st.timed.transformToPair((rdd, time) -> slices(rdd, p, clock, windowed, time.milliseconds()));
       slices = slices == null ? s : slices.union(s);
+      if (config.maxFutureSeconds() > 0) {
+        // Far-future events are in the running totals but not in the hourly series: taken back out of it.
+        increments = increments.union(
+            st.timed.transformToPair((rdd, time) -> futureHours(rdd, p, clock, time.milliseconds())));
+      }
     }
     JavaPairDStream<Metric, EventWindows.Step> steps = null;
     if (slices != null) {
@@ -176,7 +182,7 @@ public final class AnalyticsStreams {
               .numPartitions(partitions))
           .mapToPair(t -> t);
       steps.cache();
-      increments = increments.union(steps.flatMapToPair(AnalyticsStreams::lateIncrement));
+      increments = increments.union(steps.flatMapToPair(AnalyticsStreams::clockIncrements));
     }
     JavaPairDStream<Metric, Tally> totals = increments.updateStateByKey(AnalyticsStreams::addUp, partitions);
     JavaPairDStream<Metric, Tally> reported = totals;
@@ -252,28 +258,53 @@ public final class AnalyticsStreams {
     return new Tuple2<>(counter, step);
   }
 
-  private static java.util.Iterator<Tuple2<Metric, Tally>> lateIncrement(Tuple2<Metric, EventWindows.Step> t) {
+  /** A step's additions to the running totals: its late counter and its far-future counter. */
+  private static java.util.Iterator<Tuple2<Metric, Tally>> clockIncrements(Tuple2<Metric, EventWindows.Step> t) {
+    List<Tuple2<Metric, Tally>> out = new ArrayList<>(2);
     long late = t._2().late();
-    return (late > 0 ? List.of(new Tuple2<>(t._1(), Tally.count(late))) : List.<Tuple2<Metric, Tally>>of()).iterator();
+    if (late > 0) {
+      out.add(new Tuple2<>(t._1(), Tally.count(late)));
+    }
+    long future = t._2().future();
+    if (future > 0) {
+      out.add(new Tuple2<>(Metric.of(PipelineAnalytics.ofLateKind(t._1().kind()).futureKind()), Tally.count(future)));
+    }
+    return out.iterator();
   }
 
   /**
-   * A batch's slices of one pipeline for {@link EventWindows}, keyed by its late counter: each
-   * distinct event time of {@code timed} with its count, and the metrics of each pane
+   * The hours of the far-future events of {@code timed} (see {@link EventWindows#isFuture}) taken back
+   * out of the pipeline's hourly series: {@code (Metric(hourKind, hour), Tally.uncount(1))} each.
+   */
+  static org.apache.spark.api.java.JavaPairRDD<Metric, Tally> futureHours(
+      org.apache.spark.api.java.JavaRDD<EventRecord> timed, PipelineAnalytics p, EventWindows clock, long batchMs) {
+    Metric.Kind hour = p.hourKind();
+    return timed.filter(e -> e.timestampMs() != EventRecord.NO_TIME && clock.isFuture(e.timestampMs(), batchMs))
+        .mapToPair(e -> new Tuple2<>(Metric.of(hour, Analytics.hourOf(e.timestampMs())), Tally.uncount(1)));
+  }
+
+  /**
+   * A batch's slices of one pipeline for {@link EventWindows}, keyed by its late counter: the
+   * batch's tick ({@link EventWindows.Slice#tick}, one element, so that the state runs every batch),
+   * each distinct event time of {@code timed} with its count, and the metrics of each pane
    * ({@link PipelineAnalytics#windowContributions}), summed per pane and metric, unless not
-   * {@code windowed} (then only the times: the clock and the late counter). Events without an
-   * event time are in neither.
+   * {@code windowed} (then only the tick and the times: the clock and the late counter). Events
+   * without an event time are in neither; far-future ones ({@link EventWindows#isFuture}) are in the
+   * times only (where they are counted as future).
    */
   static org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slice> slices(
-      org.apache.spark.api.java.JavaRDD<EventRecord> timed, PipelineAnalytics p, EventWindows clock, boolean windowed) {
+      org.apache.spark.api.java.JavaRDD<EventRecord> timed, PipelineAnalytics p, EventWindows clock, boolean windowed,
+      long batchMs) {
     Metric key = Metric.of(p.lateKind());
     org.apache.spark.api.java.JavaRDD<EventRecord> withTime = timed.filter(e -> e.timestampMs() != EventRecord.NO_TIME);
     org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slice> times = EventClock.eventTimes(withTime, p.lateKind())
-        .mapValues(a -> EventWindows.Slice.time(a[0], a[1]));
+        .mapValues(a -> EventWindows.Slice.time(a[0], a[1]))
+        .union(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(timed.context())
+            .parallelizePairs(List.of(new Tuple2<>(key, EventWindows.Slice.tick(batchMs))), 1));
     if (!windowed) {
       return times;
     }
-    return times.union(withTime.flatMapToPair(e -> {
+    return times.union(withTime.filter(e -> !clock.isFuture(e.timestampMs(), batchMs)).flatMapToPair(e -> {
           long pane = clock.paneOf(e.timestampMs());
           List<Tuple2<Tuple2<Long, Metric>, Tally>> out = new ArrayList<>();
           p.windowContributions(e).forEachRemaining(m -> out.add(new Tuple2<>(new Tuple2<>(pane, m._1()), m._2())));
@@ -284,7 +315,7 @@ public final class AnalyticsStreams {
 
   /**
    * Writes the event-time windows one batch closed for {@code p}, with their alerts, as
-   * {@code <pipeline>-event-windows.json}: {@code {"watermark": ms, "windows": [...], "alerts": [...]}},
+   * {@code <pipeline>-event-windows.json}: {@code {"watermark": ms, "idleFlush": bool, "windows": [...], "alerts": [...]}},
    * each window as in {@code <pipeline>-window.json} with {@code windowStart}/{@code windowEnd} in
    * event time. Nothing when the batch closed none. Returns the alerts.
    */
@@ -296,6 +327,7 @@ public final class AnalyticsStreams {
     }
     ObjectNode json = JSON.createObjectNode();
     json.put("watermark", step.watermarkMs());
+    json.put("idleFlush", step.flushed());
     ArrayNode windows = json.putArray("windows");
     ArrayNode alerts = json.putArray("alerts");
     for (EventWindows.Closed c : step.closed()) {
@@ -348,11 +380,12 @@ public final class AnalyticsStreams {
     return out.iterator();
   }
 
+  /** The running total plus a batch's increments; a total whose count comes to 0 is dropped ({@link Tally#uncount}). */
   private static Optional<Tally> addUp(List<Tally> increments, Optional<Tally> total) {
     Tally sum = total.orNull();
     for (Tally t : increments) {
       sum = sum == null ? t : sum.plus(t);
     }
-    return Optional.ofNullable(sum);
+    return sum == null || sum.count() == 0 ? Optional.empty() : Optional.of(sum);
   }
 }
