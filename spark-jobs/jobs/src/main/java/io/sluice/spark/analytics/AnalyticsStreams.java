@@ -37,7 +37,7 @@ import scala.Tuple2;
  *            = distinct tweets --transformToPair(tweetMetrics) (cached) ---------------+   |
  *   distinct --transformToPair(requestTimesByClient)--mapWithState(Sessions)--&gt; closed -+   |
  *                                                                                    |   |
- *   distinct (parsed lines), distinct tweets --event times and metrics per pane, by pipeline, |
+ *   distinct (parsed lines), distinct tweets --event times, pane metrics, ticks, by pipeline, |
  *            groupByKey, mapWithState(EventWindows: watermark, open panes)= late ------+   |
  *            and closed event-time windows --&gt; &lt;pipeline&gt;-event-windows.json      |   |
  *          updateStateByKey(sum) &lt;---------------------------------------------------+---+
