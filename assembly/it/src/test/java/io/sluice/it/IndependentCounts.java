@@ -58,6 +58,18 @@ final class IndependentCounts {
     return t;
   }
 
+  /**
+   * The request time (epoch milliseconds) and status code of a combined-log line, or null when the
+   * line does not parse (what the access-log interceptor rejects).
+   */
+  static Map.Entry<Long, String> requestTimeAndStatus(String line) {
+    Matcher m = COMBINED.matcher(line);
+    if (!m.matches()) {
+      return null;
+    }
+    return Map.entry(java.time.OffsetDateTime.parse(m.group(4), LOG_TIME).toInstant().toEpochMilli(), m.group(8));
+  }
+
   static Map<String, Object> logs(Path file) throws IOException {
     List<String> lines = lines(file);
     long parsed = 0;

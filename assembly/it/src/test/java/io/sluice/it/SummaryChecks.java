@@ -67,9 +67,11 @@ final class SummaryChecks {
     List<String> fields = new ArrayList<>();
     s.fieldNames().forEachRemaining(fields::add);
     assertThat(fields).containsExactly("lines", "parsed", "rejected", "topHosts", "topPrograms", "authFailures",
-        "topAuthFailureSources", "linesPerHour", "late");
+        "topAuthFailureSources", "linesPerHour", "late", "future");
     assertThat(counts(s.path("linesPerHour"))).as("syslog.linesPerHour").isEqualTo(syslog.get("linesPerHour"));
     assertLate(s, s.path("parsed").asLong());
+    // Every line of the bundled log is years before any batch time.
+    assertThat(s.path("future").asLong()).as("syslog.future").isZero();
     assertThat(s.path("lines").asLong()).isEqualTo(syslog.get("lines"));
     assertThat(s.path("parsed").asLong()).isEqualTo(syslog.get("parsed"));
     assertThat(s.path("rejected").asLong()).isEqualTo(syslog.get("rejected"));

@@ -134,6 +134,7 @@ public final class ExpectedSummary {
     logs.put("contentSize", size);
     logs.put("requestsPerHour", requestsPerHour);
     logs.put("late", 0L);
+    logs.put("future", 0L);
     Map<String, Object> tweets = new LinkedHashMap<>();
     tweets.put("records", tweetRecords);
     tweets.put("posts", tweetPosts);
@@ -145,6 +146,7 @@ public final class ExpectedSummary {
     tweets.put("languages", languages);
     tweets.put("postsPerHour", postsPerHour);
     tweets.put("late", 0L);
+    tweets.put("future", 0L);
     Map<String, Object> syslog = new LinkedHashMap<>();
     syslog.put("lines", syslogParsed + syslogRejected);
     syslog.put("parsed", syslogParsed);
@@ -155,6 +157,7 @@ public final class ExpectedSummary {
     syslog.put("topAuthFailureSources", top(sources, "ip"));
     syslog.put("linesPerHour", linesPerHour);
     syslog.put("late", 0L);
+    syslog.put("future", 0L);
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("logs", logs);
     root.put("tweets", tweets);

@@ -39,7 +39,7 @@ import scala.Tuple2;
  *            = distinct tweets --transformToPair(tweetMetrics) (cached) ---------------+   |
  *   distinct --transformToPair(requestTimesByClient)--mapWithState(Sessions)--&gt; closed -+   |
  *                                                                                    |   |
- *   distinct (parsed lines), distinct tweets --event times, metrics per pane: summed   |   |
+ *   distinct (parsed lines), distinct tweets --event times, pane metrics, a tick: summed   |   |
  *            per pipeline (one shuffle, to the state's partitioner),                   |   |
  *            mapWithState(EventWindows: watermark, open panes)= late ------------------+   |
  *            and closed event-time windows --&gt; &lt;pipeline&gt;-event-windows.json      |   |
@@ -167,12 +167,17 @@ public final class AnalyticsStreams {
         current.add(st.current);
       }
       EventWindows clock = new EventWindows(p.windowSeconds(config) * 1000L, p.slideSeconds(config) * 1000L,
-          latenessMs);
+          latenessMs, config.watermarkIdleSeconds() * 1000L, config.maxFutureSeconds() * 1000L);
       clocks.put(p.lateKind(), clock);
       boolean windowed = config.eventWindows();
-      JavaPairDStream<Metric, EventWindows.Slices> s =
-          st.timed.transformToPair(rdd -> slices(rdd, p, clock, windowed, statePartitioner));
+      JavaPairDStream<Metric, EventWindows.Slices> s = st.timed.transformToPair(
+          (rdd, time) -> slices(rdd, p, clock, windowed, time.milliseconds(), statePartitioner));
       slices = slices == null ? s : slices.union(s);
+      if (config.maxFutureSeconds() > 0) {
+        // Far-future events are in the running totals but not in the hourly series: taken back out of it.
+        increments = increments.union(
+            st.timed.transformToPair((rdd, time) -> futureHours(rdd, p, clock, time.milliseconds())));
+      }
     }
     JavaPairDStream<Metric, EventWindows.Step> steps = null;
     if (slices != null) {
@@ -183,7 +188,7 @@ public final class AnalyticsStreams {
               .partitioner(statePartitioner))
           .mapToPair(t -> t);
       steps.cache();
-      increments = increments.union(steps.flatMapToPair(AnalyticsStreams::lateIncrement));
+      increments = increments.union(steps.flatMapToPair(AnalyticsStreams::clockIncrements));
     }
     JavaPairDStream<Metric, Tally> totals = increments.updateStateByKey(AnalyticsStreams::addUp, partitions);
     JavaPairDStream<Metric, Tally> reported = totals;
@@ -259,25 +264,47 @@ public final class AnalyticsStreams {
     return new Tuple2<>(counter, step);
   }
 
-  private static java.util.Iterator<Tuple2<Metric, Tally>> lateIncrement(Tuple2<Metric, EventWindows.Step> t) {
+  /** A step's additions to the running totals: its late counter and its far-future counter. */
+  private static java.util.Iterator<Tuple2<Metric, Tally>> clockIncrements(Tuple2<Metric, EventWindows.Step> t) {
+    List<Tuple2<Metric, Tally>> out = new ArrayList<>(2);
     long late = t._2().late();
-    return (late > 0 ? List.of(new Tuple2<>(t._1(), Tally.count(late))) : List.<Tuple2<Metric, Tally>>of()).iterator();
+    if (late > 0) {
+      out.add(new Tuple2<>(t._1(), Tally.count(late)));
+    }
+    long future = t._2().future();
+    if (future > 0) {
+      out.add(new Tuple2<>(Metric.of(PipelineAnalytics.ofLateKind(t._1().kind()).futureKind()), Tally.count(future)));
+    }
+    return out.iterator();
+  }
+
+  /**
+   * The hours of the far-future events of {@code timed} (see {@link EventWindows#isFuture}) taken back
+   * out of the pipeline's hourly series: {@code (Metric(hourKind, hour), Tally.uncount(1))} each.
+   */
+  static org.apache.spark.api.java.JavaPairRDD<Metric, Tally> futureHours(
+      org.apache.spark.api.java.JavaRDD<EventRecord> timed, PipelineAnalytics p, EventWindows clock, long batchMs) {
+    Metric.Kind hour = p.hourKind();
+    return timed.filter(e -> e.timestampMs() != EventRecord.NO_TIME && clock.isFuture(e.timestampMs(), batchMs))
+        .mapToPair(e -> new Tuple2<>(Metric.of(hour, Analytics.hourOf(e.timestampMs())), Tally.uncount(1)));
   }
 
   /**
    * A batch's slices of one pipeline for {@link EventWindows}, keyed by its late counter and
-   * partitioned by {@code partitioner} (the state's): each event time of {@code timed} with its
-   * count, and the metrics of each pane ({@link PipelineAnalytics#windowContributions}) summed per
-   * pane and metric, unless not {@code windowed} (then only the times: the clock and the late
-   * counter). Events without an event time are in neither. One pass over the events: each
-   * partition folds its events into one {@link EventWindows.Slices} and one shuffle, combined map
-   * side, merges them into the state's partition; a partition without a timed event sends nothing.
+   * partitioned by {@code partitioner} (the state's): the batch's tick ({@link EventWindows.Slice#tick},
+   * so that the state runs every batch), each event time of {@code timed} with its count, and the
+   * metrics of each pane ({@link PipelineAnalytics#windowContributions}) summed per pane and metric,
+   * unless not {@code windowed} (then only the tick and the times: the clock and the late counter).
+   * Events without an event time are in neither; far-future ones ({@link EventWindows#isFuture}) are
+   * in the times only (where they are counted as future). One pass over the events: each partition
+   * folds its events into one {@link EventWindows.Slices} and one shuffle, combined map side, merges
+   * them and the tick into the state's partition; a partition without a timed event sends nothing.
    */
   static org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slices> slices(
       org.apache.spark.api.java.JavaRDD<EventRecord> timed, PipelineAnalytics p, EventWindows clock, boolean windowed,
-      Partitioner partitioner) {
+      long batchMs, Partitioner partitioner) {
     Metric key = Metric.of(p.lateKind());
-    return timed.mapPartitionsToPair(events -> {
+    org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slices> folded = timed.mapPartitionsToPair(events -> {
       EventWindows.Slices batch = new EventWindows.Slices();
       while (events.hasNext()) {
         EventRecord e = events.next();
@@ -286,19 +313,23 @@ public final class AnalyticsStreams {
           continue;
         }
         batch.addTime(time, 1);
-        if (windowed) {
+        if (windowed && !clock.isFuture(time, batchMs)) {
           long pane = clock.paneOf(time);
           p.windowContributions(e).forEachRemaining(m -> batch.addPane(pane, m._1(), m._2()));
         }
       }
       return (batch.isEmpty() ? List.<Tuple2<Metric, EventWindows.Slices>>of() : List.of(new Tuple2<>(key, batch)))
           .iterator();
-    }).reduceByKey(partitioner, EventWindows.Slices::plus);
+    });
+    org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slices> tick =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(timed.context())
+            .parallelizePairs(List.of(new Tuple2<>(key, new EventWindows.Slices().addTick(batchMs))), 1);
+    return folded.union(tick).reduceByKey(partitioner, EventWindows.Slices::plus);
   }
 
   /**
    * Writes the event-time windows one batch closed for {@code p}, with their alerts, as
-   * {@code <pipeline>-event-windows.json}: {@code {"watermark": ms, "windows": [...], "alerts": [...]}},
+   * {@code <pipeline>-event-windows.json}: {@code {"watermark": ms, "idleFlush": bool, "windows": [...], "alerts": [...]}},
    * each window as in {@code <pipeline>-window.json} with {@code windowStart}/{@code windowEnd} in
    * event time. Nothing when the batch closed none. Returns the alerts.
    */
@@ -310,6 +341,7 @@ public final class AnalyticsStreams {
     }
     ObjectNode json = JSON.createObjectNode();
     json.put("watermark", step.watermarkMs());
+    json.put("idleFlush", step.flushed());
     ArrayNode windows = json.putArray("windows");
     ArrayNode alerts = json.putArray("alerts");
     for (EventWindows.Closed c : step.closed()) {
@@ -362,11 +394,12 @@ public final class AnalyticsStreams {
     return out.iterator();
   }
 
+  /** The running total plus a batch's increments; a total whose count comes to 0 is dropped ({@link Tally#uncount}). */
   private static Optional<Tally> addUp(List<Tally> increments, Optional<Tally> total) {
     Tally sum = total.orNull();
     for (Tally t : increments) {
       sum = sum == null ? t : sum.plus(t);
     }
-    return Optional.ofNullable(sum);
+    return sum == null || sum.count() == 0 ? Optional.empty() : Optional.of(sum);
   }
 }

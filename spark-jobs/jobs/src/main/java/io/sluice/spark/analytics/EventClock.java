@@ -11,7 +11,10 @@ import io.sluice.spark.input.EventRecord;
  * before the first event with an event time. An event of a batch whose event time is older than
  * (strictly before) the watermark in force when its batch starts is late; every event of one batch
  * is judged against the same watermark, so the order of events within a batch does not matter.
- * The watermark never goes back. Event times: {@link EventRecord#timestampMs()} (logs, the request
+ * The watermark never goes back. Two rules of {@link EventWindows} refine it: after the maximum has
+ * been still for {@code --watermark-idle-seconds} of batch time, the watermark moves to the end of
+ * the last window it flushed; an event more than {@code --max-future-seconds} ahead of its batch
+ * time counts as future, not in the maximum. Event times: {@link EventRecord#timestampMs()} (logs, the request
  * time; tweets, the post's creation time; syslog, the message time); events without one are never
  * late.
  *

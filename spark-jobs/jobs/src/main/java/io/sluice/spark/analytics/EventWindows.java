@@ -30,9 +30,30 @@ import scala.Tuple2;
  * {@code late}); an event on time is never dropped, since its windows end after its time, hence
  * after the watermark. Windows without any event are not emitted.
  *
+ * <p><b>Idle flush.</b> Each batch also brings a tick with its batch time ({@link Slice#tick}). When
+ * the pipeline's maximum event time has not advanced for {@code idleMs} of batch time (a batch whose
+ * tick is at least {@code idleMs} after that of the batch that last raised it), every window that
+ * holds an event seen so far closes and is emitted, whatever the watermark: the windows up to the
+ * end of the last window covering the maximum event time. The watermark then moves to that end (it
+ * is {@code max(maximum event time - lateness, end of the last closed window)}), as Flink's
+ * end-of-input watermark does; it happens once per stall. An event arriving afterwards with an
+ * event time before that end is late; it is in no window if all its windows have closed (with
+ * sliding windows, it is still in those that end later). The clock resumes with the next event
+ * later than the maximum: it raises the maximum, restarts the idle time, and windows ending after
+ * the flushed end open as before; the watermark is the larger of the two terms above. A finite
+ * replay thus emits its last windows {@code idleMs} after its last event. Without a tick (or with
+ * {@code idleMs} 0) windows close only by the watermark.
+ *
+ * <p><b>Far-future guard.</b> An event time more than {@code maxFutureMs} after its batch's tick
+ * (a wrong clock, a bogus year 2099) is counted as future ({@link Step#future()}): it neither raises
+ * the maximum event time (so it cannot close every window at once) nor enters a pane (the caller
+ * leaves such events out of the pane slices, see {@link #isFuture}; a pane starting beyond the
+ * limit is dropped here too). {@code maxFutureMs} 0, or a batch without a tick: no limit.
+ *
  * <p><b>State.</b> Only open windows' panes: those ending after the last closed window's end.
  * They cover at most the allowed lateness plus one window length behind the maximum event time
- * seen, so the state is bounded by the lateness, not by the age or volume of the stream.
+ * seen, so the state is bounded by the lateness, not by the age or volume of the stream; far-future
+ * events cannot open panes.
  */
 public final class EventWindows implements Serializable {
 
@@ -42,20 +63,49 @@ public final class EventWindows implements Serializable {
   private final long slideMs;
   private final long paneMs;
   private final long latenessMs;
+  private final long idleMs;
+  private final long maxFutureMs;
 
   /**
+   * Windows without idle flush nor far-future guard.
+   *
    * @param lengthMs window length, milliseconds, positive
    * @param slideMs slide, milliseconds, positive, at most {@code lengthMs}
    * @param latenessMs allowed lateness, milliseconds, not negative
    */
   public EventWindows(long lengthMs, long slideMs, long latenessMs) {
-    if (lengthMs <= 0 || slideMs <= 0 || slideMs > lengthMs || latenessMs < 0) {
-      throw new IllegalArgumentException("length " + lengthMs + ", slide " + slideMs + ", lateness " + latenessMs);
+    this(lengthMs, slideMs, latenessMs, 0, 0);
+  }
+
+  /**
+   * @param lengthMs window length, milliseconds, positive
+   * @param slideMs slide, milliseconds, positive, at most {@code lengthMs}
+   * @param latenessMs allowed lateness, milliseconds, not negative
+   * @param idleMs batch time without a new maximum event time after which every open window is
+   *     flushed, milliseconds, not negative; 0: never
+   * @param maxFutureMs how far an event time may be ahead of its batch time, milliseconds, not
+   *     negative; 0: no limit
+   * @throws IllegalArgumentException if a value is out of range
+   */
+  public EventWindows(long lengthMs, long slideMs, long latenessMs, long idleMs, long maxFutureMs) {
+    if (lengthMs <= 0 || slideMs <= 0 || slideMs > lengthMs || latenessMs < 0 || idleMs < 0 || maxFutureMs < 0) {
+      throw new IllegalArgumentException("length " + lengthMs + ", slide " + slideMs + ", lateness " + latenessMs
+          + ", idle " + idleMs + ", max future " + maxFutureMs);
     }
     this.lengthMs = lengthMs;
     this.slideMs = slideMs;
     this.paneMs = gcd(lengthMs, slideMs);
     this.latenessMs = latenessMs;
+    this.idleMs = idleMs;
+    this.maxFutureMs = maxFutureMs;
+  }
+
+  /**
+   * Whether event time {@code timeMs} is too far ahead of batch time {@code batchMs}: more than
+   * {@code maxFutureMs} after it (never with {@code maxFutureMs} 0).
+   */
+  public boolean isFuture(long timeMs, long batchMs) {
+    return maxFutureMs > 0 && batchMs <= Long.MAX_VALUE - maxFutureMs && timeMs > batchMs + maxFutureMs;
   }
 
   /** The start of the pane that holds event time {@code timeMs}. */
@@ -64,8 +114,9 @@ public final class EventWindows implements Serializable {
   }
 
   /**
-   * One piece of a batch for a pipeline's state: either an event time with how many events have it
-   * ({@code metric == null}), or one metric of the events of one pane ({@code time} = the pane start).
+   * One piece of a batch for a pipeline's state: an event time with how many events have it
+   * ({@code metric == null}), one metric of the events of one pane ({@code time} = the pane start),
+   * or the batch's tick ({@code time} = the batch time).
    */
   public static final class Slice implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -74,22 +125,32 @@ public final class EventWindows implements Serializable {
     final long count;
     final Metric metric;
     final Tally tally;
+    final boolean tick;
 
-    private Slice(long time, long count, Metric metric, Tally tally) {
+    private Slice(long time, long count, Metric metric, Tally tally, boolean tick) {
       this.time = time;
       this.count = count;
       this.metric = metric;
       this.tally = tally;
+      this.tick = tick;
     }
 
     /** {@code count} events with event time {@code timeMs}. */
     public static Slice time(long timeMs, long count) {
-      return new Slice(timeMs, count, null, null);
+      return new Slice(timeMs, count, null, null, false);
     }
 
     /** The metric {@code metric} of the events of the pane starting at {@code paneStartMs}. */
     public static Slice pane(long paneStartMs, Metric metric, Tally tally) {
-      return new Slice(paneStartMs, 0, metric, tally);
+      return new Slice(paneStartMs, 0, metric, tally, false);
+    }
+
+    /**
+     * The tick of the batch at {@code batchMs} (batch time, epoch milliseconds): sent every batch,
+     * with or without events, so that the idle flush and the far-future guard know the batch time.
+     */
+    public static Slice tick(long batchMs) {
+      return new Slice(batchMs, 0, null, null, true);
     }
   }
 
@@ -110,6 +171,14 @@ public final class EventWindows implements Serializable {
     private final HashMap<Long, long[]> times = new HashMap<>();
     /** Pane start, epoch ms -&gt; metric -&gt; tally. */
     private final HashMap<Long, HashMap<Metric, Tally>> panes = new HashMap<>();
+    /** The latest tick's batch time ({@link Slice#tick}); MIN_VALUE: none. */
+    private long tickMs = Long.MIN_VALUE;
+
+    /** Adds the tick of the batch at {@code batchMs}, as {@link Slice#tick}: the latest tick is kept. */
+    public Slices addTick(long batchMs) {
+      tickMs = Math.max(tickMs, batchMs);
+      return this;
+    }
 
     /** Adds {@code count} events with event time {@code timeMs}, as {@link Slice#time}. */
     public Slices addTime(long timeMs, long count) {
@@ -138,11 +207,12 @@ public final class EventWindows implements Serializable {
      * metric's. A new kind of slice must be summed (or kept) here, or it never reaches the state.
      */
     public Slices add(Slice s) {
-      return s.metric == null ? addTime(s.time, s.count) : addPane(s.time, s.metric, s.tally);
+      return s.tick ? addTick(s.time) : s.metric == null ? addTime(s.time, s.count) : addPane(s.time, s.metric, s.tally);
     }
 
     /** Adds {@code other}'s slices to this one (changed in place) and returns it. */
     public Slices plus(Slices other) {
+      addTick(other.tickMs);
       other.times.forEach((t, c) -> addTime(t, c[0]));
       other.panes.forEach((p, metrics) -> metrics.forEach((m, tally) -> addPane(p, m, tally)));
       return this;
@@ -150,7 +220,7 @@ public final class EventWindows implements Serializable {
 
     /** Whether no slice was added. */
     public boolean isEmpty() {
-      return times.isEmpty() && panes.isEmpty();
+      return times.isEmpty() && panes.isEmpty() && tickMs == Long.MIN_VALUE;
     }
 
     /** Distinct event times added. */
@@ -158,22 +228,30 @@ public final class EventWindows implements Serializable {
       return times.size();
     }
 
-    /** The event times with their counts, then each pane's metrics (in no particular order). */
+    /** The tick, the event times with their counts, then each pane's metrics (in no particular order). */
     @Override
     public Iterator<Slice> iterator() {
-      List<Slice> out = new ArrayList<>(times.size() + panes.size());
+      List<Slice> out = new ArrayList<>(times.size() + panes.size() + 1);
+      if (tickMs != Long.MIN_VALUE) {
+        out.add(Slice.tick(tickMs));
+      }
       times.forEach((t, c) -> out.add(Slice.time(t, c[0])));
       panes.forEach((p, metrics) -> metrics.forEach((m, tally) -> out.add(Slice.pane(p, m, tally))));
       return out.iterator();
     }
   }
 
-  /** A pipeline's keyed state: the maximum event time seen, the end of the last closed window, the open panes. */
+  /**
+   * A pipeline's keyed state: the maximum event time seen, the batch time it last rose, the end of
+   * the last closed window, the open panes.
+   */
   public static final class State implements Serializable {
     private static final long serialVersionUID = 1L;
 
     boolean started;
     long maxSeenMs;
+    /** The tick of the batch that last raised {@link #maxSeenMs}; MIN_VALUE: no tick since. */
+    long maxRaisedAtMs = Long.MIN_VALUE;
     long closedEndMs = Long.MIN_VALUE;
     final TreeMap<Long, HashMap<Metric, Tally>> panes = new TreeMap<>();
 
@@ -182,9 +260,13 @@ public final class EventWindows implements Serializable {
       return panes.size();
     }
 
-    /** The watermark after the last batch, or {@link Long#MIN_VALUE} before the first event time. */
+    /**
+     * The watermark after the last batch: the maximum event time seen minus the lateness, or the end
+     * of the last closed window if later (after an idle flush); {@link Long#MIN_VALUE} before the
+     * first event time.
+     */
     public long watermarkMs(EventWindows w) {
-      return started ? maxSeenMs - w.latenessMs : Long.MIN_VALUE;
+      return started ? Math.max(maxSeenMs - w.latenessMs, closedEndMs) : Long.MIN_VALUE;
     }
   }
 
@@ -217,18 +299,35 @@ public final class EventWindows implements Serializable {
     }
   }
 
-  /** What one batch did: how many of its events were late, and the windows it closed (start order). */
+  /**
+   * What one batch did: how many of its events were late or too far in the future, the windows it
+   * closed (start order) and whether an idle flush closed them.
+   */
   public static final class Step implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final long late;
+    private final long future;
     private final List<Closed> closed;
     private final long watermarkMs;
+    private final boolean flushed;
 
-    Step(long late, List<Closed> closed, long watermarkMs) {
+    Step(long late, long future, List<Closed> closed, long watermarkMs, boolean flushed) {
       this.late = late;
+      this.future = future;
       this.closed = closed;
       this.watermarkMs = watermarkMs;
+      this.flushed = flushed;
+    }
+
+    /** Events of the batch more than the max future ahead of its batch time (see the class comment). */
+    public long future() {
+      return future;
+    }
+
+    /** Whether the batch's windows were closed by the idle flush rather than by the watermark alone. */
+    public boolean flushed() {
+      return flushed;
     }
 
     /** The watermark after the batch ({@link Long#MIN_VALUE} before any event time). */
@@ -247,12 +346,25 @@ public final class EventWindows implements Serializable {
 
   /** Applies one batch's slices to {@code state} (changed in place); see the class comment. */
   public Step advance(State state, Iterable<Slice> batch) {
+    long tickMs = Long.MIN_VALUE;
+    for (Slice s : batch) {
+      if (s.tick) {
+        tickMs = Math.max(tickMs, s.time);
+      }
+    }
+    boolean ticked = tickMs != Long.MIN_VALUE;
     long watermark = state.watermarkMs(this);
     long late = 0;
+    long future = 0;
     boolean anyTime = false;
     long max = state.started ? state.maxSeenMs : Long.MIN_VALUE;
     for (Slice s : batch) {
-      if (s.metric == null) {
+      if (s.tick) {
+        continue;
+      }
+      if (ticked && isFuture(s.time, tickMs)) {
+        future += s.count;
+      } else if (s.metric == null) {
         if (s.time < watermark) {
           late += s.count;
         }
@@ -262,19 +374,35 @@ public final class EventWindows implements Serializable {
         state.panes.computeIfAbsent(s.time, p -> new HashMap<>()).merge(s.metric, s.tally, Tally::plus);
       }
     }
+    List<Closed> closed = new ArrayList<>();
     if (anyTime) {
+      if (!state.started || max > state.maxSeenMs) {
+        state.maxRaisedAtMs = ticked ? tickMs : Long.MIN_VALUE;
+      }
       state.started = true;
       state.maxSeenMs = max;
     }
-    List<Closed> closed = new ArrayList<>();
-    if (!state.started) {
-      return new Step(late, closed, state.watermarkMs(this));
+    if (ticked && state.started && state.maxRaisedAtMs == Long.MIN_VALUE) {
+      // The first tick since the maximum rose without one: the idle time counts from here.
+      state.maxRaisedAtMs = tickMs;
     }
-    long newWatermark = state.watermarkMs(this);
+    if (!state.started) {
+      return new Step(late, future, closed, state.watermarkMs(this), false);
+    }
+    long newWatermark = state.maxSeenMs - latenessMs;
     // The largest window end at or before the watermark: ends are k * slide + length.
     long lastClosable = Math.floorDiv(newWatermark - lengthMs, slideMs) * slideMs + lengthMs;
+    boolean flushed = false;
+    if (idleMs > 0 && ticked && state.maxRaisedAtMs != Long.MIN_VALUE && tickMs - state.maxRaisedAtMs >= idleMs) {
+      // Idle: close every window that holds an event seen so far.
+      long all = lastEnd(paneOf(state.maxSeenMs));
+      if (all > Math.max(lastClosable, state.closedEndMs)) {
+        lastClosable = all;
+        flushed = true;
+      }
+    }
     if (lastClosable <= state.closedEndMs) {
-      return new Step(late, closed, state.watermarkMs(this));
+      return new Step(late, future, closed, state.watermarkMs(this), false);
     }
     TreeSet<Long> starts = new TreeSet<>();
     for (long p : state.panes.keySet()) {
@@ -302,7 +430,7 @@ public final class EventWindows implements Serializable {
       }
       it.remove();
     }
-    return new Step(late, closed, state.watermarkMs(this));
+    return new Step(late, future, closed, state.watermarkMs(this), flushed);
   }
 
   /** The end of the last window that covers the pane starting at {@code paneStart}. */

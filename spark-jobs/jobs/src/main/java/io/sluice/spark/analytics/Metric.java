@@ -81,7 +81,16 @@ public final class Metric implements Serializable {
     /** Distinct tweets older than the tweets watermark when they arrived ({@code tweets.late}). */
     TWEETS_LATE,
     /** Parsed syslog lines older than the syslog watermark when they arrived ({@code syslog.late}). */
-    SYSLOG_LATE
+    SYSLOG_LATE,
+    /**
+     * Parsed log lines whose request time is more than {@code --max-future-seconds} ahead of their
+     * batch time ({@code logs.future}, see {@link EventWindows}).
+     */
+    LOGS_FUTURE,
+    /** Distinct tweets created more than {@code --max-future-seconds} after their batch time ({@code tweets.future}). */
+    TWEETS_FUTURE,
+    /** Parsed syslog lines stamped more than {@code --max-future-seconds} after their batch time ({@code syslog.future}). */
+    SYSLOG_FUTURE
   }
 
   private final Kind kind;

@@ -61,6 +61,16 @@ public enum PipelineAnalytics {
     }
 
     @Override
+    Metric.Kind futureKind() {
+      return Metric.Kind.LOGS_FUTURE;
+    }
+
+    @Override
+    Metric.Kind hourKind() {
+      return Metric.Kind.LOGS_HOUR;
+    }
+
+    @Override
     java.util.Iterator<scala.Tuple2<Metric, Tally>> windowContributions(EventRecord e) {
       return filtered(Analytics.logWindowContributions(e), true);
     }
@@ -111,7 +121,7 @@ public enum PipelineAnalytics {
      *  "statusCounts": {"200": n, "404": n, ...},
      *  "topEndpoints": [{"endpoint": "/path", "count": n}, ...],
      *  "contentSize": {"min": a, "max": b, "avg": c},
-     *  "requestsPerHour": {"2015-05-17T10:00:00Z": n, ...}, "late": L
+     *  "requestsPerHour": {"2015-05-17T10:00:00Z": n, ...}, "late": L, "future": F
      *  (, "sessions": {"count": n, "open": n, "meanRequests": x, "meanDurationSeconds": x,
      *                  "unsessionized": n})                                   totals file only
      * }
@@ -131,6 +141,7 @@ public enum PipelineAnalytics {
       putContentSize(json, s);
       Summary.putCounts(json.putObject("requestsPerHour"), s.requestsPerHour());
       json.put("late", s.logsLate());
+      json.put("future", s.logsFuture());
       if (totalsFile) {
         ObjectNode sessions = json.putObject("sessions");
         sessions.put("count", s.sessions());
@@ -176,6 +187,16 @@ public enum PipelineAnalytics {
     }
 
     @Override
+    Metric.Kind futureKind() {
+      return Metric.Kind.TWEETS_FUTURE;
+    }
+
+    @Override
+    Metric.Kind hourKind() {
+      return Metric.Kind.TWEETS_HOUR;
+    }
+
+    @Override
     java.util.Iterator<scala.Tuple2<Metric, Tally>> windowContributions(EventRecord e) {
       return Analytics.tweetContributions(e);
     }
@@ -214,7 +235,7 @@ public enum PipelineAnalytics {
      *  "tweets": T, "platforms": {"BLUESKY_JETSTREAM": n, ...},
      *  "topHashtags": [{"hashtag": "tag", "count": n}, ...],
      *  "languages": {"en": n, "und": n, ...},
-     *  "postsPerHour": {"2013-...T..:00:00Z": n, ...}, "late": L
+     *  "postsPerHour": {"2013-...T..:00:00Z": n, ...}, "late": L, "future": F
      *  (, "topMentions": [{"user": "name", "count": n}, ...])                totals file only
      * }
      * </pre>
@@ -231,6 +252,7 @@ public enum PipelineAnalytics {
       Summary.putCounts(json.putObject("languages"), s.languages());
       Summary.putCounts(json.putObject("postsPerHour"), s.postsPerHour());
       json.put("late", s.tweetsLate());
+      json.put("future", s.tweetsFuture());
       if (totalsFile) {
         Summary.putRanked(json.putArray("topMentions"), "user", s.topMentions(), topN);
       }
@@ -266,6 +288,16 @@ public enum PipelineAnalytics {
     @Override
     Metric.Kind lateKind() {
       return Metric.Kind.SYSLOG_LATE;
+    }
+
+    @Override
+    Metric.Kind futureKind() {
+      return Metric.Kind.SYSLOG_FUTURE;
+    }
+
+    @Override
+    Metric.Kind hourKind() {
+      return Metric.Kind.SYSLOG_HOUR;
     }
 
     @Override
@@ -311,7 +343,7 @@ public enum PipelineAnalytics {
      *  "topPrograms": [{"program": "sshd", "count": n}, ...],
      *  "authFailures": F,
      *  "topAuthFailureSources": [{"ip": "a.b.c.d", "count": n}, ...],
-     *  "linesPerHour": {"2017-03-29T23:00:00Z": n, ...}, "late": L}
+     *  "linesPerHour": {"2017-03-29T23:00:00Z": n, ...}, "late": L, "future": F}
      * </pre>
      * The same fields in the totals file.
      */
@@ -320,6 +352,7 @@ public enum PipelineAnalytics {
       putCounts(json, s, topN);
       Summary.putCounts(json.putObject("linesPerHour"), s.linesPerHour());
       json.put("late", s.syslogLate());
+      json.put("future", s.syslogFuture());
     }
 
     private void putCounts(ObjectNode json, Summary s, int topN) {
@@ -468,6 +501,12 @@ public enum PipelineAnalytics {
 
   /** The late counter of the pipeline ({@code LOGS_LATE}, ...), also the key of its event-time state. */
   abstract Metric.Kind lateKind();
+
+  /** The pipeline's far-future counter ({@code LOGS_FUTURE}, ...), see {@link EventWindows}. */
+  abstract Metric.Kind futureKind();
+
+  /** The pipeline's hourly series ({@code LOGS_HOUR}, ...). */
+  abstract Metric.Kind hourKind();
 
   /**
    * The metrics one event of {@link Streams#timed} adds to an event-time window: the kinds of the

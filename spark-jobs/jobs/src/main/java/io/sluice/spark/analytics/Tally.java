@@ -38,6 +38,18 @@ public final class Tally implements Serializable {
     return new Tally(n, n, 1, 1);
   }
 
+  /**
+   * {@code n} occurrences taken back (a count of {@code -n}), for counters: added to {@code n}
+   * counted ones of the same batch it gives a count of 0, which the running totals drop (an event
+   * kept out of a counter after the fact, e.g. a far-future event out of its hour).
+   */
+  public static Tally uncount(long n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("count must be positive: " + n);
+    }
+    return new Tally(-n, -n, 1, 1);
+  }
+
   /** One observed value. */
   public static Tally of(long value) {
     return new Tally(1, value, value, value);

@@ -119,6 +119,18 @@ public final class AnalyticsJobConfig implements Serializable {
    */
   public static final int DEFAULT_ALLOWED_LATENESS_SECONDS = 300;
   /**
+   * How long a pipeline's maximum event time may stay still, in seconds of batch time, before every
+   * open event-time window is flushed: half a minute, three default batches' worth of ten, long
+   * enough that a pause between two bursts of a live source is rarely taken for the end of input,
+   * short enough that a finite replay's last windows appear soon after its last line.
+   */
+  public static final int DEFAULT_WATERMARK_IDLE_SECONDS = 30;
+  /**
+   * How far ahead of the batch time an event time may be, in seconds: a day, which covers any clock
+   * skew or time-zone mistake of a sender while a bogus year (2099) is caught.
+   */
+  public static final int DEFAULT_MAX_FUTURE_SECONDS = 86_400;
+  /**
    * How long an {@code eventId} (and a {@code tweetId}) is remembered, in seconds: three times the
    * SparkSink's default transaction timeout (60 s), after which an unacknowledged batch is
    * redelivered, so a redelivery or a restart within that horizon is never counted twice.
@@ -154,6 +166,8 @@ public final class AnalyticsJobConfig implements Serializable {
   private final long bruteForceThreshold;
   private final int syslogKeyIdleSeconds;
   private final int allowedLatenessSeconds;
+  private final int watermarkIdleSeconds;
+  private final int maxFutureSeconds;
   private final int topN;
   private final long heavyClientRequests;
   private final ErrorRateRule errorRateRule;
@@ -194,6 +208,8 @@ public final class AnalyticsJobConfig implements Serializable {
     bruteForceThreshold = 0;
     syslogKeyIdleSeconds = 0;
     allowedLatenessSeconds = 0;
+    watermarkIdleSeconds = 0;
+    maxFutureSeconds = 0;
     topN = 0;
     heavyClientRequests = 0;
     errorRateRule = null;
@@ -258,6 +274,8 @@ public final class AnalyticsJobConfig implements Serializable {
     bruteForceThreshold = positiveInt(BRUTE_FORCE_THRESHOLD, o.bruteForceThreshold);
     syslogKeyIdleSeconds = positiveInt(SYSLOG_KEY_IDLE_SECONDS, o.syslogKeyIdleSeconds);
     allowedLatenessSeconds = nonNegativeInt(ALLOWED_LATENESS, o.allowedLateness);
+    watermarkIdleSeconds = nonNegativeInt(WATERMARK_IDLE_SECONDS, o.watermarkIdleSeconds);
+    maxFutureSeconds = nonNegativeInt(MAX_FUTURE_SECONDS, o.maxFutureSeconds);
     topN = positiveInt(TOP_N, o.topN);
     heavyClientRequests = positiveInt(HEAVY_CLIENT_REQUESTS, o.heavyClientRequests);
     errorRateRule = new ErrorRateRule(ratio(ERROR_RATE_THRESHOLD, o.errorRateThreshold),
@@ -698,6 +716,26 @@ public final class AnalyticsJobConfig implements Serializable {
     return allowedLatenessSeconds;
   }
 
+  /**
+   * Seconds of batch time a pipeline's maximum event time may stay still before its open event-time
+   * windows are flushed ({@code --watermark-idle-seconds}, default
+   * {@value #DEFAULT_WATERMARK_IDLE_SECONDS}; 0: never), see
+   * {@link io.sluice.spark.analytics.EventWindows}.
+   */
+  public int watermarkIdleSeconds() {
+    return watermarkIdleSeconds;
+  }
+
+  /**
+   * Seconds an event time may be ahead of its batch's time ({@code --max-future-seconds}, default
+   * {@value #DEFAULT_MAX_FUTURE_SECONDS}; 0: no limit); an event further ahead is counted in the
+   * pipeline's {@code future} counter and kept out of the watermark, the event-time windows and the
+   * hourly series, see {@link io.sluice.spark.analytics.EventWindows}.
+   */
+  public int maxFutureSeconds() {
+    return maxFutureSeconds;
+  }
+
   public int topN() {
     return topN;
   }
@@ -796,6 +834,8 @@ public final class AnalyticsJobConfig implements Serializable {
     }
     s.put(TOP_N, String.valueOf(topN));
     s.put(ALLOWED_LATENESS, String.valueOf(allowedLatenessSeconds));
+    s.put(WATERMARK_IDLE_SECONDS, String.valueOf(watermarkIdleSeconds));
+    s.put(MAX_FUTURE_SECONDS, String.valueOf(maxFutureSeconds));
     s.put(DEDUP_HORIZON_SECONDS, String.valueOf(dedupHorizonSeconds));
     s.put(AUDIT_IDS, String.valueOf(auditIds));
     s.put(EVENT_WINDOWS, String.valueOf(eventWindows));

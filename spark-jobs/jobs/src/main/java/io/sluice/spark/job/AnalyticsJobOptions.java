@@ -52,6 +52,8 @@ final class AnalyticsJobOptions {
   static final String SESSION_GAP_SECONDS = "--session-gap-seconds";
   static final String DEDUP_HORIZON_SECONDS = "--dedup-horizon-seconds";
   static final String ALLOWED_LATENESS = "--allowed-lateness";
+  static final String WATERMARK_IDLE_SECONDS = "--watermark-idle-seconds";
+  static final String MAX_FUTURE_SECONDS = "--max-future-seconds";
   static final String AUDIT_IDS = "--audit-ids";
   static final String EVENT_WINDOWS = "--event-windows";
   static final String ALERTS_TOPIC = "--alerts-topic";
@@ -177,6 +179,19 @@ final class AnalyticsJobOptions {
       description = "how far behind the latest event time seen an event may be and still be on time; an event "
           + "older than the watermark (max event time seen - this) is counted in the running totals and as late")
   String allowedLateness;
+
+  @Option(names = WATERMARK_IDLE_SECONDS, paramLabel = "SECONDS",
+      defaultValue = "" + AnalyticsJobConfig.DEFAULT_WATERMARK_IDLE_SECONDS,
+      description = "when a pipeline's maximum event time has not advanced for this many seconds of batch time, "
+          + "every open event-time window closes and is emitted and the watermark moves to the last one's end "
+          + "(the end of a finite replay); 0: never")
+  String watermarkIdleSeconds;
+
+  @Option(names = MAX_FUTURE_SECONDS, paramLabel = "SECONDS",
+      defaultValue = "" + AnalyticsJobConfig.DEFAULT_MAX_FUTURE_SECONDS,
+      description = "an event time more than this ahead of the batch time neither moves the watermark nor enters "
+          + "event-time windows or the hourly series; it is counted as future; 0: no limit")
+  String maxFutureSeconds;
 
   @Option(names = TOP_N, paramLabel = "N", defaultValue = "" + Analytics.TOP_N,
       description = "length of the top lists in windows and batch totals (summary.json always keeps 10)")

@@ -29,18 +29,18 @@ import java.util.TreeMap;
  *             "statusCounts": {"200": n, "404": n, ...},
  *             "topEndpoints": [{"endpoint": "/path", "count": n}, ...],
  *             "contentSize": {"min": a, "max": b, "avg": c},
- *             "requestsPerHour": {"2015-05-17T10:00:00Z": n, ...}, "late": L},
+ *             "requestsPerHour": {"2015-05-17T10:00:00Z": n, ...}, "late": L, "future": F},
  *  "tweets": {"records": N, "posts": P, "notPosts": {"delete": n, "like": n, ...}, "rejected": R,
  *             "tweets": T, "platforms": {"BLUESKY_JETSTREAM": n, "TWITTER_V1_1": n, "X_API_V2": n},
  *             "topHashtags": [{"hashtag": "tag", "count": n}, ...],
  *             "languages": {"en": n, "und": n, ...},
- *             "postsPerHour": {"2013-...T..:00:00Z": n, ...}, "late": L},
+ *             "postsPerHour": {"2013-...T..:00:00Z": n, ...}, "late": L, "future": F},
  *  "syslog": {"lines": N, "parsed": P, "rejected": R,
  *             "topHosts": [{"host": "h", "count": n}, ...],
  *             "topPrograms": [{"program": "sshd", "count": n}, ...],
  *             "authFailures": F,
  *             "topAuthFailureSources": [{"ip": "a.b.c.d", "count": n}, ...],
- *             "linesPerHour": {"2017-03-29T23:00:00Z": n, ...}, "late": L}}
+ *             "linesPerHour": {"2017-03-29T23:00:00Z": n, ...}, "late": L, "future": F}}
  * </pre>
  * <ul>
  *   <li>All counts are over distinct events (by {@code eventId}); {@code lines = parsed + rejected}.</li>
@@ -79,6 +79,11 @@ import java.util.TreeMap;
  *       watermark (max event time seen in earlier batches minus {@code --allowed-lateness}, see
  *       {@link io.sluice.spark.analytics.EventClock}); a late event is still in every other total
  *       and in its hour.</li>
+ *   <li>{@code future} counts what the hourly series would count whose event time is more than
+ *       {@code --max-future-seconds} (default a day) ahead of its batch time (a wrong clock, a bogus
+ *       year): such an event is in every other running total but in no hour of the series (so bogus
+ *       times cannot grow it without bound), moves no watermark and is in no event-time window
+ *       ({@link io.sluice.spark.analytics.EventWindows}).</li>
  *   <li>Top lists hold at most {@link Analytics#TOP_N} entries, by count descending then key
  *       ascending; map keys are sorted. Every field is present even before any event arrived.</li>
  * </ul>
@@ -122,6 +127,9 @@ public final class Summary {
   private final long logsLate;
   private final long tweetsLate;
   private final long syslogLate;
+  private final long logsFuture;
+  private final long tweetsFuture;
+  private final long syslogFuture;
 
   private Summary(Builder b) {
     logsParsed = b.logsParsed;
@@ -159,6 +167,9 @@ public final class Summary {
     logsLate = b.logsLate;
     tweetsLate = b.tweetsLate;
     syslogLate = b.syslogLate;
+    logsFuture = b.logsFuture;
+    tweetsFuture = b.tweetsFuture;
+    syslogFuture = b.syslogFuture;
   }
 
   /** All zeros, empty lists and maps: the summary before the first event. */
@@ -357,6 +368,21 @@ public final class Summary {
     return syslogLate;
   }
 
+  /** Parsed log lines too far ahead of their batch time ({@code logs.future}). */
+  public long logsFuture() {
+    return logsFuture;
+  }
+
+  /** Distinct tweets too far ahead of their batch time ({@code tweets.future}). */
+  public long tweetsFuture() {
+    return tweetsFuture;
+  }
+
+  /** Parsed syslog lines too far ahead of their batch time ({@code syslog.future}). */
+  public long syslogFuture() {
+    return syslogFuture;
+  }
+
   private static long count(Tally t) {
     return t == null ? 0 : t.count();
   }
@@ -471,6 +497,9 @@ public final class Summary {
     private long logsLate;
     private long tweetsLate;
     private long syslogLate;
+    private long logsFuture;
+    private long tweetsFuture;
+    private long syslogFuture;
 
     /** Adds one running total; breakdown entries and counters alike. */
     public Builder add(Metric metric, Tally tally) {
@@ -502,6 +531,9 @@ public final class Summary {
         case LOGS_LATE: logsLate += n; break;
         case TWEETS_LATE: tweetsLate += n; break;
         case SYSLOG_LATE: syslogLate += n; break;
+        case LOGS_FUTURE: logsFuture += n; break;
+        case TWEETS_FUTURE: tweetsFuture += n; break;
+        case SYSLOG_FUTURE: syslogFuture += n; break;
         case LOGS_CLIENT:
           break; // per-window only (heavy clients); not part of the totals
         case LOGS_ENDPOINT:

@@ -329,7 +329,7 @@ class AnalyticsTest {
     assertThat(fields(tree)).containsExactly("logs", "tweets", "syslog");
     JsonNode logs = tree.path("logs");
     assertThat(fields(logs)).containsExactly("lines", "parsed", "rejected", "statusCounts", "topEndpoints", "contentSize",
-        "requestsPerHour", "late");
+        "requestsPerHour", "late", "future");
     // Both parsed lines are in the first hour of 1970 (request times 1 s and 2 s); batch totals know no watermark.
     assertThat(logs.path("requestsPerHour").toString()).isEqualTo("{\"1970-01-01T00:00:00Z\":2}");
     assertThat(logs.path("late").isIntegralNumber()).isTrue();
@@ -354,7 +354,7 @@ class AnalyticsTest {
     assertThat(logs.path("contentSize").path("avg").asDouble()).isEqualTo(200.0);
     JsonNode tw = tree.path("tweets");
     assertThat(fields(tw)).containsExactly("records", "posts", "notPosts", "rejected", "tweets", "platforms",
-        "topHashtags", "languages", "postsPerHour", "late");
+        "topHashtags", "languages", "postsPerHour", "late", "future");
     // Neither post has a creation time (nor a timestamp): in no hour.
     assertThat(tw.path("postsPerHour").toString()).isEqualTo("{}");
     assertThat(tw.path("late").asLong()).isZero();
@@ -378,17 +378,17 @@ class AnalyticsTest {
     assertThat(tw.path("languages").path("und").asLong()).isEqualTo(1);
     JsonNode sy = tree.path("syslog");
     assertThat(fields(sy)).containsExactly("lines", "parsed", "rejected", "topHosts", "topPrograms", "authFailures",
-        "topAuthFailureSources", "linesPerHour", "late");
+        "topAuthFailureSources", "linesPerHour", "late", "future");
     assertThat(sy.toString()).isEqualTo("{\"lines\":4,\"parsed\":3,\"rejected\":1,"
         + "\"topHosts\":[{\"host\":\"web2\",\"count\":2},{\"host\":\"web1\",\"count\":1}],"
         + "\"topPrograms\":[{\"program\":\"sshd\",\"count\":2},{\"program\":\"CRON\",\"count\":1}],"
         + "\"authFailures\":2,\"topAuthFailureSources\":[{\"ip\":\"203.0.113.9\",\"count\":2}],"
-        + "\"linesPerHour\":{},\"late\":0}");
+        + "\"linesPerHour\":{},\"late\":0,\"future\":0}");
 
     // The per-batch totals files: the same sections with more fields, top lists of --top-n.
     JsonNode logsTotals = PipelineAnalytics.LOGS.totalsJson(summary, 1);
     assertThat(fields(logsTotals)).containsExactly("lines", "parsed", "rejected", "serverErrors", "errorRate",
-        "statusCounts", "topEndpoints", "contentSize", "requestsPerHour", "late", "sessions");
+        "statusCounts", "topEndpoints", "contentSize", "requestsPerHour", "late", "future", "sessions");
     assertThat(logsTotals.path("serverErrors").asLong()).isEqualTo(1);
     assertThat(logsTotals.path("errorRate").asDouble()).isEqualTo(0.5);
     assertThat(logsTotals.path("topEndpoints")).hasSize(1);
@@ -399,7 +399,7 @@ class AnalyticsTest {
     JsonNode tweetsTotals = PipelineAnalytics.TWEETS.totalsJson(summary, 1);
     assertThat(fields(tweetsTotals))
         .containsExactly("records", "posts", "notPosts", "rejected", "tweets", "platforms", "topHashtags",
-            "languages", "postsPerHour", "late", "topMentions");
+            "languages", "postsPerHour", "late", "future", "topMentions");
     assertThat(tweetsTotals.path("topHashtags")).hasSize(1);
     assertThat(tweetsTotals.path("topMentions")).hasSize(1);
     assertThat(tweetsTotals.path("topMentions").get(0).path("user").asText()).isEqualTo("bob");

@@ -39,8 +39,10 @@ import scala.reflect.ClassTag$;
 /**
  * The bundled access log replayed out of order through the streaming graph on {@code local[2]}:
  * its event-time windows and alerts equal those computed here from the file's own request times,
- * whatever the arrival order, and lines replayed after their windows closed are late and in no
- * window. One input RDD per 1 s batch (a queue stream, as in {@link AnalyticsStreamsTest}).
+ * whatever the arrival order, all of them emitted (the last ones by the idle flush once the replay
+ * ends); lines replayed after their windows closed are late and in no window, and a line stamped
+ * in 2099 is counted as future and moves nothing. One input RDD per 1 s batch (a queue stream, as
+ * in {@link AnalyticsStreamsTest}).
  */
 class EventTimeReplayTest {
 
@@ -52,6 +54,10 @@ class EventTimeReplayTest {
   /** Each line moves at most this many places from its place in the file. */
   private static final int DISTANCE = 40;
   private static final int LATE_REPLAYS = 5;
+  /** Batch time without a new maximum event time before the open windows are flushed. */
+  private static final int IDLE_SECONDS = 5;
+  /** 2099-01-01T00:00:00Z. */
+  private static final long YEAR_2099_MS = 4_070_908_800_000L;
 
   @TempDir
   Path tmp;
@@ -95,13 +101,18 @@ class EventTimeReplayTest {
     for (int i = 0; i < LATE_REPLAYS; i++) {
       replays.add(SampleEvents.withEventId(file.get(i), "late-replay:" + i));
     }
+    // And a line stamped in 2099: far ahead of any batch time.
+    Map<String, String> bogus = SampleEvents.withEventId(file.get(LATE_REPLAYS), "year-2099");
+    bogus.put("timestamp", String.valueOf(YEAR_2099_MS));
+    replays.add(bogus);
     inputs.add(replays);
     inputs.forEach(this::offer);
 
     AnalyticsJobConfig config = AnalyticsJobConfig.parse("--sinks", "unused:1", "--out", tmp.toString(),
         "--pipeline", "logs", "--event-windows", "true", "--batch-seconds", "1", "--logs-window-seconds", String.valueOf(LENGTH_MS / 1000),
         "--logs-slide-seconds", String.valueOf(SLIDE_MS / 1000), "--allowed-lateness", String.valueOf(LATENESS_MS / 1000),
-        "--error-rate-threshold", "0.0", "--error-min-requests", "1");
+        "--error-rate-threshold", "0.0", "--error-min-requests", "1",
+        "--watermark-idle-seconds", String.valueOf(IDLE_SECONDS));
     SummaryWriter summary = new SummaryWriter(tmp);
     ClassTag<EventRecord> tag = ClassTag$.MODULE$.apply(EventRecord.class);
     JavaDStream<EventRecord> records = JavaDStream.fromDStream(ssc.ssc().queueStream(batches, true, tag), tag);
@@ -125,21 +136,36 @@ class EventTimeReplayTest {
         counts[1] += error ? 1 : 0;
       }
     }
-    long watermark = max - LATENESS_MS;
-    expected.keySet().removeIf(w -> w + LENGTH_MS > watermark);
+    // All windows: those the watermark does not pass are flushed once the clock has been idle.
     long late = ExpectedSummary.late(inputs, LATENESS_MS).get("logs");
     assertThat(late).as("only the replayed lines are late").isEqualTo(LATE_REPLAYS);
 
     assertThat(BatchFiles.await(() -> Files.exists(summary.file())
-        && SummaryFiles.read(summary.file()).path("logs").path("lines").asLong() == file.size() + LATE_REPLAYS, TIMEOUT))
-        .as("every line counted").isTrue();
-    assertThat(SummaryFiles.read(summary.file()).path("logs").path("late").asLong()).isEqualTo(late);
+        && SummaryFiles.read(summary.file()).path("logs").path("lines").asLong() == file.size() + LATE_REPLAYS + 1,
+        TIMEOUT)).as("every line counted").isTrue();
+    JsonNode logs = SummaryFiles.read(summary.file()).path("logs");
+    assertThat(logs.path("late").asLong()).isEqualTo(late);
+    assertThat(logs.path("future").asLong()).isEqualTo(1);
+    // In the running totals (a parsed line), not in the hourly series.
+    assertThat(logs.path("parsed").asLong() - LATE_REPLAYS - 1).isEqualTo(file.stream().filter(e -> !e.containsKey("rejectReason")).count());
+    assertThat(logs.path("requestsPerHour").has("2099-01-01T00:00:00Z")).isFalse();
+    long hourly = 0;
+    for (JsonNode n : logs.path("requestsPerHour")) {
+      hourly += n.asLong();
+    }
+    assertThat(hourly).as("hourly series: the file's parsed lines and the late replays").isEqualTo(
+        file.stream().filter(e -> !e.containsKey("rejectReason")).count() + LATE_REPLAYS);
     assertThat(BatchFiles.await(() -> emitted(tmp).stream().mapToInt(f -> f.path("windows").size()).sum()
         >= expected.size(), TIMEOUT)).as("%d windows emitted", expected.size()).isTrue();
 
     Map<Long, long[]> windows = new TreeMap<>();
     Map<Long, Long> alerts = new TreeMap<>();
-    for (JsonNode file1 : emitted(tmp)) {
+    List<JsonNode> files = emitted(tmp);
+    assertThat(files.get(files.size() - 1).path("idleFlush").asBoolean()).as("the last windows flushed").isTrue();
+    assertThat(files.get(files.size() - 1).path("watermark").asLong()).as("the end of the last window over the maximum")
+        .isEqualTo(Math.floorDiv(max, SLIDE_MS) * SLIDE_MS + LENGTH_MS);
+    assertThat(files.stream().filter(f -> f.path("idleFlush").asBoolean()).count()).isEqualTo(1);
+    for (JsonNode file1 : files) {
       for (JsonNode w : file1.path("windows")) {
         long start = w.path("windowStart").asLong();
         assertThat(windows).as("window %d emitted once", start).doesNotContainKey(start);

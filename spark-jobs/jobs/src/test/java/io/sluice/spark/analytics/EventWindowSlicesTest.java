@@ -134,6 +134,9 @@ class EventWindowSlicesTest {
     assertThat(late).isGreaterThan(10);
   }
 
+  /** A batch time (2026-12-03) far after the sample's request times. */
+  private static final long BATCH_MS = 1_796_342_400_000L;
+
   @Test
   void slicesOfARddAreOneSummedSlicesPerPipelineAfterOneShuffleInTheStatePartitioning() {
     List<EventRecord> records = SampleEvents.records(SampleEvents.logEvents());
@@ -143,7 +146,7 @@ class EventWindowSlicesTest {
 
     for (boolean windowed : new boolean[] {false, true}) {
       JavaPairRDD<Metric, Slices> slices =
-          AnalyticsStreams.slices(timed, PipelineAnalytics.LOGS, clock, windowed, partitioner);
+          AnalyticsStreams.slices(timed, PipelineAnalytics.LOGS, clock, windowed, BATCH_MS, partitioner);
 
       assertThat(slices.rdd().partitioner().get()).isEqualTo(partitioner);
       assertThat(shuffles(slices.rdd())).as("shuffles in the lineage").isEqualTo(1);
@@ -167,21 +170,32 @@ class EventWindowSlicesTest {
       }
       Map<Long, Long> actualTimes = new HashMap<>();
       Map<Tuple2<Long, Metric>, Tally> actualPanes = new HashMap<>();
+      long ticks = 0;
       for (Slice s : out.get(0)._2()) {
-        if (s.metric == null) {
+        if (s.tick) {
+          assertThat(s.time).isEqualTo(BATCH_MS);
+          ticks++;
+        } else if (s.metric == null) {
           actualTimes.put(s.time, s.count);
         } else {
           actualPanes.put(new Tuple2<>(s.time, s.metric), s.tally);
         }
       }
+      assertThat(ticks).isEqualTo(1);
       assertThat(actualTimes).as("windowed %s", windowed).isEqualTo(times);
       assertThat(actualPanes).as("windowed %s", windowed).isEqualTo(panes);
       assertThat(times.values().stream().mapToLong(Long::longValue).sum())
           .isEqualTo(records.stream().filter(EventRecord::isParsedLog).count());
     }
-    // No timed event: nothing for the state (its function is not called for the pipeline).
-    assertThat(AnalyticsStreams.slices(sc.parallelize(List.<EventRecord>of(), 2), PipelineAnalytics.LOGS, clock,
-        true, partitioner).collect()).isEmpty();
+    // No timed event: only the batch's tick (so that the state still runs: idle flush).
+    List<Tuple2<Metric, Slices>> empty = AnalyticsStreams.slices(sc.parallelize(List.<EventRecord>of(), 2),
+        PipelineAnalytics.LOGS, clock, true, BATCH_MS, partitioner).collect();
+    assertThat(empty).hasSize(1);
+    List<Slice> only = new java.util.ArrayList<>();
+    empty.get(0)._2().forEach(only::add);
+    assertThat(only).hasSize(1);
+    assertThat(only.get(0).tick).isTrue();
+    assertThat(only.get(0).time).isEqualTo(BATCH_MS);
   }
 
   /** Shuffle dependencies in the lineage of {@code rdd}. */

@@ -126,6 +126,19 @@ class AnalyticsJobConfigTest {
     assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o").allowedLatenessSeconds()).isEqualTo(300);
     assertThat(rejected("--sinks", "a:1", "--out", "o", "--allowed-lateness", "-1"))
         .hasMessageContaining("--allowed-lateness");
+    AnalyticsJobConfig defaults = AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o");
+    assertThat(defaults.watermarkIdleSeconds()).isEqualTo(30);
+    assertThat(defaults.maxFutureSeconds()).isEqualTo(86_400);
+    AnalyticsJobConfig clock = AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--watermark-idle-seconds", "0",
+        "--max-future-seconds", "60");
+    assertThat(clock.watermarkIdleSeconds()).isZero();
+    assertThat(clock.maxFutureSeconds()).isEqualTo(60);
+    assertThat(clock.checkpointedSettings()).containsEntry("--watermark-idle-seconds", "0")
+        .containsEntry("--max-future-seconds", "60");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--watermark-idle-seconds", "-1"))
+        .hasMessageContaining("--watermark-idle-seconds");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--max-future-seconds", "x"))
+        .hasMessageContaining("--max-future-seconds");
   }
 
   @Test
@@ -169,7 +182,7 @@ class AnalyticsJobConfigTest {
     assertThat(AnalyticsJobConfig.parse("--bogus", "--help").isHelpRequested()).isTrue();
 
     String usage = AnalyticsJobConfig.usage();
-    assertThat(AnalyticsJobOptions.documented()).hasSize(38);
+    assertThat(AnalyticsJobOptions.documented()).hasSize(40);
     AnalyticsJobOptions.documented().forEach((option, doc) -> assertThat(usage).contains(option).contains(doc));
     for (String option : new String[] {"--pipeline logs|tweets|syslog|all", "--source flume|kafka",
         "--sinks host:port[,host:port...]", "--polling-streams auto|one|per-sink", "--max-batch-size N",
@@ -180,7 +193,8 @@ class AnalyticsJobConfigTest {
         "--heavy-client-requests N", "--error-rate-threshold RATIO", "--error-min-requests N",
         "--session-gap-seconds N", "--syslog-topic TOPIC", "--syslog-window-seconds N",
         "--syslog-slide-seconds N", "--brute-force-threshold N", "--syslog-key-idle-seconds N", "--dedup-horizon-seconds N",
-        "--allowed-lateness SECONDS", "--event-windows true|false", "--audit-ids true|false", "--alerts-topic TOPIC",
+        "--allowed-lateness SECONDS", "--watermark-idle-seconds SECONDS", "--max-future-seconds SECONDS",
+        "--event-windows true|false", "--audit-ids true|false", "--alerts-topic TOPIC",
         "--alerts-bootstrap host:port[,host:port...]", "--kafka-properties FILE", "--help"}) {
       assertThat(AnalyticsJobOptions.documented()).containsKey(option);
     }
