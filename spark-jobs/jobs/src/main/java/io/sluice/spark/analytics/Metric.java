@@ -81,7 +81,12 @@ public final class Metric implements Serializable {
     /** Distinct tweets older than the tweets watermark when they arrived ({@code tweets.late}). */
     TWEETS_LATE,
     /** Parsed syslog lines older than the syslog watermark when they arrived ({@code syslog.late}). */
-    SYSLOG_LATE
+    SYSLOG_LATE,
+    /**
+     * Arrival lag of a pipeline's events, one bucket of a log-spaced histogram per name (the bucket
+     * index), a {@link Tally} of the lags in milliseconds; arrival-time windows only ({@link Lag}).
+     */
+    ARRIVAL_LAG
   }
 
   private final Kind kind;

@@ -503,7 +503,8 @@ public final class Summary {
         case TWEETS_LATE: tweetsLate += n; break;
         case SYSLOG_LATE: syslogLate += n; break;
         case LOGS_CLIENT:
-          break; // per-window only (heavy clients); not part of the totals
+        case ARRIVAL_LAG:
+          break; // per-window only (heavy clients, lag); not part of the totals
         case LOGS_ENDPOINT:
         case TWEETS_HASHTAG:
         case TWEETS_MENTION:
