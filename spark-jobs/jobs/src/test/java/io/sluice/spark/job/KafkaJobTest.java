@@ -232,6 +232,18 @@ class KafkaJobTest {
     }
     assertThat(sent).isEqualTo(expected);
     assertThat(SummaryFiles.read(out.resolve("summary.json")).path("syslog").path("late").asLong()).isZero();
+    // Event time is the default: the arrival-time windows (30 s every 10 s) raise none, and say the lag.
+    assertThat(BatchFiles.await(() -> BatchFiles.batchDirs(out).stream()
+        .anyMatch(d -> Files.exists(d.resolve(BatchOutputs.SYSLOG_WINDOW))), TIMEOUT)).isTrue();
+    for (Path dir : BatchFiles.batchDirs(out)) {
+      assertThat(dir.resolve(BatchOutputs.SYSLOG_ALERTS)).doesNotExist();
+      Path window = dir.resolve(BatchOutputs.SYSLOG_WINDOW);
+      if (Files.exists(window)) {
+        JsonNode w = BatchFiles.read(window);
+        assertThat(w.path("windowEnd").asLong() - w.path("windowStart").asLong()).isEqualTo(30_000);
+        assertThat(w.path("lag").path("events").asLong()).isEqualTo(w.path("parsed").asLong());
+      }
+    }
   }
 
   @Test
