@@ -365,7 +365,8 @@ public final class DemoCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>(sourceArgs(kafka, runs));
     args.addAll(List.of("--out", jobOut.toString()));
     if (runs.size() == 1) {
-      args.addAll(runs.get(0).pipeline.jobArgs());
+      Run run = runs.get(0);
+      args.addAll(run.feed.live() ? run.pipeline.liveJobArgs() : run.pipeline.jobArgs());
     } else {
       args.addAll(List.of("--pipeline", "all"));
       runs.forEach(r -> args.addAll(r.pipeline.analysisArgs()));

@@ -181,6 +181,18 @@ public enum DemoPipeline {
   }
 
   /**
+   * The job's options for this pipeline fed live ({@code --live bluesky}): as {@link #jobArgs()}
+   * but with the job's default event-time windows (tweets: 60 s sliding every 10 s); the demo's are
+   * sized for the bundled files' years of data and would not close within minutes of live posts.
+   */
+  public List<String> liveJobArgs() {
+    List<String> args = new ArrayList<>(List.of("--pipeline", id()));
+    args.addAll(alertArgs);
+    args.addAll(arrivalArgs());
+    return args;
+  }
+
+  /**
    * The options of this pipeline's analysis in the demo, valid in a job of this pipeline or of all:
    * the demo's event-time window and slide and the demo's alert thresholds.
    */

@@ -28,6 +28,9 @@ class DemoPipelineTest {
   void oneJobForAllTakesEachPipelinesAnalysisOptions() {
     assertThat(DemoPipeline.SYSLOG.jobArgs()).containsExactly("--pipeline", "syslog", "--syslog-window-seconds", "60",
         "--syslog-slide-seconds", "60", "--arrival-window-seconds", "10", "--arrival-slide-seconds", "2");
+    assertThat(DemoPipeline.TWEETS.liveJobArgs()).as("live posts: the job's default event-time windows")
+        .containsExactly("--pipeline", "tweets", "--arrival-window-seconds", "10", "--arrival-slide-seconds", "2");
+    assertThat(DemoPipeline.TWEETS.jobArgs()).contains("--tweets-window-seconds", "2592000");
     assertThat(DemoPipeline.LOGS.analysisArgs()).containsExactly("--logs-window-seconds", "3600",
         "--logs-slide-seconds", "3600", "--error-rate-threshold", "0.005", "--error-min-requests", "100");
     List<String> all = new ArrayList<>();
