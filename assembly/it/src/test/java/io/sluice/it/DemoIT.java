@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
@@ -101,14 +100,30 @@ class DemoIT {
 
     assertThat(printed).contains("Access logs").contains("Tweets").contains("Syslog").contains("events/s")
         .contains("authentication failures 895");
-    // The brute-force alerts of the real runs in the auth log (the demo's threshold: 50 per window).
-    Set<String> alerted = new java.util.TreeSet<>();
+    // Windows and alerts are on event time: the brute-force rule of the job (more than 10 failures
+    // in 60 s of the log's own clock) raises 18 alerts for 7 addresses on the bundled auth log, the
+    // error-rate rule of the demo (0.5 % of 100 requests or more, per hour) 3, for the hours of the
+    // three 5xx lines (README.md). None is in a window the end of the replay may leave open.
+    Map<String, JsonNode> bruteForce = eventTimeAlerts(out, "syslog-event-windows.json");
+    assertThat(bruteForce).hasSize(18);
+    assertThat(bruteForce.values().stream().map(a -> a.path("sourceIp").asText()).distinct().toList())
+        .containsExactlyInAnyOrder("24.151.103.17", "34.204.227.175", "91.197.232.109", "122.163.61.218",
+            "14.54.210.101", "181.26.186.35", "201.178.81.113");
+    assertThat(bruteForce.values()).allSatisfy(a ->
+        assertThat(a.path("windowEnd").asLong() - a.path("windowStart").asLong()).isEqualTo(60_000));
+    assertThat(eventTimeAlerts(out, "logs-event-windows.json").keySet()).containsExactlyInAnyOrder(
+        "logs-error-rate@" + java.time.Instant.parse("2015-05-18T04:00:00Z").toEpochMilli(),
+        "logs-error-rate@" + java.time.Instant.parse("2015-05-18T16:00:00Z").toEpochMilli(),
+        "logs-error-rate@" + java.time.Instant.parse("2015-05-20T15:00:00Z").toEpochMilli());
     try (Stream<Path> files = Files.walk(out.resolve("analytics"))) {
-      for (Path f : files.filter(p -> p.getFileName().toString().equals("syslog-alerts.json")).toList()) {
-        new ObjectMapper().readTree(f.toFile()).path("alerts").forEach(a -> alerted.add(a.path("sourceIp").asText()));
-      }
+      assertThat(files.map(p -> p.getFileName().toString())).as("no arrival-time alerts with event time")
+          .doesNotContain("alerts.json", "syslog-alerts.json").contains("logs-window.json");
     }
-    assertThat(alerted).isNotEmpty().isSubsetOf("24.151.103.17", "34.204.227.175", "91.197.232.109");
+    // The report's time axes are event time: the access log's hours, from the first (the last hour
+    // may stay open at the end of the replay).
+    String report = Files.readString(out.resolve("report.html"), StandardCharsets.UTF_8);
+    assertThat(report).contains("\"windowTime\":\"event\"").contains("\"windowStart\":"
+        + java.time.Instant.parse("2015-05-17T10:00:00Z").toEpochMilli());
     assertNoneAlive(children);
 
     // Every JVM ran from the unpacked tarball alone.
@@ -294,6 +309,17 @@ class DemoIT {
         .map(h -> h.pid() + " " + h.info().commandLine().orElse("?")).toList();
     processes.forEach(ProcessHandle::destroyForcibly);
     assertThat(alive).as("processes left running").isEmpty();
+  }
+
+  /** The alerts of every event-time windows file {@code name} under the demo's analytics, by id. */
+  private static Map<String, JsonNode> eventTimeAlerts(Path out, String name) throws IOException {
+    Map<String, JsonNode> alerts = new java.util.TreeMap<>();
+    try (Stream<Path> files = Files.walk(out.resolve("analytics"))) {
+      for (Path f : files.filter(p -> p.getFileName().toString().equals(name)).toList()) {
+        new ObjectMapper().readTree(f.toFile()).path("alerts").forEach(a -> alerts.put(a.path("id").asText(), a));
+      }
+    }
+    return alerts;
   }
 
   private static String readAll(Path dir) throws IOException {

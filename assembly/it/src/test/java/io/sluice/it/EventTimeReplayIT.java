@@ -147,7 +147,7 @@ class EventTimeReplayIT {
         // Small SparkSink requests, so that the replay spreads over many batches (with the default
         // 5,000 a request waits for 5,000 paced lines: 17 s, 42 hours of event time).
         "--max-batch-size", "200",
-        "--event-windows", "true", "--logs-window-seconds", String.valueOf(LENGTH_MS / 1000),
+        "--logs-window-seconds", String.valueOf(LENGTH_MS / 1000),
         "--logs-slide-seconds", String.valueOf(SLIDE_MS / 1000), "--allowed-lateness", String.valueOf(LATENESS_MS / 1000),
         "--watermark-idle-seconds", String.valueOf(IDLE_SECONDS));
     Path summaryFile = out.resolve("summary.json");

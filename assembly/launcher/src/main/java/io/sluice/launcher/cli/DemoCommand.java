@@ -356,7 +356,7 @@ public final class DemoCommand implements Callable<Integer> {
   /**
    * Submits one AnalyticsJob for {@code runs}, polling their SparkSinks (or reading their topics):
    * for one run {@code --pipeline <id>}, for several {@code --pipeline all}, with each run's
-   * {@link DemoPipeline#analysisArgs()}. It writes under {@code OUT/analytics/<name>/}; each run
+   * {@link DemoPipeline#analysisArgs()} and the {@link DemoPipeline#arrivalArgs()} once. It writes under {@code OUT/analytics/<name>/}; each run
    * notes the job.
    */
   private void submitJob(String name, List<Run> runs, SluiceHome home, LocalKafka kafka, Path outDir, Path logDir)
@@ -365,10 +365,12 @@ public final class DemoCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>(sourceArgs(kafka, runs));
     args.addAll(List.of("--out", jobOut.toString()));
     if (runs.size() == 1) {
-      args.addAll(runs.get(0).pipeline.jobArgs());
+      Run run = runs.get(0);
+      args.addAll(run.feed.live() ? run.pipeline.liveJobArgs() : run.pipeline.jobArgs());
     } else {
       args.addAll(List.of("--pipeline", "all"));
       runs.forEach(r -> args.addAll(r.pipeline.analysisArgs()));
+      args.addAll(DemoPipeline.arrivalArgs());
     }
     SparkJob job = SparkJob.submit("spark " + name + " job", home, "local[2]", SparkJob.ANALYTICS_JOB, args, outDir,
         logDir.resolve("spark-" + name + ".log"));
@@ -576,8 +578,10 @@ public final class DemoCommand implements Callable<Integer> {
     Path log = logDir.resolve("report.log");
     try {
       String in = runs.stream().map(r -> r.jobOut.toString()).distinct().collect(Collectors.joining(","));
+      // Every event-time window of the bundled data: the auth log's 1,312 minutes are the most.
       int rc = SparkJob.run(home, SparkJob.REPORT_BUILDER, List.of("--in", in, "--out", html.toString(),
-          "--title", "Sluice demo report", "--screenshot", png.toString()), outDir, log, Duration.ofMinutes(3));
+          "--title", "Sluice demo report", "--max-windows", "1500", "--screenshot", png.toString()), outDir, log,
+          Duration.ofMinutes(3));
       if (rc != 0 || !Files.exists(html)) {
         console.printf("Report: not built (exit %d); see %s%n", rc, log);
         return;

@@ -20,12 +20,15 @@ import java.util.Map;
  */
 public enum DemoPipeline {
   /**
-   * Access logs. The demo's error-rate alert: a 5xx share above 0.02 % of at least 100 requests.
-   * The bundled log has three 5xx lines in 10,000, far below the job's default 5 %; the lowered
-   * threshold shows the alert path on real data.
+   * Access logs, in hour-long tumbling event-time windows: the bundled log covers 84 hours
+   * (2015-05-17T10 to 05-20T21 UTC), 74 to 136 requests in each, so 84 windows. The demo's
+   * error-rate alert: a 5xx share above 0.5 % of at least 100 requests. The bundled log has three
+   * 5xx lines in 10,000, one in each of three hours (114, 133 and 122 requests: 0.9, 0.8 and
+   * 0.8 %), far below the job's default 5 %; the lowered threshold shows the alert path on real
+   * data: three alerts, for the hours starting 2015-05-18T03:00, 05-18T15:00 and 05-20T14:00.
    */
-  LOGS(Pipeline.LOGS, "Access logs", "access_logs/elastic-examples_apache_logs.log",
-      List.of("--error-rate-threshold", "0.0002", "--error-min-requests", "100")) {
+  LOGS(Pipeline.LOGS, "Access logs", "access_logs/elastic-examples_apache_logs.log", 3_600, 3_600,
+      List.of("--error-rate-threshold", "0.005", "--error-min-requests", "100")) {
     @Override
     void printSummary(JsonNode logs, PrintStream out) {
       out.printf(Locale.ROOT, "  lines %,d   parsed %,d   rejected %,d%n",
@@ -44,9 +47,11 @@ public enum DemoPipeline {
   },
   /**
    * Social posts of any platform, one JSON object per line: Twitter v1.1 statuses, X API v2 Posts,
-   * Bluesky Jetstream events (the bundled sample: Twitter v1.1).
+   * Bluesky Jetstream events (the bundled sample: Twitter v1.1), in 30-day tumbling event-time
+   * windows: the 950 sample tweets were created between 2006 and 2018 (356 distinct hours), so
+   * hourly windows would hold one or two tweets each; 30-day windows give 28, of 34 tweets on average.
    */
-  TWEETS(Pipeline.TWEETS, "Tweets", "tweets/ALL_shared_tweets.jsonl", List.of()) {
+  TWEETS(Pipeline.TWEETS, "Tweets", "tweets/ALL_shared_tweets.jsonl", 2_592_000, 2_592_000, List.of()) {
     @Override
     void printSummary(JsonNode tweets, PrintStream out) {
       out.printf(Locale.ROOT, "  records %,d   posts %,d   not posts %,d   rejected %,d   tweets %,d%n",
@@ -68,12 +73,14 @@ public enum DemoPipeline {
     }
   },
   /**
-   * Syslog ({@code /var/log/auth.log}-style lines). The demo's brute-force alert: more than 50
-   * sshd authentication failures from one address in a window (the job's default is 10 in 60 s;
-   * the bundled log replays in seconds, so each 10 s window holds most of it: 50 keeps the alerts
-   * to the real brute-force runs, 24.151.103.17, 34.204.227.175 and 91.197.232.109).
+   * Syslog ({@code /var/log/auth.log}-style lines), in 60 s tumbling event-time windows with the
+   * job's default brute-force rule: more than 10 sshd authentication failures from one address in
+   * one window. On event time the rule means what it says whatever the replay speed: on the
+   * bundled auth log (24 days, 1,312 minutes with lines) it raises 18 alerts for 7 addresses
+   * (24.151.103.17 in 8 minutes, 34.204.227.175 in 4, 91.197.232.109 in 2, 122.163.61.218,
+   * 14.54.210.101, 181.26.186.35 and 201.178.81.113 in 1).
    */
-  SYSLOG(Pipeline.SYSLOG, "Syslog", "syslog/elastic-examples_auth.log", List.of("--brute-force-threshold", "50")) {
+  SYSLOG(Pipeline.SYSLOG, "Syslog", "syslog/elastic-examples_auth.log", 60, 60, List.of()) {
     @Override
     void printSummary(JsonNode syslog, PrintStream out) {
       out.printf(Locale.ROOT, "  lines %,d   parsed %,d   rejected %,d   authentication failures %,d%n",
@@ -104,22 +111,27 @@ public enum DemoPipeline {
   }
 
   /**
-   * Window and slide of the demo's jobs, seconds: the bundled data replays in seconds, so 10 s
-   * windows sliding every 2 s (the jobs' defaults are 30 s / 10 s for logs, 60 s / 10 s for tweets
-   * and syslog).
+   * Window and slide of the demo jobs' arrival-time windows (throughput and lag), seconds: the
+   * bundled data replays in seconds, so 10 s windows sliding every 2 s (the job's defaults are
+   * 30 s / 10 s).
    */
-  static final int WINDOW_SECONDS = 10;
-  static final int SLIDE_SECONDS = 2;
+  static final int ARRIVAL_WINDOW_SECONDS = 10;
+  static final int ARRIVAL_SLIDE_SECONDS = 2;
 
   private final Pipeline pipeline;
   private final String title;
   private final String sample;
+  private final int windowSeconds;
+  private final int slideSeconds;
   private final List<String> alertArgs;
 
-  DemoPipeline(Pipeline pipeline, String title, String sample, List<String> alertArgs) {
+  DemoPipeline(Pipeline pipeline, String title, String sample, int windowSeconds, int slideSeconds,
+      List<String> alertArgs) {
     this.pipeline = pipeline;
     this.title = title;
     this.sample = sample;
+    this.windowSeconds = windowSeconds;
+    this.slideSeconds = slideSeconds;
     this.alertArgs = alertArgs;
   }
 
@@ -158,24 +170,46 @@ public enum DemoPipeline {
   }
 
   /**
-   * The job's options for this pipeline in the demo: {@code --pipeline <id>} and its
-   * {@link #analysisArgs()}.
+   * The job's options for this pipeline in the demo: {@code --pipeline <id>}, its
+   * {@link #analysisArgs()} and the {@link #arrivalArgs()}.
    */
   public List<String> jobArgs() {
     List<String> args = new ArrayList<>(List.of("--pipeline", id()));
     args.addAll(analysisArgs());
+    args.addAll(arrivalArgs());
+    return args;
+  }
+
+  /**
+   * The job's options for this pipeline fed live ({@code --live bluesky}): as {@link #jobArgs()}
+   * but with the job's default event-time windows (tweets: 60 s sliding every 10 s); the demo's are
+   * sized for the bundled files' years of data and would not close within minutes of live posts.
+   */
+  public List<String> liveJobArgs() {
+    List<String> args = new ArrayList<>(List.of("--pipeline", id()));
+    args.addAll(alertArgs);
+    args.addAll(arrivalArgs());
     return args;
   }
 
   /**
    * The options of this pipeline's analysis in the demo, valid in a job of this pipeline or of all:
-   * the demo's window and slide and the demo's alert thresholds.
+   * the demo's event-time window and slide and the demo's alert thresholds.
    */
   public List<String> analysisArgs() {
     List<String> args = new ArrayList<>(List.of(
-        "--" + id() + "-window-seconds", Integer.toString(WINDOW_SECONDS),
-        "--" + id() + "-slide-seconds", Integer.toString(SLIDE_SECONDS)));
+        "--" + id() + "-window-seconds", Integer.toString(windowSeconds),
+        "--" + id() + "-slide-seconds", Integer.toString(slideSeconds)));
     args.addAll(alertArgs);
     return args;
+  }
+
+  /**
+   * The demo's arrival-time windows, shared by the pipelines of a job (given once per job):
+   * {@code --arrival-window-seconds 10 --arrival-slide-seconds 2}.
+   */
+  public static List<String> arrivalArgs() {
+    return List.of("--arrival-window-seconds", Integer.toString(ARRIVAL_WINDOW_SECONDS),
+        "--arrival-slide-seconds", Integer.toString(ARRIVAL_SLIDE_SECONDS));
   }
 }

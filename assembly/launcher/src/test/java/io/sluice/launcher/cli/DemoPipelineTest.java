@@ -26,14 +26,19 @@ class DemoPipelineTest {
 
   @Test
   void oneJobForAllTakesEachPipelinesAnalysisOptions() {
-    assertThat(DemoPipeline.SYSLOG.jobArgs()).containsExactly("--pipeline", "syslog", "--syslog-window-seconds", "10",
-        "--syslog-slide-seconds", "2", "--brute-force-threshold", "50");
+    assertThat(DemoPipeline.SYSLOG.jobArgs()).containsExactly("--pipeline", "syslog", "--syslog-window-seconds", "60",
+        "--syslog-slide-seconds", "60", "--arrival-window-seconds", "10", "--arrival-slide-seconds", "2");
+    assertThat(DemoPipeline.TWEETS.liveJobArgs()).as("live posts: the job's default event-time windows")
+        .containsExactly("--pipeline", "tweets", "--arrival-window-seconds", "10", "--arrival-slide-seconds", "2");
+    assertThat(DemoPipeline.TWEETS.jobArgs()).contains("--tweets-window-seconds", "2592000");
+    assertThat(DemoPipeline.LOGS.analysisArgs()).containsExactly("--logs-window-seconds", "3600",
+        "--logs-slide-seconds", "3600", "--error-rate-threshold", "0.005", "--error-min-requests", "100");
     List<String> all = new ArrayList<>();
     for (DemoPipeline p : DemoPipeline.values()) {
       all.addAll(p.analysisArgs());
     }
-    assertThat(all).doesNotContain("--pipeline").contains("--logs-window-seconds", "--tweets-window-seconds",
-        "--syslog-window-seconds", "--error-rate-threshold", "--brute-force-threshold");
+    assertThat(all).doesNotContain("--pipeline", "--arrival-window-seconds").contains("--logs-window-seconds",
+        "--tweets-window-seconds", "--syslog-window-seconds", "--error-rate-threshold");
     assertThat(DemoPipeline.values()).extracting(DemoPipeline::id).containsExactly("logs", "tweets", "syslog");
   }
 }

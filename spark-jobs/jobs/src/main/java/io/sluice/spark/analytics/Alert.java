@@ -7,12 +7,14 @@ import io.sluice.contract.Pipeline;
  * An alert raised by one window of a pipeline: {@link ErrorRateAlert} (logs) or
  * {@link BruteForceAlert} (syslog). Immutable.
  *
- * <p>Written to the pipeline's alerts file of the batch directory that closed the window
- * ({@link PipelineAnalytics#alertsFile()}: an object {@code {"alerts": [...]}}) and, with
- * {@code --alerts-topic}, sent to Kafka as one record per alert, keyed by {@link #id()}, its value
- * {@link #toJsonTree()}. Every alert's JSON starts with {@code id}, {@code type}, {@code pipeline},
- * {@code windowStart} and {@code windowEnd} (epoch milliseconds; {@code windowEnd}, exclusive, is
- * the batch time that closed the window). The id is derived from the window (and what it is
+ * <p>Written to the batch directory that closed the window: with {@code --window-time event} (the
+ * default) in the {@code "alerts"} of its {@code <pipeline>-event-windows.json}, the window's
+ * bounds being event time; with {@code arrival} to the pipeline's alerts file
+ * ({@link PipelineAnalytics#alertsFile()}: an object {@code {"alerts": [...]}}), the bounds being
+ * batch times. With {@code --alerts-topic} it is also sent to Kafka as one record per alert, keyed by
+ * {@link #id()}, its value {@link #toJsonTree()}. Every alert's JSON starts with {@code id},
+ * {@code type}, {@code pipeline}, {@code windowStart} and {@code windowEnd} (epoch milliseconds,
+ * {@code windowEnd} exclusive). The id is derived from the window (and what it is
  * about), so an alert written or sent again after a restart has the same id: consumers
  * deduplicate on it.
  */

@@ -237,6 +237,7 @@ public final class Analytics {
     private final Map<Kind, java.util.PriorityQueue<Ranked>> top = new java.util.EnumMap<>(Kind.class);
     private final java.util.PriorityQueue<Ranked> flagged = new java.util.PriorityQueue<>(RANKING.reversed());
     private long flaggedCount;
+    private final Lag.Histogram lag = new Lag.Histogram();
 
     Collected(int topN, Kind flaggedKind, long threshold) {
       this.topN = topN;
@@ -246,6 +247,10 @@ public final class Analytics {
 
     void add(Tuple2<Metric, Tally> t) {
       Kind kind = t._1().kind();
+      if (kind == Kind.ARRIVAL_LAG) {
+        lag.add(t._1(), t._2());
+        return;
+      }
       if (kind == flaggedKind && t._2().count() > threshold) {
         flaggedCount++;
         offer(flagged, new Ranked(t._1().name(), t._2().count()), Window.LISTED);
@@ -264,6 +269,12 @@ public final class Analytics {
           offer(top.computeIfAbsent(kind, k -> new java.util.PriorityQueue<>(RANKING.reversed())), r, topN)));
       other.flagged.forEach(r -> offer(flagged, r, Window.LISTED));
       flaggedCount += other.flaggedCount;
+      lag.merge(other.lag);
+    }
+
+    /** The arrival lag of the metrics read ({@link Lag}; no events when they hold none). */
+    Lag.Histogram lag() {
+      return lag;
     }
 
     /** Keeps the best {@code limit} in {@code q}; the queue's head is the worst kept. */

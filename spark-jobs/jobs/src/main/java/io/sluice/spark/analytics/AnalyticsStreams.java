@@ -43,15 +43,17 @@ import scala.Tuple2;
  *            per pipeline (one shuffle, to the state's partitioner),                   |   |
  *            mapWithState(EventWindows: watermark, open panes)= late ------------------+   |
  *            and closed event-time windows --&gt; &lt;pipeline&gt;-event-windows.json      |   |
+ *            with their alerts (and --alerts-topic)   [--window-time event, default]  |   |
  *          updateStateByKey(sum) &lt;---------------------------------------------------+---+
  *            = running totals (+ open sessions from the state snapshot)
- *              --&gt; summary.json, every batch; *-totals.json every slide (same collect)
+ *              --&gt; summary.json, every batch; *-totals.json every arrival slide (same collect)
  *   per-batch metrics, syslog host/program/address --mapWithState(count, expires when idle)
  *            --state snapshot, added to the reported totals every batch
- *   per-batch metrics, logs kinds --reduceByKeyAndWindow(length, slide)--&gt; logs-window.json, alerts.json
- *   tweet metrics --reduceByKeyAndWindow(length, slide)--&gt; tweets-window.json
- *   per-batch metrics, syslog kinds --reduceByKeyAndWindow(length, slide)--&gt; syslog-window.json,
- *            syslog-alerts.json
+ *   per-batch metrics of each pipeline (logs kinds, tweet metrics, syslog kinds)
+ *     + arrival lag (Lag: per-batch histogram of read or batch time - event time)
+ *            --reduceByKeyAndWindow(arrival length, slide)--&gt; &lt;pipeline&gt;-window.json (throughput, lag);
+ *            [--window-time arrival: the pipeline's own length and slide, and the alerts:
+ *             alerts.json, syslog-alerts.json, --alerts-topic]
  * </pre>
  *
  * <p>Cost per batch: one Spark job (the summary's collect, which computes the deduplication,
@@ -59,9 +61,16 @@ import scala.Tuple2;
  * window. Windows add up the per-batch metrics of their batches instead of recomputing them from
  * the window's events, so an event is turned into metrics once.
  *
- * <p>Event-time windows ({@link EventWindows}) are closed by each pipeline's watermark and written,
- * with their alerts, to {@code <pipeline>-event-windows.json}. The other windows are over batch
- * (arrival) time, as Spark Streaming's {@code window} is: a window holds
+ * <p><b>Two clocks.</b> With {@code --window-time event} (the default) each pipeline's windows
+ * ({@code --<pipeline>-window-seconds}, {@code -slide-seconds}) are event-time windows
+ * ({@link EventWindows}), closed by its watermark and written, with their alerts, to
+ * {@code <pipeline>-event-windows.json}; the alerts topic carries those alerts. The
+ * {@code <pipeline>-window.json} windows are then a secondary view over arrival time
+ * ({@code --arrival-window-seconds}, {@code --arrival-slide-seconds}): throughput and arrival lag
+ * ({@link Lag}), no alerts, no {@code alerts.json} nor {@code syslog-alerts.json}. With
+ * {@code --window-time arrival} the pipeline's windows are those arrival-time windows and raise the
+ * alerts; no event-time window is kept (the watermark and {@code late} are, either way).
+ * Arrival-time windows are over batch time, as Spark Streaming's {@code window} is: a window holds
  * the distinct events first seen in its batches, each counted in every window that covers its
  * batch; a redelivered event is never counted again. Sessions are over request time (see
  * {@link Sessions}).
@@ -209,7 +218,7 @@ public final class AnalyticsStreams {
     int topN = config.topN();
     ErrorRateRule rule = config.errorRateRule();
     AlertPublisher publisher = out.alerts;
-    // With event-time windows, their alerts go to the alerts topic instead of the arrival-time ones.
+    // With event-time windows (the default), they raise the alerts; the arrival-time windows none.
     boolean eventTimeAlerts = config.eventWindows();
     if (steps != null && config.eventWindows()) {
       Map<Metric.Kind, Long> thresholds = new EnumMap<>(Metric.Kind.class);
@@ -225,23 +234,25 @@ public final class AnalyticsStreams {
       });
     }
     for (PipelineAnalytics p : run) {
-      Duration length = Durations.seconds(p.windowSeconds(config));
-      Duration slide = Durations.seconds(p.slideSeconds(config));
-      long lengthMs = p.windowSeconds(config) * 1000L;
+      Duration length = Durations.seconds(p.arrivalWindowSeconds(config));
+      Duration slide = Durations.seconds(p.arrivalSlideSeconds(config));
+      long lengthMs = p.arrivalWindowSeconds(config) * 1000L;
       long threshold = p.windowThreshold(config);
       String id = p.id();
-      streams.get(p).windowMetrics.reduceByKeyAndWindow(Tally::plus, length, slide, partitions)
+      PipelineAnalytics.Streams st = streams.get(p);
+      JavaPairDStream<Metric, Tally> lag = st.timed.transformToPair((rdd, time) -> Lag.metrics(rdd, time.milliseconds()));
+      st.windowMetrics.union(lag).reduceByKeyAndWindow(Tally::plus, length, slide, partitions)
           .foreachRDD((rdd, time) -> {
             long end = time.milliseconds();
             Window w = p.window(rdd, end - lengthMs, end, topN, threshold, rule);
             batches.write(end, p.windowFile(), id, w.toJsonTree());
-            if (p.hasAlerts()) {
+            if (p.hasAlerts() && !eventTimeAlerts) {
               List<Alert> alerts = w.alerts();
               ObjectNode json = JSON.createObjectNode();
               ArrayNode array = json.putArray("alerts");
               alerts.forEach(a -> array.add(a.toJsonTree()));
               batches.write(end, p.alertsFile(), id, json);
-              if (publisher != null && !eventTimeAlerts) {
+              if (publisher != null) {
                 publisher.publish(alerts);
               }
             }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * failures ({@link io.sluice.spark.input.AuthFailures}) in the window than the threshold
  * ({@code --brute-force-threshold}). Immutable.
  *
- * <p>JSON shape (one object; {@code syslog-alerts.json} in a batch directory holds an array of
+ * <p>JSON shape (one object; the {@code "alerts"} of {@code syslog-event-windows.json}, or
+ * {@code syslog-alerts.json} with {@code --window-time arrival}, in a batch directory hold an array of
  * them, the alerts Kafka topic one per record, keyed by {@code id}):
  * <pre>
  * {"id": "syslog-brute-force:24.151.103.17@1490700000000", "type": "brute-force", "pipeline": "syslog",

@@ -6,7 +6,8 @@ import io.sluice.contract.Pipeline;
 /**
  * The error-rate alert of one access-log window ({@link ErrorRateRule}). Immutable.
  *
- * <p>JSON shape (one object; {@code alerts.json} in a batch directory holds an array of them, the
+ * <p>JSON shape (one object; the {@code "alerts"} of {@code logs-event-windows.json}, or {@code alerts.json} with
+ * {@code --window-time arrival}, in a batch directory hold an array of them, the
  * alerts Kafka topic one per record, keyed by {@code id}):
  * <pre>
  * {"id": "logs-error-rate@1431857130000", "type": "error-rate", "pipeline": "logs",
@@ -14,7 +15,8 @@ import io.sluice.contract.Pipeline;
  *  "requests": 240, "serverErrors": 31, "errorRate": 0.129, "threshold": 0.05, "minRequests": 20}
  * </pre>
  * Times are epoch milliseconds of the window ({@code windowEnd} is the batch time that closed it,
- * exclusive). {@code id} is derived from the window, so an alert written or sent again after a
+ * exclusive; in an event-time window, the window's end on the events' clock). {@code id} is
+ * derived from the window, so an alert written or sent again after a
  * restart has the same id: consumers deduplicate on it.
  */
 public final class ErrorRateAlert extends WindowAlert {

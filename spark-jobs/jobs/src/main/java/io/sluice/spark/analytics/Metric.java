@@ -90,7 +90,12 @@ public final class Metric implements Serializable {
     /** Distinct tweets created more than {@code --max-future-seconds} after their batch time ({@code tweets.future}). */
     TWEETS_FUTURE,
     /** Parsed syslog lines stamped more than {@code --max-future-seconds} after their batch time ({@code syslog.future}). */
-    SYSLOG_FUTURE
+    SYSLOG_FUTURE,
+    /**
+     * Arrival lag of a pipeline's events, one bucket of a log-spaced histogram per name (the bucket
+     * index), a {@link Tally} of the lags in milliseconds; arrival-time windows only ({@link Lag}).
+     */
+    ARRIVAL_LAG
   }
 
   private final Kind kind;

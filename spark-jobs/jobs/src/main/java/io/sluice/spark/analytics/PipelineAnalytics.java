@@ -448,7 +448,10 @@ public enum PipelineAnalytics {
     return alertsFile;
   }
 
-  /** Whether the pipeline's windows raise alerts ({@link #alertsFile()}, {@code --alerts-topic}). */
+  /**
+   * Whether the pipeline's windows raise alerts ({@code --alerts-topic}; {@link #alertsFile()} with
+   * {@code --window-time arrival}, the event-time windows file with {@code event}).
+   */
   public boolean hasAlerts() {
     return alertsFile != null;
   }
@@ -521,6 +524,19 @@ public enum PipelineAnalytics {
   }
 
   abstract int slideSeconds(AnalyticsJobConfig config);
+
+  /**
+   * Length of the pipeline's arrival-time window in seconds: {@code --arrival-window-seconds} with
+   * {@code --window-time event} (the pipeline's own window is then on event time), else its own.
+   */
+  int arrivalWindowSeconds(AnalyticsJobConfig config) {
+    return config.eventWindows() ? config.arrivalWindowSeconds() : windowSeconds(config);
+  }
+
+  /** Slide of the pipeline's arrival-time window in seconds, as {@link #arrivalWindowSeconds}. */
+  int arrivalSlideSeconds(AnalyticsJobConfig config) {
+    return config.eventWindows() ? config.arrivalSlideSeconds() : slideSeconds(config);
+  }
 
   /**
    * The count above which a key of a window is flagged: logs, requests of a heavy client

@@ -31,7 +31,9 @@ import org.apache.spark.api.java.JavaPairRDD;
  *          "topPrograms": [{"program": "sshd", "count": n}, ...],
  *          "authFailures": n,
  *          "topAuthFailureSources": [{"ip": "1.2.3.4", "count": n}, ...],
- *          "bruteForce": {"threshold": N, "count": k, "sources": [{"ip": "1.2.3.4", "failures": n}, ...]}}
+ *          "bruteForce": {"threshold": N, "count": k, "sources": [{"ip": "1.2.3.4", "failures": n}, ...]}
+ *  arrival-time windows only:
+ *          "lag": {"events": n, "p50Seconds": x, "p99Seconds": y, "maxSeconds": z}}
  * </pre>
  * Logs: {@code requests} counts parsed lines, {@code rejected} rejected ones; {@code errorRate} is
  * {@code serverErrors / requests} (5xx share, 0 without requests); {@code heavyClients} lists the
@@ -45,6 +47,11 @@ import org.apache.spark.api.java.JavaPairRDD;
  * are epoch milliseconds, {@code windowEnd} (exclusive) is the batch time that closed the window;
  * in an event-time window ({@link #of}, {@link EventWindows}) both bounds are event time, and
  * {@code requests}/{@code lines} count only events with an event time (rejected lines have none).
+ * {@code lag}, in arrival-time windows only: how long after their event time the window's events
+ * (parsed log lines, distinct tweets, parsed syslog lines with an event time) arrived, in seconds,
+ * nearest-rank p50 and p99 within 1 % and the exact maximum (see {@link Lag}; only {@code events}
+ * when 0). With {@code --window-time event} the arrival-time windows raise no alert: their
+ * {@code heavyClients} and {@code bruteForce} lists are for information.
  */
 public final class Window {
 
@@ -64,9 +71,11 @@ public final class Window {
   private final long overCount;
   private final List<Ranked> over;
   private final ErrorRateRule rule;
+  private final Lag.Histogram lag;
 
   private Window(PipelineAnalytics pipeline, long startMs, long endMs, Summary totals, int topN, long threshold,
-      long overCount, List<Ranked> over, ErrorRateRule rule) {
+      long overCount, List<Ranked> over, ErrorRateRule rule, Lag.Histogram lag) {
+    this.lag = lag;
     this.pipeline = pipeline;
     this.startMs = startMs;
     this.endMs = endMs;
@@ -83,13 +92,13 @@ public final class Window {
       long heavyThreshold, ErrorRateRule rule) {
     Analytics.Collected c = Analytics.collect(windowMetrics, topN, Metric.Kind.LOGS_CLIENT, heavyThreshold);
     return new Window(PipelineAnalytics.LOGS, startMs, endMs, c.summary(), topN, heavyThreshold, c.flaggedCount(),
-        c.flagged(), rule);
+        c.flagged(), rule, c.lag());
   }
 
   /** Collects one tweet window from its metrics ({@link Analytics#tweetMetrics} of its distinct tweets). */
   public static Window tweets(JavaPairRDD<Metric, Tally> windowMetrics, long startMs, long endMs, int topN) {
-    return new Window(PipelineAnalytics.TWEETS, startMs, endMs, Analytics.summarize(windowMetrics, topN), topN, 0, 0,
-        List.of(), null);
+    Analytics.Collected c = Analytics.collect(windowMetrics, topN, null, Long.MAX_VALUE);
+    return new Window(PipelineAnalytics.TWEETS, startMs, endMs, c.summary(), topN, 0, 0, List.of(), null, c.lag());
   }
 
   /**
@@ -101,7 +110,7 @@ public final class Window {
       long bruteForceThreshold) {
     Analytics.Collected c = Analytics.collect(windowMetrics, topN, Metric.Kind.SYSLOG_AUTH_SOURCE, bruteForceThreshold);
     return new Window(PipelineAnalytics.SYSLOG, startMs, endMs, c.summary(), topN, bruteForceThreshold,
-        c.flaggedCount(), c.flagged(), null);
+        c.flaggedCount(), c.flagged(), null, c.lag());
   }
 
   /**
@@ -116,7 +125,7 @@ public final class Window {
     Analytics.Collected c = new Analytics.Collected(topN, flagged, flagged == null ? Long.MAX_VALUE : threshold);
     metrics.forEach(c::add);
     return new Window(pipeline, startMs, endMs, c.summary(), topN, flagged == null ? 0 : threshold,
-        c.flaggedCount(), c.flagged(), pipeline == PipelineAnalytics.LOGS ? rule : null);
+        c.flaggedCount(), c.flagged(), pipeline == PipelineAnalytics.LOGS ? rule : null, null);
   }
 
   public PipelineAnalytics pipeline() {
@@ -174,6 +183,14 @@ public final class Window {
     return over;
   }
 
+  /**
+   * The arrival lag of the window's events ({@link Lag}); null for an event-time window
+   * ({@link #of}), which has none.
+   */
+  public Lag.Histogram lag() {
+    return lag;
+  }
+
   /** Logs: the error-rate rule the window is judged by; null for other pipelines. */
   public ErrorRateRule rule() {
     return rule;
@@ -208,6 +225,9 @@ public final class Window {
     w.put("windowEnd", endMs);
     w.put("windowSeconds", seconds());
     pipeline.putWindow(this, w);
+    if (lag != null) {
+      lag.put(w.putObject("lag"));
+    }
     return w;
   }
 }

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  *
  * <p>Options are {@code --name value} or {@code --name=value}, each at most once; {@link #usage()}
  * lists them all with their defaults ({@link AnalyticsJobOptions} declares each once: name, value,
- * default, doc). Durations are in seconds and windows must be multiples of {@code --batch-seconds}. A
+ * default, doc). Durations are in seconds; windows over arrival time ({@code --arrival-*}, or the
+ * pipelines' own with {@code --window-time arrival}) must be multiples of {@code --batch-seconds}. A
  * malformed, unknown, repeated, missing or inapplicable option (e.g. {@code --sinks} with
  * {@code --source kafka}) fails {@link #parse} with an {@link IllegalArgumentException} naming it.
  *
@@ -68,6 +69,28 @@ public final class AnalyticsJobConfig implements Serializable {
     KAFKA
   }
 
+  /**
+   * The clock of each pipeline's windows ({@code --<pipeline>-window-seconds}, {@code -slide-seconds})
+   * and of the alerts they raise ({@code --window-time}).
+   */
+  public enum WindowTime {
+    /**
+     * Event time (the default): the pipeline's windows are {@link io.sluice.spark.analytics.EventWindows},
+     * closed by its watermark, written to {@code <pipeline>-event-windows.json} with their alerts (also
+     * on the alerts topic); the arrival-time windows ({@code <pipeline>-window.json}, of
+     * {@code --arrival-window-seconds}) are a secondary view of throughput and lag and raise no
+     * alert; no {@code alerts.json} nor {@code syslog-alerts.json} is written.
+     */
+    EVENT,
+    /**
+     * Arrival (batch) time: the pipeline's windows are Spark Streaming windows over batch time,
+     * {@code <pipeline>-window.json}, with their alerts in {@code alerts.json},
+     * {@code syslog-alerts.json} and on the alerts topic; no event-time windows are kept (the
+     * watermark and {@code late} are).
+     */
+    ARRIVAL
+  }
+
   /** How many polling receivers a Flume source uses. */
   public enum PollingStreams {
     /** {@link #ONE} when the master is {@code local[...]}, else {@link #PER_SINK}. */
@@ -103,6 +126,10 @@ public final class AnalyticsJobConfig implements Serializable {
   public static final int DEFAULT_SESSION_GAP_SECONDS = 1800;
   public static final int DEFAULT_SYSLOG_WINDOW_SECONDS = 60;
   public static final int DEFAULT_SYSLOG_SLIDE_SECONDS = 10;
+  /** Length of the arrival-time windows with {@code --window-time event}: 30 s. */
+  public static final int DEFAULT_ARRIVAL_WINDOW_SECONDS = 30;
+  /** Slide of the arrival-time windows with {@code --window-time event}: 10 s. */
+  public static final int DEFAULT_ARRIVAL_SLIDE_SECONDS = 10;
   /**
    * Authentication failures from one address in one syslog window above which it raises a
    * brute-force alert: 10 (in the default 60 s window). sshd allows 6 attempts per connection
@@ -174,7 +201,9 @@ public final class AnalyticsJobConfig implements Serializable {
   private final int sessionGapSeconds;
   private final int dedupHorizonSeconds;
   private final boolean auditIds;
-  private final boolean eventWindows;
+  private final WindowTime windowTime;
+  private final int arrivalWindowSeconds;
+  private final int arrivalSlideSeconds;
   private final String alertsTopic;
   private final List<InetSocketAddress> alertsBootstrap;
   private final KafkaClientProperties kafkaProperties;
@@ -216,7 +245,9 @@ public final class AnalyticsJobConfig implements Serializable {
     sessionGapSeconds = 0;
     dedupHorizonSeconds = 0;
     auditIds = false;
-    eventWindows = false;
+    windowTime = null;
+    arrivalWindowSeconds = 0;
+    arrivalSlideSeconds = 0;
     alertsTopic = null;
     alertsBootstrap = List.of();
     kafkaProperties = KafkaClientProperties.NONE;
@@ -262,14 +293,27 @@ public final class AnalyticsJobConfig implements Serializable {
         ? location(CHECKPOINT, nonBlank(CHECKPOINT, o.checkpoint))
         : out + "/" + DEFAULT_CHECKPOINT_SUBDIR;
     batchSeconds = positiveInt(BATCH_SECONDS, o.batchSeconds);
-    logsWindowSeconds = windowSeconds(LOGS_WINDOW_SECONDS, o.logsWindowSeconds, batchSeconds);
-    logsSlideSeconds = windowSeconds(LOGS_SLIDE_SECONDS, o.logsSlideSeconds, batchSeconds);
-    tweetsWindowSeconds = windowSeconds(TWEETS_WINDOW_SECONDS, o.tweetsWindowSeconds, batchSeconds);
-    tweetsSlideSeconds = windowSeconds(TWEETS_SLIDE_SECONDS, o.tweetsSlideSeconds, batchSeconds);
+    windowTime = choice(WINDOW_TIME, o.windowTime, WindowTime.class);
+    // Event-time windows are on the events' clock: any length; arrival-time ones end at batch times.
+    int step = windowTime == WindowTime.ARRIVAL ? batchSeconds : 1;
+    logsWindowSeconds = windowSeconds(LOGS_WINDOW_SECONDS, o.logsWindowSeconds, step);
+    logsSlideSeconds = windowSeconds(LOGS_SLIDE_SECONDS, o.logsSlideSeconds, step);
+    tweetsWindowSeconds = windowSeconds(TWEETS_WINDOW_SECONDS, o.tweetsWindowSeconds, step);
+    tweetsSlideSeconds = windowSeconds(TWEETS_SLIDE_SECONDS, o.tweetsSlideSeconds, step);
     slideWithinWindow(LOGS_SLIDE_SECONDS, logsSlideSeconds, LOGS_WINDOW_SECONDS, logsWindowSeconds);
     slideWithinWindow(TWEETS_SLIDE_SECONDS, tweetsSlideSeconds, TWEETS_WINDOW_SECONDS, tweetsWindowSeconds);
-    syslogWindowSeconds = windowSeconds(SYSLOG_WINDOW_SECONDS, o.syslogWindowSeconds, batchSeconds);
-    syslogSlideSeconds = windowSeconds(SYSLOG_SLIDE_SECONDS, o.syslogSlideSeconds, batchSeconds);
+    syslogWindowSeconds = windowSeconds(SYSLOG_WINDOW_SECONDS, o.syslogWindowSeconds, step);
+    syslogSlideSeconds = windowSeconds(SYSLOG_SLIDE_SECONDS, o.syslogSlideSeconds, step);
+    if (windowTime == WindowTime.EVENT) {
+      arrivalWindowSeconds = windowSeconds(ARRIVAL_WINDOW_SECONDS, o.arrivalWindowSeconds, batchSeconds);
+      arrivalSlideSeconds = windowSeconds(ARRIVAL_SLIDE_SECONDS, o.arrivalSlideSeconds, batchSeconds);
+      slideWithinWindow(ARRIVAL_SLIDE_SECONDS, arrivalSlideSeconds, ARRIVAL_WINDOW_SECONDS, arrivalWindowSeconds);
+    } else {
+      notApplicable(o, ARRIVAL_WINDOW_SECONDS, WINDOW_TIME + " event (with arrival, the pipelines' windows are over arrival time)");
+      notApplicable(o, ARRIVAL_SLIDE_SECONDS, WINDOW_TIME + " event (with arrival, the pipelines' windows are over arrival time)");
+      arrivalWindowSeconds = 0;
+      arrivalSlideSeconds = 0;
+    }
     slideWithinWindow(SYSLOG_SLIDE_SECONDS, syslogSlideSeconds, SYSLOG_WINDOW_SECONDS, syslogWindowSeconds);
     bruteForceThreshold = positiveInt(BRUTE_FORCE_THRESHOLD, o.bruteForceThreshold);
     syslogKeyIdleSeconds = positiveInt(SYSLOG_KEY_IDLE_SECONDS, o.syslogKeyIdleSeconds);
@@ -283,7 +327,6 @@ public final class AnalyticsJobConfig implements Serializable {
     sessionGapSeconds = positiveInt(SESSION_GAP_SECONDS, o.sessionGapSeconds);
     dedupHorizonSeconds = positiveInt(DEDUP_HORIZON_SECONDS, o.dedupHorizonSeconds);
     auditIds = bool(AUDIT_IDS, o.auditIds);
-    eventWindows = bool(EVENT_WINDOWS, o.eventWindows);
     alertsTopic = o.alertsTopic != null ? topic(ALERTS_TOPIC, o.alertsTopic) : null;
     if (o.alertsBootstrap != null) {
       if (alertsTopic == null) {
@@ -763,14 +806,33 @@ public final class AnalyticsJobConfig implements Serializable {
   }
 
   /**
-   * Whether each pipeline's windows are also computed on event time ({@code --event-windows},
-   * default false): {@code <pipeline>-event-windows.json}, see
-   * {@link io.sluice.spark.analytics.EventWindows}; the alerts topic then carries their alerts
-   * instead of the arrival-time windows'. Off, the watermark and the {@code late} counters are kept
-   * all the same.
+   * The clock of the pipelines' windows and alerts ({@code --window-time}, default {@code event});
+   * see {@link WindowTime}. Either way the watermark and the {@code late} counters are kept.
+   */
+  public WindowTime windowTime() {
+    return windowTime;
+  }
+
+  /**
+   * Whether each pipeline's windows ({@code --<pipeline>-window-seconds}) are on event time:
+   * {@code --window-time event}, the default.
    */
   public boolean eventWindows() {
-    return eventWindows;
+    return windowTime == WindowTime.EVENT;
+  }
+
+  /**
+   * Length of the arrival-time windows in seconds: {@code --arrival-window-seconds} (default
+   * {@value #DEFAULT_ARRIVAL_WINDOW_SECONDS}) with {@code --window-time event}; 0 with
+   * {@code arrival}, where each pipeline's own window is over arrival time.
+   */
+  public int arrivalWindowSeconds() {
+    return arrivalWindowSeconds;
+  }
+
+  /** Slide of the arrival-time windows in seconds, as {@link #arrivalWindowSeconds()} (default {@value #DEFAULT_ARRIVAL_SLIDE_SECONDS}). */
+  public int arrivalSlideSeconds() {
+    return arrivalSlideSeconds;
   }
 
   /** Kafka topic for alerts, or null. */
@@ -838,7 +900,11 @@ public final class AnalyticsJobConfig implements Serializable {
     s.put(MAX_FUTURE_SECONDS, String.valueOf(maxFutureSeconds));
     s.put(DEDUP_HORIZON_SECONDS, String.valueOf(dedupHorizonSeconds));
     s.put(AUDIT_IDS, String.valueOf(auditIds));
-    s.put(EVENT_WINDOWS, String.valueOf(eventWindows));
+    s.put(WINDOW_TIME, windowTime.name().toLowerCase(Locale.ROOT));
+    if (windowTime == WindowTime.EVENT) {
+      s.put(ARRIVAL_WINDOW_SECONDS, String.valueOf(arrivalWindowSeconds));
+      s.put(ARRIVAL_SLIDE_SECONDS, String.valueOf(arrivalSlideSeconds));
+    }
     if (!kafkaProperties.isEmpty()) {
       // The settings, not the secrets they refer to: see KafkaClientProperties.
       s.put(KAFKA_PROPERTIES, kafkaProperties.describe());

@@ -55,7 +55,9 @@ final class AnalyticsJobOptions {
   static final String WATERMARK_IDLE_SECONDS = "--watermark-idle-seconds";
   static final String MAX_FUTURE_SECONDS = "--max-future-seconds";
   static final String AUDIT_IDS = "--audit-ids";
-  static final String EVENT_WINDOWS = "--event-windows";
+  static final String WINDOW_TIME = "--window-time";
+  static final String ARRIVAL_WINDOW_SECONDS = "--arrival-window-seconds";
+  static final String ARRIVAL_SLIDE_SECONDS = "--arrival-slide-seconds";
   static final String ALERTS_TOPIC = "--alerts-topic";
   static final String ALERTS_BOOTSTRAP = "--alerts-bootstrap";
   static final String KAFKA_PROPERTIES = "--kafka-properties";
@@ -135,31 +137,37 @@ final class AnalyticsJobOptions {
 
   @Option(names = LOGS_WINDOW_SECONDS, paramLabel = "N",
       defaultValue = "" + AnalyticsJobConfig.DEFAULT_LOGS_WINDOW_SECONDS,
-      description = "length of the access-log window in seconds (a multiple of --batch-seconds)")
+      description = "length of the access-log window in seconds: event time with --window-time event, "
+          + "else arrival time (then a multiple of --batch-seconds)")
   String logsWindowSeconds;
 
   @Option(names = LOGS_SLIDE_SECONDS, paramLabel = "N", defaultValue = "" + AnalyticsJobConfig.DEFAULT_LOGS_SLIDE_SECONDS,
-      description = "seconds between access-log windows (a multiple of --batch-seconds, at most the window)")
+      description = "seconds between access-log windows, at most the window (with --window-time arrival a multiple "
+          + "of --batch-seconds)")
   String logsSlideSeconds;
 
   @Option(names = TWEETS_WINDOW_SECONDS, paramLabel = "N",
       defaultValue = "" + AnalyticsJobConfig.DEFAULT_TWEETS_WINDOW_SECONDS,
-      description = "length of the tweet window in seconds (a multiple of --batch-seconds)")
+      description = "length of the tweet window in seconds: event time with --window-time event, "
+          + "else arrival time (then a multiple of --batch-seconds)")
   String tweetsWindowSeconds;
 
   @Option(names = TWEETS_SLIDE_SECONDS, paramLabel = "N",
       defaultValue = "" + AnalyticsJobConfig.DEFAULT_TWEETS_SLIDE_SECONDS,
-      description = "seconds between tweet windows (a multiple of --batch-seconds, at most the window)")
+      description = "seconds between tweet windows, at most the window (with --window-time arrival a multiple "
+          + "of --batch-seconds)")
   String tweetsSlideSeconds;
 
   @Option(names = SYSLOG_WINDOW_SECONDS, paramLabel = "N",
       defaultValue = "" + AnalyticsJobConfig.DEFAULT_SYSLOG_WINDOW_SECONDS,
-      description = "length of the syslog window in seconds (a multiple of --batch-seconds)")
+      description = "length of the syslog window in seconds: event time with --window-time event, "
+          + "else arrival time (then a multiple of --batch-seconds)")
   String syslogWindowSeconds;
 
   @Option(names = SYSLOG_SLIDE_SECONDS, paramLabel = "N",
       defaultValue = "" + AnalyticsJobConfig.DEFAULT_SYSLOG_SLIDE_SECONDS,
-      description = "seconds between syslog windows (a multiple of --batch-seconds, at most the window)")
+      description = "seconds between syslog windows, at most the window (with --window-time arrival a multiple "
+          + "of --batch-seconds)")
   String syslogSlideSeconds;
 
   @Option(names = BRUTE_FORCE_THRESHOLD, paramLabel = "N",
@@ -222,11 +230,25 @@ final class AnalyticsJobOptions {
           + "transaction timeout plus a restart); state for older ids expires")
   String dedupHorizonSeconds;
 
-  @Option(names = EVENT_WINDOWS, paramLabel = "true|false", defaultValue = "false",
-      description = "also compute each pipeline's windows on event time, closed by the watermark, into "
-          + "<pipeline>-event-windows.json with their alerts (window and slide: the pipeline's options); "
-          + "the alerts topic then carries these alerts instead of the arrival-time ones")
-  String eventWindows;
+  @Option(names = WINDOW_TIME, paramLabel = "event|arrival", defaultValue = "event",
+      description = "the clock of each pipeline's windows (--<pipeline>-window-seconds/-slide-seconds) and alerts. "
+          + "event: on the events' own time, closed by the watermark, into <pipeline>-event-windows.json with "
+          + "their alerts (the alerts topic carries these); <pipeline>-window.json is then a secondary view over "
+          + "arrival time (--arrival-window-seconds) with the lag, raising no alert. arrival: over batch time, "
+          + "into <pipeline>-window.json, alerts.json and syslog-alerts.json")
+  String windowTime;
+
+  @Option(names = ARRIVAL_WINDOW_SECONDS, paramLabel = "N",
+      defaultValue = "" + AnalyticsJobConfig.DEFAULT_ARRIVAL_WINDOW_SECONDS,
+      description = "with --window-time event: length of every pipeline's arrival-time window (throughput and lag, "
+          + "<pipeline>-window.json) in seconds, a multiple of --batch-seconds")
+  String arrivalWindowSeconds;
+
+  @Option(names = ARRIVAL_SLIDE_SECONDS, paramLabel = "N",
+      defaultValue = "" + AnalyticsJobConfig.DEFAULT_ARRIVAL_SLIDE_SECONDS,
+      description = "with --window-time event: seconds between arrival-time windows, a multiple of --batch-seconds, "
+          + "at most the window")
+  String arrivalSlideSeconds;
 
   @Option(names = AUDIT_IDS, paramLabel = "true|false", defaultValue = "false",
       description = "also write the eventIds each batch received and counted to OUT/audit/ (for sluice bench faults; "

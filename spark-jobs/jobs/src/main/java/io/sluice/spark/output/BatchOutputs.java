@@ -16,18 +16,21 @@ import java.io.UncheckedIOException;
  * The per-batch results: one directory per batch time under the output location,
  * {@code batches/<batch time, epoch ms>/}, holding the files that batch produced:
  * <pre>
- * logs-window.json     {@link Window}: the access-log window that ended at this batch time
- * alerts.json          {"alerts": [...]}: the error-rate {@link Alert}s of that window ([] when none)
+ * logs-window.json     {@link Window}: the access-log window over arrival time that ended at this batch time
+ * alerts.json          {"alerts": [...]}: the error-rate {@link Alert}s of that window ([] when none);
+ *                      only with --window-time arrival
  * logs-totals.json     running totals of the logs pipeline ({@link PipelineAnalytics#totalsJson})
- * tweets-window.json   {@link Window}: the tweet window that ended at this batch time
+ * tweets-window.json   {@link Window}: the tweet window over arrival time that ended at this batch time
  * tweets-totals.json   running totals of the tweets pipeline ({@link PipelineAnalytics#totalsJson})
- * syslog-window.json   {@link Window}: the syslog window that ended at this batch time
- * syslog-alerts.json   {"alerts": [...]}: the brute-force {@link Alert}s of that window ([] when none)
+ * syslog-window.json   {@link Window}: the syslog window over arrival time that ended at this batch time
+ * syslog-alerts.json   {"alerts": [...]}: the brute-force {@link Alert}s of that window ([] when none);
+ *                      only with --window-time arrival
  * syslog-totals.json   running totals of the syslog pipeline ({@link PipelineAnalytics#totalsJson})
  * logs-event-windows.json, tweets-event-windows.json, syslog-event-windows.json
  *                      the event-time windows the batch's watermark closed, with their alerts:
  *                      {"watermark": ms, "windows": [window, ...], "alerts": [alert, ...]}
- *                      ({@link io.sluice.spark.analytics.EventWindows}; only at batches that closed one)
+ *                      ({@link io.sluice.spark.analytics.EventWindows}; only with --window-time event,
+ *                      the default, at batches that closed one)
  * </pre>
  * A pipeline's files appear at the batches where one of its windows ends (every slide); every file
  * carries {@code "batchTime"} and {@code "pipeline"}. Each file is replaced atomically

@@ -535,7 +535,8 @@ public final class Summary {
         case TWEETS_FUTURE: tweetsFuture += n; break;
         case SYSLOG_FUTURE: syslogFuture += n; break;
         case LOGS_CLIENT:
-          break; // per-window only (heavy clients); not part of the totals
+        case ARRIVAL_LAG:
+          break; // per-window only (heavy clients, lag); not part of the totals
         case LOGS_ENDPOINT:
         case TWEETS_HASHTAG:
         case TWEETS_MENTION:

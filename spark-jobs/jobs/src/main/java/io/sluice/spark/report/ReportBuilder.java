@@ -20,12 +20,19 @@ import org.apache.hadoop.conf.Configuration;
  * self-contained file, with Chart.js {@value #CHARTJS_VERSION} (MIT) and the data inlined, which
  * any browser opens without network access.
  *
- * <p>Charts: status codes over time, error rate per window with the alert threshold and the windows
- * that alerted, top endpoints, requests per second; hashtag trends, languages, top mentioned users,
- * tweets per second; sshd authentication failures per window with the windows that raised
- * brute-force alerts, top failure sources, top programs, syslog lines per second; tables of alerts
- * (error rate, brute force) and heavy clients; headline figures (lines, 5xx, sessions, failures,
- * ...). A pipeline without output in the inputs has no section. Every chart is a {@code <canvas data-chart="NAME">}; once drawn it carries
+ * <p>Time axes are event time: the window charts and alert tables of a pipeline are drawn from its
+ * event-time windows ({@code <pipeline>-event-windows.json} of every batch directory, by window
+ * start; see {@link ReportData}), labelled "event time"; a job run with {@code --window-time arrival}
+ * (or one that has closed no event-time window yet) gets its arrival-time windows instead, labelled
+ * "arrival time". Charts: status codes over time, error rate per window with the alert threshold and
+ * the windows that alerted, top endpoints, requests per second; hashtag trends, languages, top
+ * mentioned users, tweets per second; sshd authentication failures per window with the windows that
+ * raised brute-force alerts, top failure sources, top programs, syslog lines per second; per pipeline
+ * a secondary arrival-time chart (dashed): events per second and the lag p50/p99 per arrival-time
+ * window; tables of alerts (error rate, brute force) and heavy clients; headline figures (lines,
+ * 5xx, sessions, failures, late, ...). A pipeline without output in the inputs has no section. The
+ * page's script draws each chart in a function of its own ({@code statusOverTimeChart},
+ * {@code arrivalChart}, ...), called from one function per section. Every chart is a {@code <canvas data-chart="NAME">}; once drawn it carries
  * {@code data-rendered="true"} and {@code data-painted-pixels}, and {@code <body>} gets
  * {@code data-charts} (how many) and {@code data-charts-drawn} (how many were drawn) — what a
  * headless browser checks.

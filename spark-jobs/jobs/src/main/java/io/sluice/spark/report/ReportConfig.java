@@ -16,7 +16,8 @@ public final class ReportConfig {
 
   public static final String DEFAULT_TITLE = "Sluice analytics report";
   public static final int DEFAULT_MAX_WINDOWS = 720;
-  public static final String DEFAULT_SCREENSHOT_SIZE = "1280x3300";
+  /** Width x height of the screenshot, CSS pixels: the whole report of the three pipelines, arrival charts and alert tables included. */
+  public static final String DEFAULT_SCREENSHOT_SIZE = "1280x6200";
 
   private final boolean help;
   private final List<String> inputs;

@@ -31,13 +31,29 @@ import org.apache.hadoop.fs.Path;
  * {"generatedAt": ms, "inputs": [uri, ...], "maxWindows": n,
  *  "summary": summary.json, each pipeline's section from the input that counted most of it (its
  *             count field: logs and syslog lines, tweet records; a job per pipeline, or one for all),
- *  "logs":   {"windows": [logs-window.json, ... oldest first], "alerts": [alert, ...],
+ *  "logs":   {"windowTime": "event" | "arrival",
+ *             "windows": [window, ... by windowStart], "alerts": [alert, ... by windowEnd],
+ *             "arrivalWindows": [arrival window, ... by windowEnd],
  *             "totals": the latest logs-totals.json}   or null without any logs output,
- *  "tweets": {"windows": [tweets-window.json, ...], "totals": the latest tweets-totals.json} or null,
- *  "syslog": {"windows": [syslog-window.json, ...], "alerts": [brute-force alert, ...],
- *             "totals": the latest syslog-totals.json} or null}
+ *  "tweets": {"windowTime": ..., "windows": [...], "arrivalWindows": [...], "totals": the latest
+ *             tweets-totals.json} or null,
+ *  "syslog": {"windowTime": ..., "windows": [...], "alerts": [brute-force alert, ...],
+ *             "arrivalWindows": [...], "totals": the latest syslog-totals.json} or null}
  * </pre>
- * Only the {@code maxWindows} latest windows of each pipeline are kept (alerts: all). Files that
+ * <b>Clocks.</b> {@code windows} and {@code alerts} are on event time ({@code windowTime}
+ * {@code "event"}) when the inputs hold any of the pipeline's event-time windows
+ * ({@code <pipeline>-event-windows.json}, a job with {@code --window-time event}, the default):
+ * its windows from every batch directory of every input, each once, ordered by
+ * {@code windowStart}, and their alerts. Otherwise ({@code "arrival"}: a job with
+ * {@code --window-time arrival}, or one whose watermark has closed no window yet) they are the
+ * arrival-time windows ({@code <pipeline>-window.json}) and the alerts of {@code alerts.json} /
+ * {@code syslog-alerts.json}. {@code arrivalWindows} is always the arrival-time view, each window
+ * cut to {@code {"windowStart": ms, "windowEnd": ms, "windowSeconds": s, "events": n,
+ * "eventsPerSecond": x, "lag": {"events": n, "p50Seconds": x, "p99Seconds": y, "maxSeconds": z}}}
+ * (events: parsed log lines, distinct tweets, parsed syslog lines; {@code lag} as in the window
+ * file, absent from windows written before it existed).
+ *
+ * <p>Only the {@code maxWindows} latest windows of each list are kept (alerts: all). Files that
  * are missing or unreadable (a batch directory being written) are skipped.
  */
 public final class ReportData {
@@ -84,6 +100,11 @@ public final class ReportData {
           if (window != null) {
             section.windows.put(time, window);
           }
+          JsonNode event = read(fs, new Path(d.getPath(), p.eventWindowsFile()));
+          if (event != null) {
+            event.path("windows").forEach(w -> section.eventWindows.put(w.path("windowStart").asLong(), w));
+            event.path("alerts").forEach(a -> section.eventAlerts.put(a.path("id").asText(), a));
+          }
           if (p.hasAlerts()) {
             JsonNode al = read(fs, new Path(d.getPath(), p.alertsFile()));
             if (al != null) {
@@ -110,14 +131,19 @@ public final class ReportData {
     }
     for (PipelineAnalytics p : pipelines) {
       Section section = sections.get(p);
-      if (!section.windows.isEmpty() || section.totals != null) {
+      if (!section.windows.isEmpty() || !section.eventWindows.isEmpty() || section.totals != null) {
         ObjectNode node = report.putObject(p.id());
-        node.set("windows", latest(section.windows, maxWindows));
+        boolean event = !section.eventWindows.isEmpty();
+        node.put("windowTime", event ? "event" : "arrival");
+        node.set("windows", latest(event ? section.eventWindows : section.windows, maxWindows));
         if (p.hasAlerts()) {
           ArrayNode a = node.putArray("alerts");
-          section.alerts.values().stream().sorted(Comparator.comparingLong(x -> x.path("windowEnd").asLong()))
+          (event ? section.eventAlerts : section.alerts).values().stream()
+              .sorted(Comparator.comparingLong(x -> x.path("windowEnd").asLong()))
               .forEach(a::add);
         }
+        ArrayNode arrival = node.putArray("arrivalWindows");
+        latest(section.windows, maxWindows).forEach(w -> arrival.add(arrivalView(p, w)));
         node.set("totals", section.totals);
       } else {
         report.putNull(p.id());
@@ -129,9 +155,34 @@ public final class ReportData {
   /** What the inputs hold for one pipeline. */
   private static final class Section {
     JsonNode summary;
+    /** Arrival-time windows by batch time (their end). */
     final TreeMap<Long, JsonNode> windows = new TreeMap<>();
     final Map<String, JsonNode> alerts = new LinkedHashMap<>();
+    /** Event-time windows by start: each closed once, whichever batch directory holds it. */
+    final TreeMap<Long, JsonNode> eventWindows = new TreeMap<>();
+    final Map<String, JsonNode> eventAlerts = new LinkedHashMap<>();
     JsonNode totals;
+  }
+
+  /** The events a pipeline's window counts and its rate field: requests, distinct tweets, parsed lines. */
+  private static final Map<PipelineAnalytics, String[]> COUNTS = Map.of(
+      PipelineAnalytics.LOGS, new String[] {"requests", "requestsPerSecond"},
+      PipelineAnalytics.TWEETS, new String[] {"tweets", "tweetsPerSecond"},
+      PipelineAnalytics.SYSLOG, new String[] {"parsed", "linesPerSecond"});
+
+  /** An arrival-time window cut to its times, events, rate and lag. */
+  private static ObjectNode arrivalView(PipelineAnalytics p, JsonNode w) {
+    String[] fields = COUNTS.get(p);
+    ObjectNode a = JSON.createObjectNode();
+    a.put("windowStart", w.path("windowStart").asLong());
+    a.put("windowEnd", w.path("windowEnd").asLong());
+    a.put("windowSeconds", w.path("windowSeconds").asDouble());
+    a.put("events", w.path(fields[0]).asLong());
+    a.put("eventsPerSecond", w.path(fields[1]).asDouble());
+    if (w.has("lag")) {
+      a.set("lag", w.get("lag"));
+    }
+    return a;
   }
 
   private static ArrayNode latest(TreeMap<Long, JsonNode> windows, int n) {

@@ -97,7 +97,8 @@ class AnalyticsStreamsTest {
     // A 3 s logs window (3 batches) and a 2 s tweets window (2 batches), both sliding every batch.
     AnalyticsJobConfig config = config("--logs-window-seconds", "3", "--logs-slide-seconds", "1",
         "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1", "--top-n", "5", "--heavy-client-requests", "30",
-        "--error-rate-threshold", "0.0", "--error-min-requests", "1", "--session-gap-seconds", String.valueOf(GAP_MS / 1000));
+        "--error-rate-threshold", "0.0", "--error-min-requests", "1", "--session-gap-seconds", String.valueOf(GAP_MS / 1000),
+        "--window-time", "arrival");
     SummaryWriter summary = new SummaryWriter(tmp);
     start(config, summary);
 
@@ -187,8 +188,106 @@ class AnalyticsStreamsTest {
     assertThat(expected.path("tweets").path("records").asLong()).isEqualTo(950 + 300);
     assertThat(BatchFiles.read(dirs.get(0).resolve(BatchOutputs.ALERTS)).path("alerts")).as("no 5xx in lines 1-1500").isEmpty();
     assertThat(BatchFiles.read(dirs.get(1).resolve(BatchOutputs.ALERTS)).path("alerts")).as("line 2071").hasSize(1);
-    assertThat(dirs).as("no event-time windows without --event-windows")
+    assertThat(dirs).as("no event-time windows with --window-time arrival")
         .allSatisfy(d -> assertThat(d.resolve(BatchOutputs.LOGS_EVENT_WINDOWS)).doesNotExist());
+  }
+
+  @Test
+  void byDefaultWindowsAndAlertsAreOnEventTimeAndArrivalWindowsShowThroughputAndLag() {
+    List<Map<String, String>> logs = SampleEvents.logEvents();
+    // Batch 1: lines 1-1000, read 1 s after their request time; batch 2: lines 1001-2080 read 60 s
+    // after, 2081-2100 an hour after (line 2071 is a real 500); batch 3: lines 2101-2500 without a
+    // read time (arrival: the batch time).
+    List<Map<String, String>> first = withLag(logs.subList(0, 1000), 1_000);
+    List<Map<String, String>> second = withLag(logs.subList(1000, 2080), 60_000);
+    second.addAll(withLag(logs.subList(2080, 2100), 3_600_000));
+    List<Map<String, String>> third = new ArrayList<>(logs.subList(2100, 2500));
+    List<List<Map<String, String>>> inputs = List.of(first, second, third, List.of());
+    inputs.forEach(this::offer);
+    // Hour-long tumbling event-time windows; arrival-time windows of 2 batches sliding every batch.
+    start(config("--pipeline", "logs", "--logs-window-seconds", "3600", "--logs-slide-seconds", "3600",
+        "--arrival-window-seconds", "2", "--arrival-slide-seconds", "1", "--error-rate-threshold", "0.0",
+        "--error-min-requests", "1"), new SummaryWriter(tmp));
+
+    assertThat(BatchFiles.await(() -> BatchFiles.batchDirs(tmp).size() >= inputs.size()
+        && Files.exists(BatchFiles.batchDirs(tmp).get(inputs.size() - 1).resolve(BatchOutputs.LOGS_WINDOW)), TIMEOUT))
+        .as("%d batch directories", inputs.size()).isTrue();
+    List<Path> dirs = BatchFiles.batchDirs(tmp);
+    long batch3 = Long.parseLong(dirs.get(2).getFileName().toString());
+    List<Long> thirdLags = new ArrayList<>();
+    for (Map<String, String> e : third) {
+      thirdLags.add(batch3 - Long.parseLong(e.get("timestamp")));
+    }
+    thirdLags.sort(null);
+
+    JsonNode lag1 = BatchFiles.read(dirs.get(0).resolve(BatchOutputs.LOGS_WINDOW)).path("lag");
+    assertThat(lag1.toString()).isEqualTo("{\"events\":1000,\"p50Seconds\":1.0,\"p99Seconds\":1.0,\"maxSeconds\":1.0}");
+    JsonNode w2 = BatchFiles.read(dirs.get(1).resolve(BatchOutputs.LOGS_WINDOW));
+    assertThat(w2.path("requests").asLong()).isEqualTo(2100);
+    // Ranks 1050 and 2079 of 2,100: the 60 s lags are 1001-2080.
+    assertThat(w2.path("lag").toString())
+        .isEqualTo("{\"events\":2100,\"p50Seconds\":60.0,\"p99Seconds\":60.0,\"maxSeconds\":3600.0}");
+    JsonNode lag3 = BatchFiles.read(dirs.get(2).resolve(BatchOutputs.LOGS_WINDOW)).path("lag");
+    // Batches 2 and 3: 1,080 lags of 60 s, 20 of 1 h, 400 of years (rank 1485 of 1,500 is the 385th of those).
+    assertThat(lag3.path("events").asLong()).isEqualTo(1500);
+    assertThat(lag3.path("p50Seconds").asDouble()).isEqualTo(60.0);
+    assertThat(lag3.path("p99Seconds").asDouble() * 1000)
+        .isCloseTo(thirdLags.get(384), org.assertj.core.api.Assertions.within(thirdLags.get(384) * Lag.RELATIVE_ERROR));
+    assertThat(lag3.path("maxSeconds").asDouble() * 1000).isEqualTo(thirdLags.get(399).doubleValue());
+    JsonNode lag4 = BatchFiles.read(dirs.get(3).resolve(BatchOutputs.LOGS_WINDOW)).path("lag");
+    assertThat(lag4.path("events").asLong()).isEqualTo(400);
+    assertThat(lag4.path("p50Seconds").asDouble() * 1000)
+        .isCloseTo(thirdLags.get(199), org.assertj.core.api.Assertions.within(thirdLags.get(199) * Lag.RELATIVE_ERROR));
+    assertThat(lag4.path("maxSeconds").asDouble() * 1000).isEqualTo(thirdLags.get(399).doubleValue());
+
+    // The alerts are the event-time windows': no arrival-time alert file, whatever the 5xx.
+    assertThat(dirs).allSatisfy(d -> assertThat(d.resolve(BatchOutputs.ALERTS)).doesNotExist());
+    long max = Long.MIN_VALUE;
+    Map<Long, long[]> hours = new java.util.TreeMap<>(); // start -> {requests, serverErrors}
+    for (Map<String, String> e : logs.subList(0, 2500)) {
+      if (e.containsKey("rejectReason")) {
+        continue;
+      }
+      long t = Long.parseLong(e.get("timestamp"));
+      max = Math.max(max, t);
+      long[] h = hours.computeIfAbsent(Math.floorDiv(t, 3_600_000L) * 3_600_000L, k -> new long[2]);
+      h[0]++;
+      h[1] += e.get("status").startsWith("5") ? 1 : 0;
+    }
+    long watermark = max - 300_000;
+    hours.keySet().removeIf(start -> start + 3_600_000 > watermark);
+    Map<Long, Long> windows = new java.util.TreeMap<>();
+    List<String> alerts = new ArrayList<>();
+    for (Path d : dirs) {
+      Path f = d.resolve(BatchOutputs.LOGS_EVENT_WINDOWS);
+      if (Files.exists(f)) {
+        JsonNode json = BatchFiles.read(f);
+        json.path("windows").forEach(w -> {
+          assertThat(w.has("lag")).as("no lag in event-time windows").isFalse();
+          windows.put(w.path("windowStart").asLong(), w.path("requests").asLong());
+        });
+        json.path("alerts").forEach(a -> alerts.add(a.path("id").asText()));
+      }
+    }
+    Map<Long, Long> expectedWindows = new java.util.TreeMap<>();
+    hours.forEach((start, h) -> expectedWindows.put(start, h[0]));
+    assertThat(windows).isEqualTo(expectedWindows).hasSize(21); // 2015-05-17T10:00Z to 05-18T07:00Z, the last still open
+    // Line 2071, 2015-05-18T03:05:34Z: the hour 03:00-04:00.
+    long hour = java.time.Instant.parse("2015-05-18T03:00:00Z").toEpochMilli();
+    assertThat(alerts).containsExactly("logs-error-rate@" + (hour + 3_600_000));
+  }
+
+  /** Copies of {@code events} read {@code lagMs} after their request time ({@code readTime} header). */
+  private static List<Map<String, String>> withLag(List<Map<String, String>> events, long lagMs) {
+    List<Map<String, String>> out = new ArrayList<>();
+    for (Map<String, String> e : events) {
+      Map<String, String> copy = new java.util.HashMap<>(e);
+      if (copy.containsKey("timestamp")) {
+        copy.put("readTime", String.valueOf(Long.parseLong(copy.get("timestamp")) + lagMs));
+      }
+      out.add(copy);
+    }
+    return out;
   }
 
   @Test
@@ -207,7 +306,7 @@ class AnalyticsStreamsTest {
     inputs.add(List.of(a));
     inputs.add(List.of());
     inputs.forEach(this::offer);
-    start(config("--pipeline", "logs", "--logs-window-seconds", "1", "--logs-slide-seconds", "1",
+    start(config("--pipeline", "logs", "--arrival-window-seconds", "1", "--arrival-slide-seconds", "1",
         "--dedup-horizon-seconds", String.valueOf(2 * BATCH_MS / 1000)), new SummaryWriter(tmp));
 
     assertThat(BatchFiles.await(() -> BatchFiles.batchDirs(tmp).size() >= inputs.size()
@@ -233,7 +332,8 @@ class AnalyticsStreamsTest {
     long threshold = 50;
     // A 2 s syslog window (2 batches) sliding every batch.
     start(config("--pipeline", "syslog", "--syslog-window-seconds", "2", "--syslog-slide-seconds", "1",
-        "--brute-force-threshold", String.valueOf(threshold), "--top-n", "5"), new SummaryWriter(tmp));
+        "--brute-force-threshold", String.valueOf(threshold), "--top-n", "5", "--window-time", "arrival"),
+        new SummaryWriter(tmp));
 
     assertThat(BatchFiles.await(() -> BatchFiles.batchDirs(tmp).size() >= inputs.size()
         && Files.exists(BatchFiles.batchDirs(tmp).get(inputs.size() - 1).resolve(BatchOutputs.SYSLOG_TOTALS)), TIMEOUT))
@@ -315,7 +415,7 @@ class AnalyticsStreamsTest {
     inputs.add(List.of(cron));
     inputs.add(List.of());
     inputs.forEach(this::offer);
-    start(config("--pipeline", "syslog", "--syslog-window-seconds", "1", "--syslog-slide-seconds", "1",
+    start(config("--pipeline", "syslog", "--arrival-window-seconds", "1", "--arrival-slide-seconds", "1",
         "--syslog-key-idle-seconds", "2"), new SummaryWriter(tmp));
 
     assertThat(BatchFiles.await(() -> BatchFiles.batchDirs(tmp).size() >= inputs.size()

@@ -109,7 +109,7 @@ class EventTimeReplayTest {
     inputs.forEach(this::offer);
 
     AnalyticsJobConfig config = AnalyticsJobConfig.parse("--sinks", "unused:1", "--out", tmp.toString(),
-        "--pipeline", "logs", "--event-windows", "true", "--batch-seconds", "1", "--logs-window-seconds", String.valueOf(LENGTH_MS / 1000),
+        "--pipeline", "logs", "--batch-seconds", "1", "--logs-window-seconds", String.valueOf(LENGTH_MS / 1000),
         "--logs-slide-seconds", String.valueOf(SLIDE_MS / 1000), "--allowed-lateness", String.valueOf(LATENESS_MS / 1000),
         "--error-rate-threshold", "0.0", "--error-min-requests", "1",
         "--watermark-idle-seconds", String.valueOf(IDLE_SECONDS));

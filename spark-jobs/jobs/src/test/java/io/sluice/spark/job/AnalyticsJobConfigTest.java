@@ -119,9 +119,12 @@ class AnalyticsJobConfigTest {
     assertThat(config.alertsTopic()).isEqualTo("alerts");
     assertThat(config.alertsBootstrap()).isEqualTo("a1:1");
     assertThat(config.allowedLatenessSeconds()).isZero();
-    assertThat(config.eventWindows()).isFalse();
-    assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--event-windows", "true").eventWindows())
-        .isTrue();
+    assertThat(config.windowTime()).isEqualTo(AnalyticsJobConfig.WindowTime.EVENT);
+    assertThat(config.eventWindows()).isTrue();
+    assertThat(config.arrivalWindowSeconds()).isEqualTo(30);
+    assertThat(config.arrivalSlideSeconds()).isEqualTo(10);
+    assertThat(config.checkpointedSettings()).containsEntry("--window-time", "event")
+        .containsEntry("--arrival-window-seconds", "30").containsEntry("--arrival-slide-seconds", "10");
     assertThat(config.checkpointedSettings()).containsEntry("--allowed-lateness", "0");
     assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o").allowedLatenessSeconds()).isEqualTo(300);
     assertThat(rejected("--sinks", "a:1", "--out", "o", "--allowed-lateness", "-1"))
@@ -139,6 +142,35 @@ class AnalyticsJobConfigTest {
         .hasMessageContaining("--watermark-idle-seconds");
     assertThat(rejected("--sinks", "a:1", "--out", "o", "--max-future-seconds", "x"))
         .hasMessageContaining("--max-future-seconds");
+  }
+
+  @Test
+  void windowTimeIsEventByDefaultWithArrivalWindowsOfTheirOwnOrArrivalAsBefore() {
+    // Event time: the pipelines' windows are on the events' clock, any whole number of seconds.
+    AnalyticsJobConfig event = AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--batch-seconds", "2",
+        "--logs-window-seconds", "3600", "--logs-slide-seconds", "3600", "--syslog-window-seconds", "61",
+        "--syslog-slide-seconds", "61", "--arrival-window-seconds", "10", "--arrival-slide-seconds", "2");
+    assertThat(event.windowTime()).isEqualTo(AnalyticsJobConfig.WindowTime.EVENT);
+    assertThat(event.syslogWindowSeconds()).isEqualTo(61);
+    assertThat(event.arrivalWindowSeconds()).isEqualTo(10);
+    assertThat(event.arrivalSlideSeconds()).isEqualTo(2);
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--batch-seconds", "2", "--arrival-window-seconds", "9"))
+        .hasMessageContaining("--arrival-window-seconds").hasMessageContaining("multiple of --batch-seconds");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--arrival-window-seconds", "10", "--arrival-slide-seconds", "20"))
+        .hasMessageContaining("--arrival-slide-seconds");
+
+    AnalyticsJobConfig arrival = AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--window-time", "arrival");
+    assertThat(arrival.windowTime()).isEqualTo(AnalyticsJobConfig.WindowTime.ARRIVAL);
+    assertThat(arrival.eventWindows()).isFalse();
+    assertThat(arrival.checkpointedSettings()).containsEntry("--window-time", "arrival")
+        .doesNotContainKey("--arrival-window-seconds");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--window-time", "arrival", "--batch-seconds", "2",
+        "--syslog-window-seconds", "61")).hasMessageContaining("--syslog-window-seconds");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--window-time", "arrival", "--arrival-window-seconds", "10"))
+        .hasMessageContaining("--arrival-window-seconds").hasMessageContaining("--window-time event");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--window-time", "batch"))
+        .hasMessageContaining("--window-time").hasMessageContaining("event|arrival");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--event-windows", "true")).hasMessageContaining("--event-windows");
   }
 
   @Test
@@ -194,12 +226,13 @@ class AnalyticsJobConfigTest {
         "--session-gap-seconds N", "--syslog-topic TOPIC", "--syslog-window-seconds N",
         "--syslog-slide-seconds N", "--brute-force-threshold N", "--syslog-key-idle-seconds N", "--dedup-horizon-seconds N",
         "--allowed-lateness SECONDS", "--watermark-idle-seconds SECONDS", "--max-future-seconds SECONDS",
-        "--event-windows true|false", "--audit-ids true|false", "--alerts-topic TOPIC",
+        "--window-time event|arrival", "--arrival-window-seconds N",
+        "--arrival-slide-seconds N", "--audit-ids true|false", "--alerts-topic TOPIC",
         "--alerts-bootstrap host:port[,host:port...]", "--kafka-properties FILE", "--help"}) {
       assertThat(AnalyticsJobOptions.documented()).containsKey(option);
     }
     for (String defaultValue : new String[] {"all", "flume", "auto", "5000", "5", "true", "sluice-logs",
-        "sluice-tweets", "sluice-analytics-<pipeline>", "earliest", "0", "<out>/checkpoint", "2", "30", "10", "60",
+        "sluice-tweets", "sluice-analytics-<pipeline>", "earliest", "0", "<out>/checkpoint", "2", "30", "10", "60", "event",
         "100", "0.05", "20", "1800", "180", "false", "none", "--kafka-bootstrap", "none (PLAINTEXT)", "sluice-syslog",
         "86400", "300"}) {
       assertThat(usage).contains("(default: " + defaultValue + ")");
@@ -251,7 +284,10 @@ class AnalyticsJobConfigTest {
   @Test
   void rejectsWindowsThatDoNotFitTheBatchInterval() {
     assertThat(rejected("--sinks", "a:1", "--out", "o", "--batch-seconds", "4"))
-        .as("default 30 s window is not a multiple of 4 s batches").hasMessageContaining("--logs-window-seconds")
+        .as("default 30 s arrival window is not a multiple of 4 s batches").hasMessageContaining("--arrival-window-seconds")
+        .hasMessageContaining("--batch-seconds");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--batch-seconds", "4", "--window-time", "arrival"))
+        .as("nor, over arrival time, the default 30 s logs window").hasMessageContaining("--logs-window-seconds")
         .hasMessageContaining("--batch-seconds");
     assertThat(rejected("--sinks", "a:1", "--out", "o", "--tweets-slide-seconds", "90"))
         .hasMessageContaining("--tweets-slide-seconds").hasMessageContaining("--tweets-window-seconds");

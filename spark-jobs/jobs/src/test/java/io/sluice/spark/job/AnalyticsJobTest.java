@@ -114,8 +114,10 @@ class AnalyticsJobTest {
         "--out", out.toString(),
         // One request thread per sink: each sink serves one request at a time, in channel order.
         "--parallelism", "2", "--max-batch-size", "300",
-        "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
-        "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1"));
+        // Event-time windows (the default clock) of an hour; arrival-time windows of 2 batches.
+        "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "3600",
+        "--logs-slide-seconds", "3600", "--tweets-window-seconds", "3600", "--tweets-slide-seconds", "3600",
+        "--arrival-window-seconds", "2", "--arrival-slide-seconds", "1"));
     args.addAll(List.of(more));
     return AnalyticsJobConfig.parse(args.toArray(new String[0]));
   }

@@ -84,8 +84,9 @@ class HdfsOutputTest {
     List<Map<String, String>> tweets = SampleEvents.tweetEvents().subList(0, 300);
     try (FlumeSinks flume = new FlumeSinks("logs", "tweets")) {
       AnalyticsJob job = AnalyticsJob.getOrCreate(AnalyticsJobConfig.parse("--sinks", flume.addresses(),
-          "--out", out, "--checkpoint", checkpoint, "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
-          "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1"), SparkTestContexts.conf("HdfsOutputTest"));
+          "--out", out, "--checkpoint", checkpoint, "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "3600", "--logs-slide-seconds", "3600",
+          "--tweets-window-seconds", "3600", "--tweets-slide-seconds", "3600", "--arrival-window-seconds", "2",
+          "--arrival-slide-seconds", "1"), SparkTestContexts.conf("HdfsOutputTest"));
       job.start();
       try {
         flume.put(0, logs);

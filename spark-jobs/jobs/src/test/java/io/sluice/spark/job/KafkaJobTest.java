@@ -104,7 +104,7 @@ class KafkaJobTest {
         "--kafka-group-id", "k1", "--out", out.toString(), "--kafka-max-rate", "1000",
         "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2", "--logs-slide-seconds", "1", "--tweets-window-seconds", "2",
         "--tweets-slide-seconds", "1", "--error-rate-threshold", "0", "--error-min-requests", "1",
-        "--alerts-topic", "k1-alerts"), SparkTestContexts.conf("KafkaJobTest"));
+        "--window-time", "arrival", "--alerts-topic", "k1-alerts"), SparkTestContexts.conf("KafkaJobTest"));
     job.start();
 
     List<Map<String, String>> all = new ArrayList<>(logs);
@@ -219,7 +219,7 @@ class KafkaJobTest {
         "--kafka-bootstrap", broker.bootstrap(), "--pipeline", "syslog", "--syslog-topic", "e-syslog",
         "--kafka-group-id", "e", "--out", out.toString(), "--kafka-max-rate", "1000", "--batch-seconds", "1",
         "--syslog-window-seconds", "60", "--syslog-slide-seconds", "60", "--brute-force-threshold", "10",
-        "--allowed-lateness", "0", "--event-windows", "true", "--alerts-topic", "e-alerts"), SparkTestContexts.conf("KafkaJobTestEvent"));
+        "--allowed-lateness", "0", "--alerts-topic", "e-alerts"), SparkTestContexts.conf("KafkaJobTestEvent"));
     job.start();
 
     Set<String> sent = new java.util.TreeSet<>();
@@ -232,6 +232,18 @@ class KafkaJobTest {
     }
     assertThat(sent).isEqualTo(expected);
     assertThat(SummaryFiles.read(out.resolve("summary.json")).path("syslog").path("late").asLong()).isZero();
+    // Event time is the default: the arrival-time windows (30 s every 10 s) raise none, and say the lag.
+    assertThat(BatchFiles.await(() -> BatchFiles.batchDirs(out).stream()
+        .anyMatch(d -> Files.exists(d.resolve(BatchOutputs.SYSLOG_WINDOW))), TIMEOUT)).isTrue();
+    for (Path dir : BatchFiles.batchDirs(out)) {
+      assertThat(dir.resolve(BatchOutputs.SYSLOG_ALERTS)).doesNotExist();
+      Path window = dir.resolve(BatchOutputs.SYSLOG_WINDOW);
+      if (Files.exists(window)) {
+        JsonNode w = BatchFiles.read(window);
+        assertThat(w.path("windowEnd").asLong() - w.path("windowStart").asLong()).isEqualTo(30_000);
+        assertThat(w.path("lag").path("events").asLong()).isEqualTo(w.path("parsed").asLong());
+      }
+    }
   }
 
   @Test
@@ -285,7 +297,7 @@ class KafkaJobTest {
     List<String> args = new ArrayList<>(List.of("--source", "kafka", "--kafka-bootstrap", broker.bootstrap(),
         "--logs-topic", "r-logs", "--tweets-topic", "r-tweets", "--kafka-group-id", group,
         "--out", out.toString(), "--kafka-max-rate", "1000", "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2",
-        "--logs-slide-seconds", "1", "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1"));
+        "--logs-slide-seconds", "1", "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1", "--window-time", "arrival"));
     args.addAll(List.of(more));
     return AnalyticsJobConfig.parse(args.toArray(new String[0]));
   }

@@ -115,7 +115,8 @@ class SecureKafkaJobTest {
         "--logs-topic", "s1-logs", "--tweets-topic", "s1-tweets", "--kafka-group-id", "s1", "--out", out.toString(),
         "--kafka-max-rate", "1000", "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
         "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1", "--error-rate-threshold", "0",
-        "--error-min-requests", "1", "--alerts-topic", "s1-alerts"), SparkTestContexts.conf("SecureKafkaJobTest"));
+        "--error-min-requests", "1", "--window-time", "arrival", "--alerts-topic", "s1-alerts"),
+        SparkTestContexts.conf("SecureKafkaJobTest"));
     job.start();
 
     List<Map<String, String>> all = new ArrayList<>(logs);
@@ -180,7 +181,7 @@ class SecureKafkaJobTest {
         "--logs-topic", "s3-logs", "--tweets-topic", "s3-tweets", "--kafka-group-id", "s3", "--out", out.toString(),
         "--kafka-max-rate", "1000", "--batch-seconds", "1", "--allowed-lateness", NOTHING_LATE, "--logs-window-seconds", "2", "--logs-slide-seconds", "1",
         "--tweets-window-seconds", "2", "--tweets-slide-seconds", "1", "--error-rate-threshold", "0",
-        "--error-min-requests", "1", "--alerts-topic", "s3-alerts");
+        "--error-min-requests", "1", "--window-time", "arrival", "--alerts-topic", "s3-alerts");
 
     job = AnalyticsJob.getOrCreate(config, uncachedConsumers("before"));
     job.start();

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.spark.SampleEvents;
 import io.sluice.spark.SparkTestContexts;
-import io.sluice.spark.analytics.ErrorRateAlert;
+import io.sluice.spark.analytics.EventWindowFixtures;
+import io.sluice.spark.analytics.Lag;
 import io.sluice.spark.analytics.Analytics;
 import io.sluice.spark.analytics.ErrorRateRule;
 import io.sluice.spark.analytics.Metric;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
+import io.sluice.spark.input.EventRecord;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,11 @@ class ReportTest {
   private static Path html;
   private static int expectedAlerts;
   private static int expectedBruteForceAlerts;
+  private static int expectedLogWindows;
+  private static int expectedTweetWindows;
+  private static int expectedSyslogWindows;
+  private static List<String> syslogAlertIds;
+  private static long lastSyslogStart;
   private static ObjectNode expectedTweetsTotals;
 
   @BeforeAll
@@ -68,21 +77,26 @@ class ReportTest {
     try {
       logsOut = dir.resolve("logs");
       tweetsOut = dir.resolve("tweets");
+      // As a job with --window-time event writes them: arrival-time windows with their lag (every
+      // 10 s of batch time, no alerts), and the event-time windows closed by the watermark, with
+      // their alerts, spread over the batch directories.
       List<Map<String, String>> logs = SampleEvents.logEvents();
       BatchOutputs logBatches = new BatchOutputs(OutputStore.local(logsOut));
       int chunk = 1000;
       for (int k = 0; k * chunk < logs.size(); k++) {
         long end = T0 + (k + 1) * 10_000L;
-        JavaPairRDD<Metric, Tally> metrics = Analytics.logWindowMetrics(
-            sc.parallelize(SampleEvents.records(logs.subList(k * chunk, Math.min(logs.size(), (k + 1) * chunk))), 2)).cache();
+        JavaRDD<EventRecord> records = sc.parallelize(
+            SampleEvents.records(logs.subList(k * chunk, Math.min(logs.size(), (k + 1) * chunk))), 2);
+        JavaPairRDD<Metric, Tally> metrics = Analytics.logWindowMetrics(records)
+            .union(Lag.metrics(records.filter(EventRecord::isParsedLog), end)).cache();
         logBatches.write(end, BatchOutputs.LOGS_WINDOW, "logs", Window.logs(metrics, end - 10_000, end, 10, 20, RULE).toJsonTree());
-        List<ErrorRateAlert> alerts = Analytics.errorRateAlerts(metrics, RULE, end - 10_000, end).collect();
-        expectedAlerts += alerts.size();
-        ObjectNode a = JSON.createObjectNode();
-        alerts.forEach(x -> a.withArray("alerts").add(x.toJsonTree()));
-        logBatches.write(end, BatchOutputs.ALERTS, "logs", a);
         metrics.unpersist(false);
       }
+      List<EventRecord> parsedLogs = SampleEvents.records(logs).stream().filter(EventRecord::isParsedLog).toList();
+      List<Window> logWindows = EventWindowFixtures.closed(PipelineAnalytics.LOGS, parsedLogs, 3_600_000, 3_600_000,
+          10, 20, RULE);
+      expectedLogWindows = logWindows.size();
+      expectedAlerts = writeEventWindows(logBatches, "logs", BatchOutputs.LOGS_EVENT_WINDOWS, logWindows, 10);
       JavaPairRDD<Metric, Tally> logTotals = Analytics.metrics(sc.parallelize(SampleEvents.records(logs), 4), 1_800_000L).cache();
       Summary logSummary = Analytics.summarize(logTotals, 10);
       logBatches.write(T0 + 200_000, BatchOutputs.LOGS_TOTALS, "logs", PipelineAnalytics.LOGS.totalsJson(logSummary, 10));
@@ -92,10 +106,16 @@ class ReportTest {
       BatchOutputs tweetBatches = new BatchOutputs(OutputStore.local(tweetsOut));
       for (int k = 0; k * 190 < tweets.size(); k++) {
         long end = T0 + (k + 1) * 10_000L;
-        JavaPairRDD<Metric, Tally> metrics = Analytics.tweetMetrics(Analytics.distinctTweets(
-            sc.parallelize(SampleEvents.records(tweets.subList(k * 190, Math.min(tweets.size(), (k + 1) * 190))), 2))).cache();
+        JavaRDD<EventRecord> distinct = Analytics.distinctTweets(
+            sc.parallelize(SampleEvents.records(tweets.subList(k * 190, Math.min(tweets.size(), (k + 1) * 190))), 2));
+        JavaPairRDD<Metric, Tally> metrics = Analytics.tweetMetrics(distinct).union(Lag.metrics(distinct, end)).cache();
         tweetBatches.write(end, BatchOutputs.TWEETS_WINDOW, "tweets", Window.tweets(metrics, end - 60_000, end, 10).toJsonTree());
       }
+      List<Window> tweetWindows = EventWindowFixtures.closed(PipelineAnalytics.TWEETS,
+          Analytics.distinctTweets(sc.parallelize(SampleEvents.records(tweets), 2)).collect(), 2_592_000_000L,
+          2_592_000_000L, 10, 0, null);
+      expectedTweetWindows = tweetWindows.size();
+      writeEventWindows(tweetBatches, "tweets", BatchOutputs.TWEETS_EVENT_WINDOWS, tweetWindows, 5);
       Summary tweetSummary = Analytics.summarize(Analytics.metrics(sc.parallelize(SampleEvents.records(tweets), 4), 1L), 10);
       expectedTweetsTotals = PipelineAnalytics.TWEETS.totalsJson(tweetSummary, 10);
       tweetBatches.write(T0 + 100_000, BatchOutputs.TWEETS_TOTALS, "tweets", expectedTweetsTotals);
@@ -106,17 +126,23 @@ class ReportTest {
       BatchOutputs syslogBatches = new BatchOutputs(OutputStore.local(syslogOut));
       for (int k = 0; k * 1000 < syslog.size(); k++) {
         long end = T0 + (k + 1) * 10_000L;
-        JavaPairRDD<Metric, Tally> metrics = Analytics.eventMetrics(
-            sc.parallelize(SampleEvents.records(syslog.subList(k * 1000, Math.min(syslog.size(), (k + 1) * 1000))), 2)).cache();
-        Window w = Window.syslog(metrics, end - 10_000, end, 10, 30);
-        syslogBatches.write(end, BatchOutputs.SYSLOG_WINDOW, "syslog", w.toJsonTree());
-        ObjectNode a = JSON.createObjectNode();
-        a.putArray("alerts");
-        w.alerts().forEach(x -> a.withArray("alerts").add(x.toJsonTree()));
-        expectedBruteForceAlerts += w.alerts().size();
-        syslogBatches.write(end, BatchOutputs.SYSLOG_ALERTS, "syslog", a);
+        JavaRDD<EventRecord> records = sc.parallelize(
+            SampleEvents.records(syslog.subList(k * 1000, Math.min(syslog.size(), (k + 1) * 1000))), 2);
+        JavaPairRDD<Metric, Tally> metrics = Analytics.eventMetrics(records)
+            .union(Lag.metrics(records.filter(e -> !e.isRejected()), end)).cache();
+        syslogBatches.write(end, BatchOutputs.SYSLOG_WINDOW, "syslog", Window.syslog(metrics, end - 10_000, end, 10, 30).toJsonTree());
         metrics.unpersist(false);
       }
+      List<EventRecord> parsedSyslog = SampleEvents.records(syslog).stream().filter(e -> !e.isRejected()).toList();
+      // The job's default brute-force rule: more than 10 failures in 60 s.
+      List<Window> syslogWindows = EventWindowFixtures.closed(PipelineAnalytics.SYSLOG, parsedSyslog, 60_000, 60_000,
+          10, 10, null);
+      expectedSyslogWindows = syslogWindows.size();
+      lastSyslogStart = syslogWindows.get(syslogWindows.size() - 1).startMs();
+      syslogAlertIds = new java.util.ArrayList<>();
+      syslogWindows.forEach(w -> w.alerts().forEach(a -> syslogAlertIds.add(a.id())));
+      expectedBruteForceAlerts = writeEventWindows(syslogBatches, "syslog", BatchOutputs.SYSLOG_EVENT_WINDOWS,
+          syslogWindows, 8);
       Summary syslogSummary = Analytics.summarize(Analytics.metrics(sc.parallelize(SampleEvents.records(syslog), 4), 1L), 10);
       syslogBatches.write(T0 + 100_000, BatchOutputs.SYSLOG_TOTALS, "syslog",
           PipelineAnalytics.SYSLOG.totalsJson(syslogSummary, 10));
@@ -129,11 +155,41 @@ class ReportTest {
         new Configuration());
   }
 
+  /**
+   * Writes {@code windows} as the event-windows files of {@code batches} batch directories, in
+   * start order, the first window also a second time (a batch run again after a restart);
+   * returns how many alerts they raised.
+   */
+  private static int writeEventWindows(BatchOutputs out, String pipeline, String file, List<Window> windows,
+      int batches) {
+    int alerts = 0;
+    int per = (windows.size() + batches - 1) / batches;
+    for (int b = 0; b * per < windows.size(); b++) {
+      ObjectNode json = JSON.createObjectNode();
+      json.put("watermark", windows.get(Math.min(windows.size(), (b + 1) * per) - 1).endMs());
+      List<Window> these = new java.util.ArrayList<>(windows.subList(b * per, Math.min(windows.size(), (b + 1) * per)));
+      if (b == 1) {
+        these.add(0, windows.get(0));
+      }
+      for (Window w : these) {
+        json.withArray("windows").add(w.toJsonTree());
+        for (io.sluice.spark.analytics.Alert a : w.alerts()) {
+          json.withArray("alerts").add(a.toJsonTree());
+          alerts += b == 1 && w == windows.get(0) ? 0 : 1;
+        }
+      }
+      out.write(T0 + (b + 1) * 10_000L, file, pipeline, json);
+    }
+    return alerts;
+  }
+
   @Test
   void theFixtureHasAlertsToShow() {
-    assertThat(expectedAlerts).as("chunks holding the real 500s of lines 2071, 3473 and 9158").isEqualTo(3);
-    assertThat(expectedBruteForceAlerts).as("chunks of 1,000 auth-log lines with an address above 30 failures")
-        .isEqualTo(7);
+    assertThat(expectedAlerts).as("hours holding the real 500s of lines 2071, 3473 and 9158").isEqualTo(3);
+    assertThat(expectedLogWindows).as("84 hours of requests, the last still open").isEqualTo(83);
+    assertThat(expectedTweetWindows).as("28 windows of 30 days hold the sample's tweets, the last open").isEqualTo(27);
+    assertThat(expectedSyslogWindows).as("1,312 minutes of auth log, the last open").isEqualTo(1311);
+    assertThat(expectedBruteForceAlerts).as("minutes with an address above 10 failures").isEqualTo(18);
   }
 
   @Test
@@ -144,15 +200,34 @@ class ReportTest {
     JsonNode data = JSON.readTree(extract(page, "<script type=\"application/json\" id=\"report-data\">(.*?)</script>"));
     assertThat(data.path("summary").path("logs").path("lines").asLong()).isEqualTo(10_000);
     assertThat(data.path("summary").path("tweets").path("tweets").asLong()).isEqualTo(950);
-    assertThat(data.path("logs").path("windows")).hasSize(10);
+    assertThat(data.path("logs").path("windowTime").asText()).isEqualTo("event");
+    JsonNode logWindows = data.path("logs").path("windows");
+    assertThat(logWindows).as("every event-time window once, whichever batch wrote it").hasSize(expectedLogWindows);
+    for (int i = 1; i < logWindows.size(); i++) {
+      assertThat(logWindows.get(i).path("windowStart").asLong()).as("by start")
+          .isEqualTo(logWindows.get(i - 1).path("windowStart").asLong() + 3_600_000);
+    }
+    assertThat(logWindows.get(0).path("windowStart").asLong()).isEqualTo(Instant.parse("2015-05-17T10:00:00Z").toEpochMilli());
     assertThat(data.path("logs").path("alerts")).hasSize(expectedAlerts);
-    assertThat(data.path("tweets").path("windows")).hasSize(5);
+    JsonNode arrival = data.path("logs").path("arrivalWindows");
+    assertThat(arrival).hasSize(10);
+    assertThat(arrival.get(0).path("events").asLong()).isEqualTo(1000);
+    assertThat(arrival.get(0).path("eventsPerSecond").asDouble()).isEqualTo(100.0);
+    assertThat(arrival.get(0).path("lag").path("events").asLong()).isEqualTo(1000);
+    // Lines 1-1000 (2015-05-17 10:05 to 18:05) arrived at T0 + 10 s: the oldest line has the largest lag (exact).
+    long oldest = SampleEvents.logEvents().subList(0, 1000).stream().filter(e -> e.containsKey("timestamp"))
+        .mapToLong(e -> Long.parseLong(e.get("timestamp"))).min().getAsLong();
+    assertThat(arrival.get(0).path("lag").path("maxSeconds").asDouble() * 1000).isEqualTo(T0 + 10_000 - oldest);
+    assertThat(data.path("tweets").path("windows")).hasSize(expectedTweetWindows);
+    assertThat(data.path("tweets").path("arrivalWindows")).hasSize(5);
     assertThat(data.path("tweets").path("totals").path("topMentions")).isNotEmpty()
         .isEqualTo(JSON.readTree(expectedTweetsTotals.toString()).path("topMentions")); // as read from the file
     assertThat(data.path("summary").path("syslog").path("lines").asLong()).isEqualTo(7121);
     assertThat(data.path("summary").path("syslog").path("authFailures").asLong()).isEqualTo(895);
-    assertThat(data.path("syslog").path("windows")).hasSize(8);
+    assertThat(data.path("syslog").path("windows")).as("the latest --max-windows").hasSize(720);
+    assertThat(data.path("syslog").path("windows").get(719).path("windowStart").asLong()).isEqualTo(lastSyslogStart);
     assertThat(data.path("syslog").path("alerts")).hasSize(expectedBruteForceAlerts);
+    assertThat(data.path("syslog").path("arrivalWindows")).hasSize(8);
     assertThat(data.path("syslog").path("alerts").get(0).path("type").asText()).isEqualTo("brute-force");
   }
 
@@ -164,8 +239,8 @@ class ReportTest {
 
     String bodyTag = extract(dom, "(<body[^>]*>)");
     assertThat(bodyTag).doesNotContain("data-chart-error");
-    assertThat(extract(bodyTag, " data-charts=\"(\\d+)\"")).isEqualTo("12");
-    assertThat(extract(bodyTag, " data-charts-drawn=\"(\\d+)\"")).isEqualTo("12");
+    assertThat(extract(bodyTag, " data-charts=\"(\\d+)\"")).isEqualTo("15");
+    assertThat(extract(bodyTag, " data-charts-drawn=\"(\\d+)\"")).isEqualTo("15");
     Matcher canvases = Pattern.compile("<canvas ([^>]*)>").matcher(dom);
     int n = 0;
     while (canvases.find()) {
@@ -174,9 +249,12 @@ class ReportTest {
       assertThat(Integer.parseInt(extract(attrs, "data-painted-pixels=\"(\\d+)\""))).as(attrs).isGreaterThan(200);
       n++;
     }
-    assertThat(n).isEqualTo(12);
-    assertThat(dom).contains("logs-error-rate@" + (T0 + 30_000)); // the chunk holding line 2071, in the alerts table
-    assertThat(dom).contains("syslog-brute-force:24.151.103.17@" + (T0 + 30_000)); // lines 2001-3000, in its table
+    assertThat(n).isEqualTo(15);
+    // The hour holding line 2071 (2015-05-18T03:05:34Z), in the alerts table; every brute-force alert in its table.
+    assertThat(dom).contains("logs-error-rate@" + Instant.parse("2015-05-18T04:00:00Z").toEpochMilli());
+    assertThat(syslogAlertIds).hasSize(18).anyMatch(id -> id.startsWith("syslog-brute-force:24.151.103.17@"));
+    syslogAlertIds.forEach(id -> assertThat(dom).contains(id));
+    assertThat(dom).contains("event time").contains("p50 and p99");
   }
 
   @Test
@@ -202,6 +280,31 @@ class ReportTest {
     }
     assertThat(colored).as("saturated (chart) pixels; the page itself is grey and navy").isGreaterThan(20_000);
     Files.copy(png, Paths.get("target", "report-test.png"), StandardCopyOption.REPLACE_EXISTING); // for people to look at
+  }
+
+  @Test
+  void withoutEventTimeWindowsTheReportShowsTheArrivalTimeWindowsAndTheirAlerts() throws IOException {
+    // A job with --window-time arrival: its windows and alerts files only.
+    Path out = dir.resolve("arrival");
+    BatchOutputs batches = new BatchOutputs(OutputStore.local(out));
+    for (int k = 1; k <= 3; k++) {
+      batches.write(T0 + k * 10_000L, BatchOutputs.SYSLOG_WINDOW, "syslog", (ObjectNode) JSON.readTree(
+          "{\"windowStart\":" + (T0 + (k - 1) * 10_000L) + ",\"windowEnd\":" + (T0 + k * 10_000L)
+              + ",\"windowSeconds\":10.0,\"parsed\":" + (100 * k) + ",\"linesPerSecond\":" + (10.0 * k) + "}"));
+      batches.write(T0 + k * 10_000L, BatchOutputs.SYSLOG_ALERTS, "syslog", (ObjectNode) JSON.readTree(k == 2
+          ? "{\"alerts\":[{\"id\":\"syslog-brute-force:1.2.3.4@" + (T0 + 20_000) + "\",\"windowEnd\":" + (T0 + 20_000) + "}]}"
+          : "{\"alerts\":[]}"));
+    }
+
+    JsonNode syslog = ReportData.collect(List.of(out.toString()), 2, new Configuration()).path("syslog");
+
+    assertThat(syslog.path("windowTime").asText()).isEqualTo("arrival");
+    assertThat(syslog.path("windows")).hasSize(2);
+    assertThat(syslog.path("windows").get(1).path("parsed").asLong()).isEqualTo(300);
+    assertThat(syslog.path("alerts")).hasSize(1);
+    assertThat(syslog.path("arrivalWindows").toString()).isEqualTo("[{\"windowStart\":" + (T0 + 10_000) + ",\"windowEnd\":"
+        + (T0 + 20_000) + ",\"windowSeconds\":10.0,\"events\":200,\"eventsPerSecond\":20.0},{\"windowStart\":"
+        + (T0 + 20_000) + ",\"windowEnd\":" + (T0 + 30_000) + ",\"windowSeconds\":10.0,\"events\":300,\"eventsPerSecond\":30.0}]");
   }
 
   @Test
