@@ -3,6 +3,7 @@ package io.sluice.spark.analytics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.spark.analytics.ml.ClientFeatures;
 import io.sluice.spark.input.EventRecord;
 import io.sluice.spark.input.IdAudit;
 import io.sluice.spark.job.AnalyticsJobConfig;
@@ -164,7 +165,9 @@ public final class AnalyticsStreams {
           latenessMs);
       clocks.put(p.lateKind(), clock);
       boolean windowed = config.eventWindows();
-      JavaPairDStream<Metric, EventWindows.Slice> s = st.timed.transformToPair(rdd -> slices(rdd, p, clock, windowed));
+      boolean features = windowed && p == PipelineAnalytics.LOGS;
+      JavaPairDStream<Metric, EventWindows.Slice> s =
+          st.timed.transformToPair(rdd -> slices(rdd, p, clock, windowed, features));
       slices = slices == null ? s : slices.union(s);
     }
     JavaPairDStream<Metric, EventWindows.Step> steps = null;
@@ -260,12 +263,14 @@ public final class AnalyticsStreams {
   /**
    * A batch's slices of one pipeline for {@link EventWindows}, keyed by its late counter: each
    * distinct event time of {@code timed} with its count, and the metrics of each pane
-   * ({@link PipelineAnalytics#windowContributions}), summed per pane and metric, unless not
+   * ({@link PipelineAnalytics#windowContributions}, and with {@code clientFeatures} those of
+   * {@link ClientFeatures#contributions}), summed per pane and metric, unless not
    * {@code windowed} (then only the times: the clock and the late counter). Events without an
    * event time are in neither.
    */
   static org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slice> slices(
-      org.apache.spark.api.java.JavaRDD<EventRecord> timed, PipelineAnalytics p, EventWindows clock, boolean windowed) {
+      org.apache.spark.api.java.JavaRDD<EventRecord> timed, PipelineAnalytics p, EventWindows clock, boolean windowed,
+      boolean clientFeatures) {
     Metric key = Metric.of(p.lateKind());
     org.apache.spark.api.java.JavaRDD<EventRecord> withTime = timed.filter(e -> e.timestampMs() != EventRecord.NO_TIME);
     org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slice> times = EventClock.eventTimes(withTime, p.lateKind())
@@ -277,6 +282,9 @@ public final class AnalyticsStreams {
           long pane = clock.paneOf(e.timestampMs());
           List<Tuple2<Tuple2<Long, Metric>, Tally>> out = new ArrayList<>();
           p.windowContributions(e).forEachRemaining(m -> out.add(new Tuple2<>(new Tuple2<>(pane, m._1()), m._2())));
+          if (clientFeatures) {
+            ClientFeatures.contributions(e).forEachRemaining(m -> out.add(new Tuple2<>(new Tuple2<>(pane, m._1()), m._2())));
+          }
           return out.iterator();
         }).reduceByKey(Tally::plus)
             .mapToPair(t -> new Tuple2<>(key, EventWindows.Slice.pane(t._1()._1(), t._1()._2(), t._2()))));

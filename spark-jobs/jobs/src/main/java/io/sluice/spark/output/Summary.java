@@ -503,7 +503,12 @@ public final class Summary {
         case TWEETS_LATE: tweetsLate += n; break;
         case SYSLOG_LATE: syslogLate += n; break;
         case LOGS_CLIENT:
-          break; // per-window only (heavy clients); not part of the totals
+        case LOGS_CLIENT_ERRORS:
+        case LOGS_CLIENT_BYTES:
+        case LOGS_CLIENT_REFERRER:
+        case LOGS_CLIENT_AGENT:
+        case LOGS_CLIENT_PATH:
+          break; // per-window only (heavy clients, client features); not part of the totals
         case LOGS_ENDPOINT:
         case TWEETS_HASHTAG:
         case TWEETS_MENTION:
