@@ -3,7 +3,10 @@ package io.sluice.spark.analytics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.spark.analytics.ml.AnomalousClients;
 import io.sluice.spark.analytics.ml.ClientFeatures;
+import io.sluice.spark.analytics.ml.TrafficForecast;
+import io.sluice.spark.analytics.ml.WindowModels;
 import io.sluice.spark.input.EventRecord;
 import io.sluice.spark.input.IdAudit;
 import io.sluice.spark.job.AnalyticsJobConfig;
@@ -17,6 +20,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.Durations;
@@ -41,6 +45,7 @@ import scala.Tuple2;
  *   distinct (parsed lines), distinct tweets --event times and metrics per pane, by pipeline, |
  *            groupByKey, mapWithState(EventWindows: watermark, open panes)= late ------+   |
  *            and closed event-time windows --&gt; &lt;pipeline&gt;-event-windows.json      |   |
+ *            (logs: + anomalous clients and forecast, WindowModels in the driver)      |   |
  *          updateStateByKey(sum) &lt;---------------------------------------------------+---+
  *            = running totals (+ open sessions from the state snapshot)
  *              --&gt; summary.json, every batch; *-totals.json every slide (same collect)
@@ -58,7 +63,12 @@ import scala.Tuple2;
  * the window's events, so an event is turned into metrics once.
  *
  * <p>Event-time windows ({@link EventWindows}) are closed by each pipeline's watermark and written,
- * with their alerts, to {@code <pipeline>-event-windows.json}. The other windows are over batch
+ * with their alerts, to {@code <pipeline>-event-windows.json}. With {@code --anomalies} (on by
+ * default with event-time windows) the logs windows' panes also hold per-client contributions
+ * ({@link ClientFeatures#contributions}; only there: not in the running totals, not in the
+ * arrival-time windows), and each closed logs window on a length boundary goes through the anomaly
+ * models in the driver ({@link WindowModels}): its anomalous clients and its request-count forecast
+ * join its JSON, their alerts its {@code alerts} (and the alerts topic). The other windows are over batch
  * (arrival) time, as Spark Streaming's {@code window} is: a window holds
  * the distinct events first seen in its batches, each counted in every window that covers its
  * batch; a redelivered event is never counted again. Sessions are over request time (see
@@ -165,7 +175,7 @@ public final class AnalyticsStreams {
           latenessMs);
       clocks.put(p.lateKind(), clock);
       boolean windowed = config.eventWindows();
-      boolean features = windowed && p == PipelineAnalytics.LOGS;
+      boolean features = windowed && p == PipelineAnalytics.LOGS && config.anomalies();
       JavaPairDStream<Metric, EventWindows.Slice> s =
           st.timed.transformToPair(rdd -> slices(rdd, p, clock, windowed, features));
       slices = slices == null ? s : slices.union(s);
@@ -205,10 +215,16 @@ public final class AnalyticsStreams {
     if (steps != null && config.eventWindows()) {
       Map<Metric.Kind, Long> thresholds = new EnumMap<>(Metric.Kind.class);
       run.forEach(p -> thresholds.put(p.lateKind(), p.windowThreshold(config)));
+      // The models of the logs windows live in the driver, in this closure (see WindowModels).
+      WindowModels models = logs && config.anomalies()
+          ? new WindowModels(config.logsWindowSeconds() * 1000L, config.anomalyMultiplier(), config.forecastBand())
+          : null;
       steps.foreachRDD((rdd, time) -> {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(rdd.context());
         for (Tuple2<Metric, EventWindows.Step> t : rdd.collect()) {
-          List<Alert> alerts = writeEventWindows(batches, time.milliseconds(),
-              PipelineAnalytics.ofLateKind(t._1().kind()), t._2(), topN, thresholds.get(t._1().kind()), rule);
+          PipelineAnalytics p = PipelineAnalytics.ofLateKind(t._1().kind());
+          List<Alert> alerts = writeEventWindows(batches, time.milliseconds(), p, t._2(), topN,
+              thresholds.get(t._1().kind()), rule, p == PipelineAnalytics.LOGS ? models : null, sc);
           if (publisher != null && !alerts.isEmpty()) {
             publisher.publish(alerts);
           }
@@ -297,7 +313,7 @@ public final class AnalyticsStreams {
    * event time. Nothing when the batch closed none. Returns the alerts.
    */
   private static List<Alert> writeEventWindows(BatchOutputs batches, long batchMs, PipelineAnalytics p,
-      EventWindows.Step step, int topN, long threshold, ErrorRateRule rule) {
+      EventWindows.Step step, int topN, long threshold, ErrorRateRule rule, WindowModels models, JavaSparkContext sc) {
     List<Alert> raised = new ArrayList<>();
     if (step.closed().isEmpty()) {
       return raised;
@@ -308,16 +324,69 @@ public final class AnalyticsStreams {
     ArrayNode alerts = json.putArray("alerts");
     for (EventWindows.Closed c : step.closed()) {
       Window w = Window.of(p, c.metrics(), c.startMs(), c.endMs(), topN, threshold, rule);
-      windows.add(w.toJsonTree());
-      if (p.hasAlerts()) {
-        w.alerts().forEach(a -> {
-          alerts.add(a.toJsonTree());
-          raised.add(a);
-        });
+      ObjectNode window = w.toJsonTree();
+      List<Alert> windowAlerts = new ArrayList<>(p.hasAlerts() ? w.alerts() : List.of());
+      if (models != null && models.sees(c.startMs())) {
+        windowAlerts.addAll(judge(models, sc, c, w.totals().logsParsed(), window));
       }
+      windows.add(window);
+      windowAlerts.forEach(a -> {
+        alerts.add(a.toJsonTree());
+        raised.add(a);
+      });
     }
     batches.write(batchMs, p.eventWindowsFile(), p.id(), json);
     return raised;
+  }
+
+  /**
+   * Runs the logs models on one closed window they see ({@link WindowModels#judge}) and adds their
+   * output to its JSON: {@code "anomalousClients": [{"clientIp", "distance", "threshold", "cluster",
+   * "features": {name: value}}, ...]} (farthest first; empty while the threshold warms up) and
+   * {@code "forecast": {"predicted", "lower", "upper", "outsideBand"}} ({@code lower}/{@code upper}
+   * null and {@code outsideBand} false while the band calibrates), or {@code "forecast": null} while
+   * the forecast has too few windows. Returns the alerts: one {@link AnomalousClientAlert} per
+   * flag, a {@link TrafficForecastAlert} when the window, or an empty window the forecast filled in
+   * before it, is outside the band.
+   */
+  private static List<Alert> judge(WindowModels models, JavaSparkContext sc, EventWindows.Closed c, long requests,
+      ObjectNode window) {
+    WindowModels.Judged j = models.judge(sc, c.startMs(), c.metrics(), requests);
+    List<Alert> alerts = new ArrayList<>();
+    long length = c.endMs() - c.startMs();
+    for (TrafficForecast.Point gap : j.gaps()) {
+      if (gap.alert()) {
+        alerts.add(new TrafficForecastAlert(gap.windowStartMs(), gap.windowStartMs() + length, gap));
+      }
+    }
+    ArrayNode flagged = window.putArray("anomalousClients");
+    for (AnomalousClients.Flag f : j.flags()) {
+      AnomalousClientAlert.putFlag(flagged.addObject(), f.client(), f.distance(), f.threshold(), f.cluster(),
+          f.features().toArray());
+      alerts.add(new AnomalousClientAlert(c.startMs(), c.endMs(), f));
+    }
+    TrafficForecast.Point point = j.point();
+    if (point == null) {
+      window.putNull("forecast");
+    } else {
+      ObjectNode forecast = window.putObject("forecast");
+      forecast.put("predicted", point.predicted());
+      putNumberOrNull(forecast, "lower", point.lower());
+      putNumberOrNull(forecast, "upper", point.upper());
+      forecast.put("outsideBand", point.alert());
+      if (point.alert()) {
+        alerts.add(new TrafficForecastAlert(c.startMs(), c.endMs(), point));
+      }
+    }
+    return alerts;
+  }
+
+  private static void putNumberOrNull(ObjectNode json, String field, double value) {
+    if (Double.isNaN(value)) {
+      json.putNull(field);
+    } else {
+      json.put(field, value);
+    }
   }
 
   /**
