@@ -3,9 +3,7 @@ package io.sluice.spark.analytics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.spark.analytics.ml.AnomalousClients;
 import io.sluice.spark.analytics.ml.ClientFeatures;
-import io.sluice.spark.analytics.ml.TrafficForecast;
 import io.sluice.spark.analytics.ml.WindowModels;
 import io.sluice.spark.input.EventRecord;
 import io.sluice.spark.input.IdAudit;
@@ -327,7 +325,8 @@ public final class AnalyticsStreams {
       ObjectNode window = w.toJsonTree();
       List<Alert> windowAlerts = new ArrayList<>(p.hasAlerts() ? w.alerts() : List.of());
       if (models != null && models.sees(c.startMs())) {
-        windowAlerts.addAll(judge(models, sc, c, w.totals().logsParsed(), window));
+        windowAlerts.addAll(AnomalyWindows.judge(models, sc, c.startMs(), c.endMs(), c.metrics(), w.totals().logsParsed(),
+            window));
       }
       windows.add(window);
       windowAlerts.forEach(a -> {
@@ -337,56 +336,6 @@ public final class AnalyticsStreams {
     }
     batches.write(batchMs, p.eventWindowsFile(), p.id(), json);
     return raised;
-  }
-
-  /**
-   * Runs the logs models on one closed window they see ({@link WindowModels#judge}) and adds their
-   * output to its JSON: {@code "anomalousClients": [{"clientIp", "distance", "threshold", "cluster",
-   * "features": {name: value}}, ...]} (farthest first; empty while the threshold warms up) and
-   * {@code "forecast": {"predicted", "lower", "upper", "outsideBand"}} ({@code lower}/{@code upper}
-   * null and {@code outsideBand} false while the band calibrates), or {@code "forecast": null} while
-   * the forecast has too few windows. Returns the alerts: one {@link AnomalousClientAlert} per
-   * flag, a {@link TrafficForecastAlert} when the window, or an empty window the forecast filled in
-   * before it, is outside the band.
-   */
-  private static List<Alert> judge(WindowModels models, JavaSparkContext sc, EventWindows.Closed c, long requests,
-      ObjectNode window) {
-    WindowModels.Judged j = models.judge(sc, c.startMs(), c.metrics(), requests);
-    List<Alert> alerts = new ArrayList<>();
-    long length = c.endMs() - c.startMs();
-    for (TrafficForecast.Point gap : j.gaps()) {
-      if (gap.alert()) {
-        alerts.add(new TrafficForecastAlert(gap.windowStartMs(), gap.windowStartMs() + length, gap));
-      }
-    }
-    ArrayNode flagged = window.putArray("anomalousClients");
-    for (AnomalousClients.Flag f : j.flags()) {
-      AnomalousClientAlert.putFlag(flagged.addObject(), f.client(), f.distance(), f.threshold(), f.cluster(),
-          f.features().toArray());
-      alerts.add(new AnomalousClientAlert(c.startMs(), c.endMs(), f));
-    }
-    TrafficForecast.Point point = j.point();
-    if (point == null) {
-      window.putNull("forecast");
-    } else {
-      ObjectNode forecast = window.putObject("forecast");
-      forecast.put("predicted", point.predicted());
-      putNumberOrNull(forecast, "lower", point.lower());
-      putNumberOrNull(forecast, "upper", point.upper());
-      forecast.put("outsideBand", point.alert());
-      if (point.alert()) {
-        alerts.add(new TrafficForecastAlert(c.startMs(), c.endMs(), point));
-      }
-    }
-    return alerts;
-  }
-
-  private static void putNumberOrNull(ObjectNode json, String field, double value) {
-    if (Double.isNaN(value)) {
-      json.putNull(field);
-    } else {
-      json.put(field, value);
-    }
   }
 
   /**

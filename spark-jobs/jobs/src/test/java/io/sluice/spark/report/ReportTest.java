@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.spark.SampleEvents;
 import io.sluice.spark.SparkTestContexts;
 import io.sluice.spark.analytics.ErrorRateAlert;
+import io.sluice.spark.analytics.Alert;
 import io.sluice.spark.analytics.Analytics;
+import io.sluice.spark.analytics.AnomalyWindows;
 import io.sluice.spark.analytics.ErrorRateRule;
 import io.sluice.spark.analytics.Metric;
 import io.sluice.spark.analytics.PipelineAnalytics;
 import io.sluice.spark.analytics.Tally;
 import io.sluice.spark.analytics.Window;
+import io.sluice.spark.analytics.ml.ClientFeatures;
+import io.sluice.spark.analytics.ml.WindowModels;
+import io.sluice.spark.input.EventRecord;
 import io.sluice.spark.output.BatchOutputs;
 import io.sluice.spark.output.OutputStore;
 import io.sluice.spark.output.Summary;
@@ -26,8 +32,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +47,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.Tuple2;
 
 /**
  * The HTML report built from job outputs of the real sample data (windows, alerts and totals
@@ -60,6 +70,8 @@ class ReportTest {
   private static Path html;
   private static int expectedAlerts;
   private static int expectedBruteForceAlerts;
+  private static List<String> expectedAnomalyAlerts;
+  private static final long HOUR = 3_600_000L;
   private static ObjectNode expectedTweetsTotals;
 
   @BeforeAll
@@ -83,6 +95,7 @@ class ReportTest {
         logBatches.write(end, BatchOutputs.ALERTS, "logs", a);
         metrics.unpersist(false);
       }
+      expectedAnomalyAlerts = writeModelWindows(sc, logBatches, SampleEvents.records(logs));
       JavaPairRDD<Metric, Tally> logTotals = Analytics.metrics(sc.parallelize(SampleEvents.records(logs), 4), 1_800_000L).cache();
       Summary logSummary = Analytics.summarize(logTotals, 10);
       logBatches.write(T0 + 200_000, BatchOutputs.LOGS_TOTALS, "logs", PipelineAnalytics.LOGS.totalsJson(logSummary, 10));
@@ -129,8 +142,45 @@ class ReportTest {
         new Configuration());
   }
 
+  /**
+   * The closed event-time logs windows the anomaly models saw, as the job writes them: the real
+   * log's hours, each judged by {@link WindowModels} ({@link AnomalyWindows#judge}) in order, one
+   * {@code logs-event-windows.json} per hour. Returns the models' alert ids.
+   */
+  private static List<String> writeModelWindows(JavaSparkContext sc, BatchOutputs out, List<EventRecord> records) {
+    Map<Long, List<EventRecord>> hours = new TreeMap<>();
+    records.stream().filter(EventRecord::isParsedLog)
+        .forEach(r -> hours.computeIfAbsent(Math.floorDiv(r.timestampMs(), HOUR) * HOUR, h -> new ArrayList<>()).add(r));
+    WindowModels models = new WindowModels(HOUR, WindowModels.DEFAULT_MULTIPLIER, WindowModels.DEFAULT_BAND_WIDTH);
+    List<String> ids = new ArrayList<>();
+    long batch = T0 + 1_000_000;
+    for (Map.Entry<Long, List<EventRecord>> hour : hours.entrySet()) {
+      Map<Metric, Tally> metrics = new HashMap<>(Analytics.logWindowMetrics(sc.parallelize(hour.getValue(), 1)).collectAsMap());
+      hour.getValue().forEach(r -> ClientFeatures.contributions(r).forEachRemaining(t -> metrics.merge(t._1(), t._2(), Tally::plus)));
+      List<Tuple2<Metric, Tally>> list = new ArrayList<>();
+      metrics.forEach((m, t) -> list.add(new Tuple2<>(m, t)));
+      long start = hour.getKey();
+      Window w = Window.of(PipelineAnalytics.LOGS, list, start, start + HOUR, 10, 20, RULE);
+      ObjectNode json = w.toJsonTree();
+      List<Alert> alerts = AnomalyWindows.judge(models, sc, start, start + HOUR, list, w.totals().logsParsed(), json);
+      ObjectNode file = JSON.createObjectNode();
+      file.put("watermark", start + HOUR);
+      file.putArray("windows").add(json);
+      ArrayNode a = file.putArray("alerts");
+      alerts.forEach(x -> {
+        a.add(x.toJsonTree());
+        ids.add(x.id());
+      });
+      out.write(batch += 1000, BatchOutputs.LOGS_EVENT_WINDOWS, "logs", file);
+    }
+    return ids;
+  }
+
   @Test
   void theFixtureHasAlertsToShow() {
+    // As AnomalousClientsTest and TrafficForecastTest found offline: the editor probe, and the log's cut-off last hour.
+    assertThat(expectedAnomalyAlerts).containsExactly("logs-anomalous-client:91.236.75.25@1432101600000",
+        "logs-traffic-forecast@1432159200000");
     assertThat(expectedAlerts).as("chunks holding the real 500s of lines 2071, 3473 and 9158").isEqualTo(3);
     assertThat(expectedBruteForceAlerts).as("chunks of 1,000 auth-log lines with an address above 30 failures")
         .isEqualTo(7);
@@ -154,6 +204,14 @@ class ReportTest {
     assertThat(data.path("syslog").path("windows")).hasSize(8);
     assertThat(data.path("syslog").path("alerts")).hasSize(expectedBruteForceAlerts);
     assertThat(data.path("syslog").path("alerts").get(0).path("type").asText()).isEqualTo("brute-force");
+    JsonNode anomalies = data.path("anomalies");
+    assertThat(anomalies.path("windows")).hasSize(84);
+    assertThat(anomalies.path("windows").get(0).path("forecast").isNull()).isTrue();
+    assertThat(anomalies.path("windows").get(4).path("forecast").path("predicted").isNumber()).isTrue();
+    assertThat(anomalies.path("flagged")).hasSize(1);
+    assertThat(anomalies.path("flagged").get(0).path("clientIp").asText()).isEqualTo("91.236.75.25");
+    assertThat(anomalies.path("flagged").get(0).path("features").size()).isEqualTo(6);
+    assertThat(anomalies.path("alerts")).extracting(a -> a.path("id").asText()).isEqualTo(expectedAnomalyAlerts);
   }
 
   @Test
@@ -164,8 +222,8 @@ class ReportTest {
 
     String bodyTag = extract(dom, "(<body[^>]*>)");
     assertThat(bodyTag).doesNotContain("data-chart-error");
-    assertThat(extract(bodyTag, " data-charts=\"(\\d+)\"")).isEqualTo("12");
-    assertThat(extract(bodyTag, " data-charts-drawn=\"(\\d+)\"")).isEqualTo("12");
+    assertThat(extract(bodyTag, " data-charts=\"(\\d+)\"")).isEqualTo("13");
+    assertThat(extract(bodyTag, " data-charts-drawn=\"(\\d+)\"")).isEqualTo("13");
     Matcher canvases = Pattern.compile("<canvas ([^>]*)>").matcher(dom);
     int n = 0;
     while (canvases.find()) {
@@ -174,7 +232,9 @@ class ReportTest {
       assertThat(Integer.parseInt(extract(attrs, "data-painted-pixels=\"(\\d+)\""))).as(attrs).isGreaterThan(200);
       n++;
     }
-    assertThat(n).isEqualTo(12);
+    assertThat(n).isEqualTo(13);
+    assertThat(dom).contains("traffic-forecast"); // the forecast chart's canvas
+    assertThat(dom).containsPattern("<td class=\"alert\">91\\.236\\.75\\.25</td>"); // the flagged-clients table
     assertThat(dom).contains("logs-error-rate@" + (T0 + 30_000)); // the chunk holding line 2071, in the alerts table
     assertThat(dom).contains("syslog-brute-force:24.151.103.17@" + (T0 + 30_000)); // lines 2001-3000, in its table
   }
