@@ -17,10 +17,11 @@ import java.util.Objects;
  * <pre>
  * {"id": "logs-anomalous-client:91.236.75.25@1432101600000", "type": "anomalous-client", "pipeline": "logs",
  *  "windowStart": 1432098000000, "windowEnd": 1432101600000,
- *  "clientIp": "91.236.75.25", "distance": 0.93, "threshold": 0.62, "cluster": 2,
- *  "features": {"requests": 0.31, "errorShare": 0.88, ...}}
+ *  "clientIp": "91.236.75.25", "distance": 1.355, "threshold": 1.182, "cluster": 1,
+ *  "features": {"requests": 0.318, "errorShare": 0.889, "distinctPaths": 0.318, "bytesPerRequest": 0.0,
+ *               "noReferrerShare": 0.889, "botAgentShare": 0.889}}
  * </pre>
- * Times are the window's event-time bounds, epoch milliseconds ({@code windowEnd} exclusive);
+ * (the bundled access log's one flag in hourly windows, numbers shortened). Times are the window's event-time bounds, epoch milliseconds ({@code windowEnd} exclusive);
  * {@code distance} and {@code threshold} are Euclidean, in feature units; {@code cluster} is the
  * index of the nearest centre; {@code features} has the {@link ClientFeatures#NAMES}, in order.
  */

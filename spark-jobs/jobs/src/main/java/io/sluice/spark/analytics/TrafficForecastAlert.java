@@ -14,8 +14,9 @@ import io.sluice.spark.analytics.ml.TrafficForecast;
  * <pre>
  * {"id": "logs-traffic-forecast@1432159200000", "type": "traffic-forecast", "pipeline": "logs",
  *  "windowStart": 1432155600000, "windowEnd": 1432159200000,
- *  "actual": 86, "predicted": 121.4, "lower": 95.2, "upper": 154.7}
+ *  "actual": 86, "predicted": 117.41, "lower": 98.89, "upper": 139.37}
  * </pre>
+ * (the bundled access log's cut-off last hour, offline in hourly windows; numbers shortened).
  * Times are the window's event-time bounds, epoch milliseconds ({@code windowEnd} exclusive);
  * counts are requests in the window. A window without any request between two windows with some
  * (an outage) is judged with {@code actual} 0 and can alert, though it has no window of its own in
