@@ -308,7 +308,9 @@ public final class AnalyticsStreams {
    * Writes the event-time windows one batch closed for {@code p}, with their alerts, as
    * {@code <pipeline>-event-windows.json}: {@code {"watermark": ms, "windows": [...], "alerts": [...]}},
    * each window as in {@code <pipeline>-window.json} with {@code windowStart}/{@code windowEnd} in
-   * event time. Nothing when the batch closed none. Returns the alerts.
+   * event time; a logs window the anomaly models see ({@code models} not null) also has
+   * {@code anomalousClients} and {@code forecast}, and its alerts theirs ({@link AnomalyWindows}).
+   * Nothing when the batch closed none. Returns the alerts.
    */
   private static List<Alert> writeEventWindows(BatchOutputs batches, long batchMs, PipelineAnalytics p,
       EventWindows.Step step, int topN, long threshold, ErrorRateRule rule, WindowModels models, JavaSparkContext sc) {

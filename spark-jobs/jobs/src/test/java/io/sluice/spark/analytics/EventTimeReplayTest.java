@@ -146,6 +146,8 @@ class EventTimeReplayTest {
         assertThat(windows).as("window %d emitted once", start).doesNotContainKey(start);
         assertThat(w.path("windowEnd").asLong() - start).isEqualTo(LENGTH_MS);
         windows.put(start, new long[] {w.path("requests").asLong(), w.path("serverErrors").asLong()});
+        assertThat(w.has("forecast")).as("models see window %d: on an hour boundary", start)
+            .isEqualTo(start % LENGTH_MS == 0);
       }
       for (JsonNode a : file1.path("alerts")) {
         if (a.path("type").asText().equals(ErrorRateAlert.ERROR_RATE)) {
