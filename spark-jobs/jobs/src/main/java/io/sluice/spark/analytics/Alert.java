@@ -5,7 +5,8 @@ import io.sluice.contract.Pipeline;
 
 /**
  * An alert raised by one window of a pipeline: {@link ErrorRateAlert} (logs) or
- * {@link BruteForceAlert} (syslog). Immutable.
+ * {@link BruteForceAlert} (syslog); on the closed event-time logs windows also
+ * {@link AnomalousClientAlert} and {@link TrafficForecastAlert} (the anomaly models). Immutable.
  *
  * <p>Written to the batch directory that closed the window: with {@code --window-time event} (the
  * default) in the {@code "alerts"} of its {@code <pipeline>-event-windows.json}, the window's
@@ -23,7 +24,10 @@ public interface Alert {
   /** Stable id, e.g. {@code logs-error-rate@1431857130000}. */
   String id();
 
-  /** What the alert is about, e.g. {@code error-rate}, {@code brute-force}. */
+  /**
+   * What the alert is about: {@code error-rate}, {@code brute-force}, {@code anomalous-client},
+   * {@code traffic-forecast}.
+   */
   String type();
 
   /** The pipeline whose window raised it. */

@@ -150,7 +150,27 @@ public final class Analytics {
    * state that expires ({@link #isExpiringTotalKind}).
    */
   public static boolean isRunningTotalKind(Kind kind) {
-    return kind != Kind.LOGS_CLIENT && !isExpiringTotalKind(kind);
+    return kind != Kind.LOGS_CLIENT && !isExpiringTotalKind(kind) && !isClientFeatureKind(kind);
+  }
+
+  /**
+   * Whether metrics of {@code kind} are the per-client contributions of the client features
+   * ({@link io.sluice.spark.analytics.ml.ClientFeatures#contributions}): {@code LOGS_CLIENT_ERRORS},
+   * {@code LOGS_CLIENT_BYTES}, {@code LOGS_CLIENT_REFERRER}, {@code LOGS_CLIENT_AGENT},
+   * {@code LOGS_CLIENT_PATH}. Only the event-time logs windows hold them (with the anomaly models
+   * on); never the running totals nor the arrival-time windows.
+   */
+  public static boolean isClientFeatureKind(Kind kind) {
+    switch (kind) {
+      case LOGS_CLIENT_ERRORS:
+      case LOGS_CLIENT_BYTES:
+      case LOGS_CLIENT_REFERRER:
+      case LOGS_CLIENT_AGENT:
+      case LOGS_CLIENT_PATH:
+        return true;
+      default:
+        return false;
+    }
   }
 
   /**
@@ -258,7 +278,7 @@ public final class Analytics {
       if (isRanked(kind)) {
         offer(top.computeIfAbsent(kind, k -> new java.util.PriorityQueue<>(RANKING.reversed())),
             new Ranked(t._1().name(), t._2().count()), topN);
-      } else if (kind != Kind.LOGS_CLIENT) {
+      } else if (kind != Kind.LOGS_CLIENT && !isClientFeatureKind(kind)) {
         small.add(t);
       }
     }

@@ -3,6 +3,8 @@ package io.sluice.spark.analytics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.spark.analytics.ml.ClientFeatures;
+import io.sluice.spark.analytics.ml.WindowModels;
 import io.sluice.spark.input.EventRecord;
 import io.sluice.spark.input.IdAudit;
 import io.sluice.spark.job.AnalyticsJobConfig;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.Durations;
@@ -44,6 +47,7 @@ import scala.Tuple2;
  *            mapWithState(EventWindows: watermark, open panes)= late ------------------+   |
  *            and closed event-time windows --&gt; &lt;pipeline&gt;-event-windows.json      |   |
  *            with their alerts (and --alerts-topic)   [--window-time event, default]  |   |
+ *            (logs: + anomalous clients and forecast, WindowModels in the driver)      |   |
  *          updateStateByKey(sum) &lt;---------------------------------------------------+---+
  *            = running totals (+ open sessions from the state snapshot)
  *              --&gt; summary.json, every batch; *-totals.json every arrival slide (same collect)
@@ -70,6 +74,12 @@ import scala.Tuple2;
  * ({@link Lag}), no alerts, no {@code alerts.json} nor {@code syslog-alerts.json}. With
  * {@code --window-time arrival} the pipeline's windows are those arrival-time windows and raise the
  * alerts; no event-time window is kept (the watermark and {@code late} are, either way).
+ * With {@code --anomalies} (on by default with event-time windows) the logs windows' panes also
+ * hold per-client contributions ({@link ClientFeatures#contributions}; only there: not in the
+ * running totals, not in the arrival-time windows), and each closed logs window on a length
+ * boundary goes through the anomaly models in the driver ({@link WindowModels}): its anomalous
+ * clients and its request-count forecast join its JSON, their alerts its {@code alerts} (and the
+ * alerts topic).
  * Arrival-time windows are over batch time, as Spark Streaming's {@code window} is: a window holds
  * the distinct events first seen in its batches, each counted in every window that covers its
  * batch; a redelivered event is never counted again. Sessions are over request time (see
@@ -179,8 +189,9 @@ public final class AnalyticsStreams {
           latenessMs, config.watermarkIdleSeconds() * 1000L, config.maxFutureSeconds() * 1000L);
       clocks.put(p.lateKind(), clock);
       boolean windowed = config.eventWindows();
+      boolean features = windowed && p == PipelineAnalytics.LOGS && config.anomalies();
       JavaPairDStream<Metric, EventWindows.Slices> s = st.timed.transformToPair(
-          (rdd, time) -> slices(rdd, p, clock, windowed, time.milliseconds(), statePartitioner));
+          (rdd, time) -> slices(rdd, p, clock, windowed, features, time.milliseconds(), statePartitioner));
       slices = slices == null ? s : slices.union(s);
       if (config.maxFutureSeconds() > 0) {
         // Far-future events are in the running totals but not in the hourly series: taken back out of it.
@@ -223,10 +234,16 @@ public final class AnalyticsStreams {
     if (steps != null && config.eventWindows()) {
       Map<Metric.Kind, Long> thresholds = new EnumMap<>(Metric.Kind.class);
       run.forEach(p -> thresholds.put(p.lateKind(), p.windowThreshold(config)));
+      // The models of the logs windows live in the driver, in this closure (see WindowModels).
+      WindowModels models = logs && config.anomalies()
+          ? new WindowModels(config.logsWindowSeconds() * 1000L, config.anomalyMultiplier(), config.forecastBand())
+          : null;
       steps.foreachRDD((rdd, time) -> {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(rdd.context());
         for (Tuple2<Metric, EventWindows.Step> t : rdd.collect()) {
-          List<Alert> alerts = writeEventWindows(batches, time.milliseconds(),
-              PipelineAnalytics.ofLateKind(t._1().kind()), t._2(), topN, thresholds.get(t._1().kind()), rule);
+          PipelineAnalytics p = PipelineAnalytics.ofLateKind(t._1().kind());
+          List<Alert> alerts = writeEventWindows(batches, time.milliseconds(), p, t._2(), topN,
+              thresholds.get(t._1().kind()), rule, p == PipelineAnalytics.LOGS ? models : null, sc);
           if (publisher != null && !alerts.isEmpty()) {
             publisher.publish(alerts);
           }
@@ -305,6 +322,7 @@ public final class AnalyticsStreams {
    * partitioned by {@code partitioner} (the state's): the batch's tick ({@link EventWindows.Slice#tick},
    * so that the state runs every batch), each event time of {@code timed} with its count, and the
    * metrics of each pane ({@link PipelineAnalytics#windowContributions}) summed per pane and metric,
+   * (with {@code clientFeatures} also those of {@link ClientFeatures#contributions}),
    * unless not {@code windowed} (then only the tick and the times: the clock and the late counter).
    * Events without an event time are in neither; far-future ones ({@link EventWindows#isFuture}) are
    * in the times only (where they are counted as future). One pass over the events: each partition
@@ -313,7 +331,7 @@ public final class AnalyticsStreams {
    */
   static org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slices> slices(
       org.apache.spark.api.java.JavaRDD<EventRecord> timed, PipelineAnalytics p, EventWindows clock, boolean windowed,
-      long batchMs, Partitioner partitioner) {
+      boolean clientFeatures, long batchMs, Partitioner partitioner) {
     Metric key = Metric.of(p.lateKind());
     org.apache.spark.api.java.JavaPairRDD<Metric, EventWindows.Slices> folded = timed.mapPartitionsToPair(events -> {
       EventWindows.Slices batch = new EventWindows.Slices();
@@ -327,6 +345,9 @@ public final class AnalyticsStreams {
         if (windowed && !clock.isFuture(time, batchMs)) {
           long pane = clock.paneOf(time);
           p.windowContributions(e).forEachRemaining(m -> batch.addPane(pane, m._1(), m._2()));
+          if (clientFeatures) {
+            ClientFeatures.contributions(e).forEachRemaining(m -> batch.addPane(pane, m._1(), m._2()));
+          }
         }
       }
       return (batch.isEmpty() ? List.<Tuple2<Metric, EventWindows.Slices>>of() : List.of(new Tuple2<>(key, batch)))
@@ -342,10 +363,12 @@ public final class AnalyticsStreams {
    * Writes the event-time windows one batch closed for {@code p}, with their alerts, as
    * {@code <pipeline>-event-windows.json}: {@code {"watermark": ms, "idleFlush": bool, "windows": [...], "alerts": [...]}},
    * each window as in {@code <pipeline>-window.json} with {@code windowStart}/{@code windowEnd} in
-   * event time. Nothing when the batch closed none. Returns the alerts.
+   * event time; a logs window the anomaly models see ({@code models} not null) also has
+   * {@code anomalousClients} and {@code forecast}, and its alerts theirs ({@link AnomalyWindows}).
+   * Nothing when the batch closed none. Returns the alerts.
    */
   private static List<Alert> writeEventWindows(BatchOutputs batches, long batchMs, PipelineAnalytics p,
-      EventWindows.Step step, int topN, long threshold, ErrorRateRule rule) {
+      EventWindows.Step step, int topN, long threshold, ErrorRateRule rule, WindowModels models, JavaSparkContext sc) {
     List<Alert> raised = new ArrayList<>();
     if (step.closed().isEmpty()) {
       return raised;
@@ -357,13 +380,17 @@ public final class AnalyticsStreams {
     ArrayNode alerts = json.putArray("alerts");
     for (EventWindows.Closed c : step.closed()) {
       Window w = Window.of(p, c.metrics(), c.startMs(), c.endMs(), topN, threshold, rule);
-      windows.add(w.toJsonTree());
-      if (p.hasAlerts()) {
-        w.alerts().forEach(a -> {
-          alerts.add(a.toJsonTree());
-          raised.add(a);
-        });
+      ObjectNode window = w.toJsonTree();
+      List<Alert> windowAlerts = new ArrayList<>(p.hasAlerts() ? w.alerts() : List.of());
+      if (models != null && models.sees(c.startMs())) {
+        windowAlerts.addAll(AnomalyWindows.judge(models, sc, c.startMs(), c.endMs(), c.metrics(), w.totals().logsParsed(),
+            window));
       }
+      windows.add(window);
+      windowAlerts.forEach(a -> {
+        alerts.add(a.toJsonTree());
+        raised.add(a);
+      });
     }
     batches.write(batchMs, p.eventWindowsFile(), p.id(), json);
     return raised;

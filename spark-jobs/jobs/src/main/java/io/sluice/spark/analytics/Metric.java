@@ -95,7 +95,32 @@ public final class Metric implements Serializable {
      * Arrival lag of a pipeline's events, one bucket of a log-spaced histogram per name (the bucket
      * index), a {@link Tally} of the lags in milliseconds; arrival-time windows only ({@link Lag}).
      */
-    ARRIVAL_LAG
+    ARRIVAL_LAG,
+    /**
+     * Parsed log lines with a 4xx or 5xx status by client address: event-time logs windows only,
+     * for the client features ({@link io.sluice.spark.analytics.ml.ClientFeatures}).
+     */
+    LOGS_CLIENT_ERRORS,
+    /** Response sizes ({@code %b}) by client address: a {@link Tally} of bytes; event-time logs windows only. */
+    LOGS_CLIENT_BYTES,
+    /**
+     * Lines with a {@code referrer} header by client address, a {@link Tally} of 1 per line without
+     * a referrer ({@code -}) and 0 per line with one: count = lines with the header, sum = lines
+     * without a referrer; event-time logs windows only.
+     */
+    LOGS_CLIENT_REFERRER,
+    /**
+     * Lines with a {@code userAgent} header by client address, a {@link Tally} of 1 per bot-like
+     * agent and 0 per other: count = lines with the header, sum = bot-like ones; event-time logs
+     * windows only.
+     */
+    LOGS_CLIENT_AGENT,
+    /**
+     * Parsed log lines by client address and request path without query, named
+     * {@code "<client> <path>"} (an address has no space): the client's distinct paths are its
+     * entries; event-time logs windows only.
+     */
+    LOGS_CLIENT_PATH
   }
 
   private final Kind kind;

@@ -204,6 +204,9 @@ public final class AnalyticsJobConfig implements Serializable {
   private final WindowTime windowTime;
   private final int arrivalWindowSeconds;
   private final int arrivalSlideSeconds;
+  private final boolean anomalies;
+  private final double anomalyMultiplier;
+  private final double forecastBand;
   private final String alertsTopic;
   private final List<InetSocketAddress> alertsBootstrap;
   private final KafkaClientProperties kafkaProperties;
@@ -248,6 +251,9 @@ public final class AnalyticsJobConfig implements Serializable {
     windowTime = null;
     arrivalWindowSeconds = 0;
     arrivalSlideSeconds = 0;
+    anomalies = false;
+    anomalyMultiplier = 0;
+    forecastBand = 0;
     alertsTopic = null;
     alertsBootstrap = List.of();
     kafkaProperties = KafkaClientProperties.NONE;
@@ -327,6 +333,23 @@ public final class AnalyticsJobConfig implements Serializable {
     sessionGapSeconds = positiveInt(SESSION_GAP_SECONDS, o.sessionGapSeconds);
     dedupHorizonSeconds = positiveInt(DEDUP_HORIZON_SECONDS, o.dedupHorizonSeconds);
     auditIds = bool(AUDIT_IDS, o.auditIds);
+    boolean anomaliesOption = bool(ANOMALIES, o.anomalies);
+    anomalyMultiplier = atLeast(ANOMALY_MULTIPLIER, o.anomalyMultiplier, 1.0, true);
+    forecastBand = atLeast(FORECAST_BAND, o.forecastBand, 0.0, false);
+    anomalies = anomaliesOption && windowTime == WindowTime.EVENT && pipelines.logs();
+    if (windowTime != WindowTime.EVENT || !pipelines.logs()) {
+      for (String name : new String[] {ANOMALIES, ANOMALY_MULTIPLIER, FORECAST_BAND}) {
+        notApplicable(o, name, WINDOW_TIME + " event and --pipeline logs or all");
+      }
+    } else if (!anomaliesOption) {
+      notApplicable(o, ANOMALY_MULTIPLIER, ANOMALIES + " true");
+      notApplicable(o, FORECAST_BAND, ANOMALIES + " true");
+    }
+    if (anomalies && logsWindowSeconds % logsSlideSeconds != 0) {
+      throw new IllegalArgumentException("Invalid value for " + LOGS_SLIDE_SECONDS + ": '" + logsSlideSeconds
+          + "' (must divide " + LOGS_WINDOW_SECONDS + " " + logsWindowSeconds + " with " + ANOMALIES
+          + " true: the models see the windows that tile event time; or " + ANOMALIES + " false)");
+    }
     alertsTopic = o.alertsTopic != null ? topic(ALERTS_TOPIC, o.alertsTopic) : null;
     if (o.alertsBootstrap != null) {
       if (alertsTopic == null) {
@@ -471,6 +494,21 @@ public final class AnalyticsJobConfig implements Serializable {
       // reported below
     }
     throw invalid(name, value, "expected a number from 0 up to, not including, 1");
+  }
+
+  /** A number at least {@code min} ({@code inclusive}) or above it. */
+  private static double atLeast(String name, String value, double min, boolean inclusive) {
+    try {
+      double d = Double.parseDouble(value.trim());
+      if (inclusive ? d >= min : d > min) {
+        if (!Double.isInfinite(d)) {
+          return d;
+        }
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid(name, value, "expected a number " + (inclusive ? "of at least " : "above ") + min);
   }
 
   private static int windowSeconds(String name, String value, int batchSeconds) {
@@ -835,6 +873,36 @@ public final class AnalyticsJobConfig implements Serializable {
     return arrivalSlideSeconds;
   }
 
+  /**
+   * Whether the closed logs event-time windows feed the anomaly models ({@code --anomalies}, default
+   * true; only with {@code --window-time event} and the logs pipeline, false otherwise): anomalous
+   * clients and a request-count forecast per window, see
+   * {@link io.sluice.spark.analytics.ml.WindowModels}. With sliding logs windows the slide divides the
+   * length (checked) and the models see every {@code length / slide}-th window.
+   */
+  public boolean anomalies() {
+    return anomalies;
+  }
+
+  /**
+   * Threshold multiplier of the anomalous clients ({@code --anomaly-multiplier}, default
+   * {@value io.sluice.spark.analytics.ml.WindowModels#DEFAULT_MULTIPLIER}): a client is flagged when
+   * its distance to the nearest k-means centre, in feature units, is above this times the 0.99
+   * quantile of the last 500 distances.
+   */
+  public double anomalyMultiplier() {
+    return anomalyMultiplier;
+  }
+
+  /**
+   * Half-width of the traffic forecast's band in root-mean-square residuals ({@code --forecast-band},
+   * default {@value io.sluice.spark.analytics.ml.WindowModels#DEFAULT_BAND_WIDTH}), residuals on the
+   * scale {@code log10(1 + requests) / 4}.
+   */
+  public double forecastBand() {
+    return forecastBand;
+  }
+
   /** Kafka topic for alerts, or null. */
   public String alertsTopic() {
     return alertsTopic;
@@ -904,6 +972,13 @@ public final class AnalyticsJobConfig implements Serializable {
     if (windowTime == WindowTime.EVENT) {
       s.put(ARRIVAL_WINDOW_SECONDS, String.valueOf(arrivalWindowSeconds));
       s.put(ARRIVAL_SLIDE_SECONDS, String.valueOf(arrivalSlideSeconds));
+    }
+    if (windowTime == WindowTime.EVENT && pipelines.logs()) {
+      s.put(ANOMALIES, String.valueOf(anomalies));
+      if (anomalies) {
+        s.put(ANOMALY_MULTIPLIER, String.valueOf(anomalyMultiplier));
+        s.put(FORECAST_BAND, String.valueOf(forecastBand));
+      }
     }
     if (!kafkaProperties.isEmpty()) {
       // The settings, not the secrets they refer to: see KafkaClientProperties.

@@ -58,6 +58,9 @@ final class AnalyticsJobOptions {
   static final String WINDOW_TIME = "--window-time";
   static final String ARRIVAL_WINDOW_SECONDS = "--arrival-window-seconds";
   static final String ARRIVAL_SLIDE_SECONDS = "--arrival-slide-seconds";
+  static final String ANOMALIES = "--anomalies";
+  static final String ANOMALY_MULTIPLIER = "--anomaly-multiplier";
+  static final String FORECAST_BAND = "--forecast-band";
   static final String ALERTS_TOPIC = "--alerts-topic";
   static final String ALERTS_BOOTSTRAP = "--alerts-bootstrap";
   static final String KAFKA_PROPERTIES = "--kafka-properties";
@@ -249,6 +252,24 @@ final class AnalyticsJobOptions {
       description = "with --window-time event: seconds between arrival-time windows, a multiple of --batch-seconds, "
           + "at most the window")
   String arrivalSlideSeconds;
+
+  @Option(names = ANOMALIES, paramLabel = "true|false", defaultValue = "true",
+      description = "with --window-time event (the default) and the logs pipeline: flag anomalous clients (streaming k-means over "
+          + "per-client features) and forecast the request count of each closed logs window (streaming linear "
+          + "regression), in logs-event-windows.json and as alerts")
+  String anomalies;
+
+  @Option(names = ANOMALY_MULTIPLIER, paramLabel = "X",
+      defaultValue = "" + io.sluice.spark.analytics.ml.WindowModels.DEFAULT_MULTIPLIER,
+      description = "a client is anomalous in a window when its distance to the nearest k-means centre is above X "
+          + "times the 0.99 quantile of the last 500 distances (at least 1; higher flags fewer)")
+  String anomalyMultiplier;
+
+  @Option(names = FORECAST_BAND, paramLabel = "X",
+      defaultValue = "" + io.sluice.spark.analytics.ml.WindowModels.DEFAULT_BAND_WIDTH,
+      description = "a window's request count alerts when outside the forecast +- X root-mean-square residuals "
+          + "of the last 24 windows (on the log10 scale of counts; positive; higher alerts less)")
+  String forecastBand;
 
   @Option(names = AUDIT_IDS, paramLabel = "true|false", defaultValue = "false",
       description = "also write the eventIds each batch received and counted to OUT/audit/ (for sluice bench faults; "

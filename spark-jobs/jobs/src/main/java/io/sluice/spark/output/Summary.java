@@ -536,7 +536,12 @@ public final class Summary {
         case SYSLOG_FUTURE: syslogFuture += n; break;
         case LOGS_CLIENT:
         case ARRIVAL_LAG:
-          break; // per-window only (heavy clients, lag); not part of the totals
+        case LOGS_CLIENT_ERRORS:
+        case LOGS_CLIENT_BYTES:
+        case LOGS_CLIENT_REFERRER:
+        case LOGS_CLIENT_AGENT:
+        case LOGS_CLIENT_PATH:
+          break; // per-window only (heavy clients, client features); not part of the totals
         case LOGS_ENDPOINT:
         case TWEETS_HASHTAG:
         case TWEETS_MENTION:

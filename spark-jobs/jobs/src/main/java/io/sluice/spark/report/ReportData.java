@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.spark.analytics.AnomalousClientAlert;
 import io.sluice.spark.analytics.PipelineAnalytics;
+import io.sluice.spark.analytics.TrafficForecastAlert;
 import io.sluice.spark.output.BatchOutputs;
 import io.sluice.spark.output.Summary;
 import io.sluice.spark.output.SummaryWriter;
@@ -38,9 +40,19 @@ import org.apache.hadoop.fs.Path;
  *  "tweets": {"windowTime": ..., "windows": [...], "arrivalWindows": [...], "totals": the latest
  *             tweets-totals.json} or null,
  *  "syslog": {"windowTime": ..., "windows": [...], "alerts": [brute-force alert, ...],
- *             "arrivalWindows": [...], "totals": the latest syslog-totals.json} or null}
+ *             "arrivalWindows": [...], "totals": the latest syslog-totals.json} or null,
+ *  "anomalies": {"windows": [{"windowStart": ms, "windowEnd": ms, "requests": n,
+ *                             "forecast": {"predicted", "lower", "upper", "outsideBand"} or null}, ...],
+ *                "flagged": [{"windowStart": ms, "windowEnd": ms, "clientIp", "distance", "threshold",
+ *                             "cluster", "features": {name: value}}, ...],
+ *                "alerts": [anomalous-client and traffic-forecast alerts, ...]}  or null}
  * </pre>
- * <b>Clocks.</b> {@code windows} and {@code alerts} are on event time ({@code windowTime}
+ * <p>{@code anomalies} comes from the closed event-time logs windows ({@code logs-event-windows.json})
+ * that the anomaly models saw (those with a {@code forecast} field), in event-time order, each
+ * window once; the {@code maxWindows} latest windows, the {@value #MAX_FLAGGED} latest flags and
+ * all the models' alerts (in window order); null when no window has model output.
+ *
+ * <p><b>Clocks.</b> {@code windows} and {@code alerts} are on event time ({@code windowTime}
  * {@code "event"}) when the inputs hold any of the pipeline's event-time windows
  * ({@code <pipeline>-event-windows.json}, a job with {@code --window-time event}, the default):
  * its windows from every batch directory of every input, each once, ordered by
@@ -59,6 +71,8 @@ import org.apache.hadoop.fs.Path;
 public final class ReportData {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Most flagged clients listed under {@code anomalies}. */
+  static final int MAX_FLAGGED = 200;
 
   private ReportData() {}
 
@@ -68,6 +82,7 @@ public final class ReportData {
     for (PipelineAnalytics p : pipelines) {
       sections.put(p, new Section());
     }
+    Anomalies anomalies = new Anomalies();
     for (String input : inputs) {
       FileSystem fs = FileSystem.get(URI.create(input), conf);
       Path root = new Path(input);
@@ -103,13 +118,22 @@ public final class ReportData {
           JsonNode event = read(fs, new Path(d.getPath(), p.eventWindowsFile()));
           if (event != null) {
             event.path("windows").forEach(w -> section.eventWindows.put(w.path("windowStart").asLong(), w));
-            event.path("alerts").forEach(a -> section.eventAlerts.put(a.path("id").asText(), a));
+            // The window rules' alerts (error rate, brute force); the anomaly models' are under "anomalies".
+            event.path("alerts").forEach(a -> {
+              String type = a.path("type").asText();
+              if (!type.equals(AnomalousClientAlert.ANOMALOUS_CLIENT) && !type.equals(TrafficForecastAlert.TRAFFIC_FORECAST)) {
+                section.eventAlerts.put(a.path("id").asText(), a);
+              }
+            });
           }
           if (p.hasAlerts()) {
             JsonNode al = read(fs, new Path(d.getPath(), p.alertsFile()));
             if (al != null) {
               al.path("alerts").forEach(a -> section.alerts.put(a.path("id").asText(), a));
             }
+          }
+          if (p == PipelineAnalytics.LOGS) {
+            anomalies.add(read(fs, new Path(d.getPath(), p.eventWindowsFile())));
           }
           JsonNode totals = read(fs, new Path(d.getPath(), p.totalsFile()));
           if (totals != null && (section.totals == null || time >= section.totals.path("batchTime").asLong())) {
@@ -149,7 +173,68 @@ public final class ReportData {
         report.putNull(p.id());
       }
     }
+    report.set("anomalies", anomalies.toJson(maxWindows));
     return report;
+  }
+
+  /** The anomaly models' output in the event-time logs windows of the inputs. */
+  private static final class Anomalies {
+    final TreeMap<Long, JsonNode> windows = new TreeMap<>();
+    final Map<String, JsonNode> alerts = new LinkedHashMap<>();
+
+    void add(JsonNode eventWindows) {
+      if (eventWindows == null) {
+        return;
+      }
+      for (JsonNode w : eventWindows.path("windows")) {
+        if (w.has("forecast")) {
+          windows.put(w.path("windowStart").asLong(), w);
+        }
+      }
+      for (JsonNode a : eventWindows.path("alerts")) {
+        String type = a.path("type").asText();
+        if (type.equals(AnomalousClientAlert.ANOMALOUS_CLIENT) || type.equals(TrafficForecastAlert.TRAFFIC_FORECAST)) {
+          alerts.put(a.path("id").asText(), a);
+        }
+      }
+    }
+
+    JsonNode toJson(int maxWindows) {
+      if (windows.isEmpty()) {
+        return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+      }
+      ObjectNode json = JSON.createObjectNode();
+      ArrayNode series = json.putArray("windows");
+      List<JsonNode> flagged = new ArrayList<>();
+      for (JsonNode w : windows.values()) {
+        ObjectNode point = JSON.createObjectNode();
+        point.set("windowStart", w.path("windowStart"));
+        point.set("windowEnd", w.path("windowEnd"));
+        point.set("requests", w.path("requests"));
+        point.set("forecast", w.path("forecast"));
+        series.add(point);
+        for (JsonNode c : w.path("anomalousClients")) {
+          ObjectNode f = JSON.createObjectNode();
+          f.set("windowStart", w.path("windowStart"));
+          f.set("windowEnd", w.path("windowEnd"));
+          f.setAll((ObjectNode) c);
+          flagged.add(f);
+        }
+      }
+      json.set("windows", latest(series, maxWindows));
+      json.set("flagged", latest(flagged, MAX_FLAGGED));
+      ArrayNode a = json.putArray("alerts");
+      alerts.values().stream().sorted(Comparator.comparingLong(x -> x.path("windowEnd").asLong())).forEach(a::add);
+      return json;
+    }
+
+    private static ArrayNode latest(Iterable<JsonNode> all, int n) {
+      List<JsonNode> list = new ArrayList<>();
+      all.forEach(list::add);
+      ArrayNode out = JSON.createArrayNode();
+      list.subList(Math.max(0, list.size() - n), list.size()).forEach(out::add);
+      return out;
+    }
   }
 
   /** What the inputs hold for one pipeline. */

@@ -160,6 +160,7 @@ class EventTimeReplayTest {
 
     Map<Long, long[]> windows = new TreeMap<>();
     Map<Long, Long> alerts = new TreeMap<>();
+    List<String> others = new ArrayList<>();
     List<JsonNode> files = emitted(tmp);
     assertThat(files.get(files.size() - 1).path("idleFlush").asBoolean()).as("the last windows flushed").isTrue();
     assertThat(files.get(files.size() - 1).path("watermark").asLong()).as("the end of the last window over the maximum")
@@ -171,9 +172,15 @@ class EventTimeReplayTest {
         assertThat(windows).as("window %d emitted once", start).doesNotContainKey(start);
         assertThat(w.path("windowEnd").asLong() - start).isEqualTo(LENGTH_MS);
         windows.put(start, new long[] {w.path("requests").asLong(), w.path("serverErrors").asLong()});
+        assertThat(w.has("forecast")).as("models see window %d: on an hour boundary", start)
+            .isEqualTo(start % LENGTH_MS == 0);
       }
       for (JsonNode a : file1.path("alerts")) {
-        alerts.put(a.path("windowStart").asLong(), a.path("windowEnd").asLong());
+        if (a.path("type").asText().equals(ErrorRateAlert.ERROR_RATE)) {
+          alerts.put(a.path("windowStart").asLong(), a.path("windowEnd").asLong());
+        } else {
+          others.add(a.path("id").asText());
+        }
       }
     }
     assertThat(windows.keySet()).containsExactlyElementsOf(expected.keySet());
@@ -187,6 +194,10 @@ class EventTimeReplayTest {
     });
     assertThat(alerts).as("error-rate alerts per event-time window").isEqualTo(expectedAlerts).isNotEmpty();
     assertThat(windows).hasSizeGreaterThan(150);
+    // The anomaly models (on by default) see the hour-aligned windows, the tumbling hours: out of
+    // order, they flag what they flag in file order (AnomalyStreamsTest), the editor probe of
+    // 2015-05-20T05:00Z, and no hour leaves the forecast's band.
+    assertThat(others).containsExactly("logs-anomalous-client:91.236.75.25@1432101600000");
   }
 
   /** Every logs-event-windows.json so far, in batch order. */

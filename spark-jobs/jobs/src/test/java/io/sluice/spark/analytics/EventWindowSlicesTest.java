@@ -146,7 +146,7 @@ class EventWindowSlicesTest {
 
     for (boolean windowed : new boolean[] {false, true}) {
       JavaPairRDD<Metric, Slices> slices =
-          AnalyticsStreams.slices(timed, PipelineAnalytics.LOGS, clock, windowed, BATCH_MS, partitioner);
+          AnalyticsStreams.slices(timed, PipelineAnalytics.LOGS, clock, windowed, false, BATCH_MS, partitioner);
 
       assertThat(slices.rdd().partitioner().get()).isEqualTo(partitioner);
       assertThat(shuffles(slices.rdd())).as("shuffles in the lineage").isEqualTo(1);
@@ -189,7 +189,7 @@ class EventWindowSlicesTest {
     }
     // No timed event: only the batch's tick (so that the state still runs: idle flush).
     List<Tuple2<Metric, Slices>> empty = AnalyticsStreams.slices(sc.parallelize(List.<EventRecord>of(), 2),
-        PipelineAnalytics.LOGS, clock, true, BATCH_MS, partitioner).collect();
+        PipelineAnalytics.LOGS, clock, true, false, BATCH_MS, partitioner).collect();
     assertThat(empty).hasSize(1);
     List<Slice> only = new java.util.ArrayList<>();
     empty.get(0)._2().forEach(only::add);

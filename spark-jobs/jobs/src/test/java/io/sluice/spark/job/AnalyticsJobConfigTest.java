@@ -174,6 +174,42 @@ class AnalyticsJobConfigTest {
   }
 
   @Test
+  void anomalyModelsAreOnWithLogsEventWindowsAndTheirOptionsApplyOnlyThere() {
+    AnalyticsJobConfig on = AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o");
+    assertThat(on.anomalies()).isTrue();
+    assertThat(on.anomalyMultiplier()).isEqualTo(1.5);
+    assertThat(on.forecastBand()).isEqualTo(3.0);
+    assertThat(on.checkpointedSettings()).containsEntry("--anomalies", "true")
+        .containsEntry("--anomaly-multiplier", "1.5").containsEntry("--forecast-band", "3.0");
+    AnalyticsJobConfig tuned = AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o",
+        "--anomaly-multiplier", "2", "--forecast-band", "4.5");
+    assertThat(tuned.anomalyMultiplier()).isEqualTo(2.0);
+    assertThat(tuned.forecastBand()).isEqualTo(4.5);
+    assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--anomalies", "false")
+        .anomalies()).isFalse();
+    assertThat(flume("--window-time", "arrival").anomalies()).as("off without event-time windows").isFalse();
+    assertThat(flume("--window-time", "arrival").checkpointedSettings()).doesNotContainKey("--anomalies");
+    assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--pipeline", "syslog")
+        .anomalies()).as("logs only").isFalse();
+
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--window-time", "arrival", "--anomalies", "true"))
+        .hasMessage("Option --anomalies applies only with --window-time event and --pipeline logs or all");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--anomalies", "false",
+        "--forecast-band", "2")).hasMessage("Option --forecast-band applies only with --anomalies true");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--anomaly-multiplier", "0.9"))
+        .hasMessage("Invalid value for --anomaly-multiplier: '0.9' (expected a number of at least 1.0)");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--forecast-band", "0"))
+        .hasMessage("Invalid value for --forecast-band: '0' (expected a number above 0.0)");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--anomalies", "yes"))
+        .hasMessageContaining("--anomalies");
+    // Sliding windows whose slide does not divide the length do not tile event time.
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--logs-window-seconds", "30",
+        "--logs-slide-seconds", "20")).hasMessageStartingWith("Invalid value for --logs-slide-seconds: '20' (must divide");
+    AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--anomalies", "false",
+        "--logs-window-seconds", "30", "--logs-slide-seconds", "20");
+  }
+
+  @Test
   void kafkaSourceDefaultsToThePipelinesTopicsAndAGroupPerPipeline() {
     AnalyticsJobConfig config = AnalyticsJobConfig.parse("--source", "kafka", "--kafka-bootstrap", "k:9092",
         "--out", "o", "--pipeline", "tweets");
@@ -214,7 +250,7 @@ class AnalyticsJobConfigTest {
     assertThat(AnalyticsJobConfig.parse("--bogus", "--help").isHelpRequested()).isTrue();
 
     String usage = AnalyticsJobConfig.usage();
-    assertThat(AnalyticsJobOptions.documented()).hasSize(40);
+    assertThat(AnalyticsJobOptions.documented()).hasSize(43);
     AnalyticsJobOptions.documented().forEach((option, doc) -> assertThat(usage).contains(option).contains(doc));
     for (String option : new String[] {"--pipeline logs|tweets|syslog|all", "--source flume|kafka",
         "--sinks host:port[,host:port...]", "--polling-streams auto|one|per-sink", "--max-batch-size N",
@@ -227,14 +263,15 @@ class AnalyticsJobConfigTest {
         "--syslog-slide-seconds N", "--brute-force-threshold N", "--syslog-key-idle-seconds N", "--dedup-horizon-seconds N",
         "--allowed-lateness SECONDS", "--watermark-idle-seconds SECONDS", "--max-future-seconds SECONDS",
         "--window-time event|arrival", "--arrival-window-seconds N",
-        "--arrival-slide-seconds N", "--audit-ids true|false", "--alerts-topic TOPIC",
+        "--arrival-slide-seconds N", "--anomalies true|false", "--anomaly-multiplier X",
+        "--forecast-band X", "--audit-ids true|false", "--alerts-topic TOPIC",
         "--alerts-bootstrap host:port[,host:port...]", "--kafka-properties FILE", "--help"}) {
       assertThat(AnalyticsJobOptions.documented()).containsKey(option);
     }
     for (String defaultValue : new String[] {"all", "flume", "auto", "5000", "5", "true", "sluice-logs",
         "sluice-tweets", "sluice-analytics-<pipeline>", "earliest", "0", "<out>/checkpoint", "2", "30", "10", "60", "event",
         "100", "0.05", "20", "1800", "180", "false", "none", "--kafka-bootstrap", "none (PLAINTEXT)", "sluice-syslog",
-        "86400", "300"}) {
+        "86400", "300", "1.5", "3.0"}) {
       assertThat(usage).contains("(default: " + defaultValue + ")");
     }
     assertThat(usage).contains("--logs-window-seconds N").contains("(default: 30)")

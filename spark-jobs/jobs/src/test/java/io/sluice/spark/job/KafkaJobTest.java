@@ -247,6 +247,34 @@ class KafkaJobTest {
   }
 
   @Test
+  void withEventWindowsTheAlertsTopicCarriesTheAnomalousClientOfTheRealLog() throws Exception {
+    broker.createTopics("m-logs", "m-alerts");
+    FlumeKafkaRecords.send(broker.bootstrap(), "m-logs", SampleEvents.logEvents());
+
+    // The anomaly models are on by default with event-time windows; the job is checkpointed
+    // (AnalyticsJob.getOrCreate), so the models' closure is in the checkpointed graph.
+    job = AnalyticsJob.getOrCreate(AnalyticsJobConfig.parse("--source", "kafka",
+        "--kafka-bootstrap", broker.bootstrap(), "--pipeline", "logs", "--logs-topic", "m-logs",
+        "--kafka-group-id", "m", "--out", tmp.resolve("models").toString(), "--kafka-max-rate", "2000",
+        "--batch-seconds", "1", "--logs-window-seconds", "3600", "--logs-slide-seconds", "3600",
+        "--alerts-topic", "m-alerts"), SparkTestContexts.conf("KafkaJobTestModels"));
+    job.start();
+
+    // Hourly windows: no error-rate alert (at most one 5xx an hour); the editor probe of
+    // 2015-05-20T05:00Z is the one anomalous client (AnomalyStreamsTest), no forecast alert.
+    Set<String> sent = new java.util.TreeSet<>();
+    for (ConsumerRecord<String, String> r : consume("m-alerts", 1)) {
+      JsonNode alert = JSON.readTree(r.value());
+      assertThat(r.key()).isEqualTo(alert.path("id").asText());
+      assertThat(alert.path("type").asText()).isEqualTo("anomalous-client");
+      assertThat(alert.path("clientIp").asText()).isEqualTo("91.236.75.25");
+      assertThat(alert.path("features").size()).isEqualTo(6);
+      sent.add(r.key());
+    }
+    assertThat(sent).containsExactly("logs-anomalous-client:91.236.75.25@1432101600000");
+  }
+
+  @Test
   void restartedJobResumesFromItsCheckpointAndEndsWithTheTotalsOfAnUninterruptedRun() throws Exception {
     broker.createTopics("r-logs", "r-tweets");
     List<Map<String, String>> logs = new ArrayList<>(SampleEvents.logEvents().subList(0, 6000));

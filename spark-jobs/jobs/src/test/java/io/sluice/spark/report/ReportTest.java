@@ -5,17 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.spark.SampleEvents;
 import io.sluice.spark.SparkTestContexts;
 import io.sluice.spark.analytics.EventWindowFixtures;
 import io.sluice.spark.analytics.Lag;
+import io.sluice.spark.analytics.ErrorRateAlert;
+import io.sluice.spark.analytics.Alert;
 import io.sluice.spark.analytics.Analytics;
+import io.sluice.spark.analytics.AnomalyWindows;
 import io.sluice.spark.analytics.ErrorRateRule;
 import io.sluice.spark.analytics.Metric;
 import io.sluice.spark.analytics.PipelineAnalytics;
 import io.sluice.spark.analytics.Tally;
 import io.sluice.spark.analytics.Window;
+import io.sluice.spark.analytics.ml.ClientFeatures;
+import io.sluice.spark.analytics.ml.WindowModels;
+import io.sluice.spark.input.EventRecord;
 import io.sluice.spark.output.BatchOutputs;
 import io.sluice.spark.output.OutputStore;
 import io.sluice.spark.output.Summary;
@@ -28,20 +35,23 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
-import io.sluice.spark.input.EventRecord;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.Tuple2;
 
 /**
  * The HTML report built from job outputs of the real sample data (windows, alerts and totals
@@ -69,6 +79,8 @@ class ReportTest {
   private static int expectedSyslogWindows;
   private static List<String> syslogAlertIds;
   private static long lastSyslogStart;
+  private static List<String> expectedAnomalyAlerts;
+  private static final long HOUR = 3_600_000L;
   private static ObjectNode expectedTweetsTotals;
 
   @BeforeAll
@@ -97,6 +109,9 @@ class ReportTest {
           10, 20, RULE);
       expectedLogWindows = logWindows.size();
       expectedAlerts = writeEventWindows(logBatches, "logs", BatchOutputs.LOGS_EVENT_WINDOWS, logWindows, 10);
+      // The anomaly models' windows, as the job writes them (every hour, the last as an idle flush
+      // would close it), in later batch directories: the report keeps each window start once.
+      expectedAnomalyAlerts = writeModelWindows(sc, logBatches, SampleEvents.records(logs));
       JavaPairRDD<Metric, Tally> logTotals = Analytics.metrics(sc.parallelize(SampleEvents.records(logs), 4), 1_800_000L).cache();
       Summary logSummary = Analytics.summarize(logTotals, 10);
       logBatches.write(T0 + 200_000, BatchOutputs.LOGS_TOTALS, "logs", PipelineAnalytics.LOGS.totalsJson(logSummary, 10));
@@ -181,6 +196,41 @@ class ReportTest {
       out.write(T0 + (b + 1) * 10_000L, file, pipeline, json);
     }
     return alerts;
+
+  }
+
+  /**
+   * The closed event-time logs windows the anomaly models saw, as the job writes them: the real
+   * log's hours, each judged by {@link WindowModels} ({@link AnomalyWindows#judge}) in order, one
+   * {@code logs-event-windows.json} per hour. Returns the models' alert ids.
+   */
+  private static List<String> writeModelWindows(JavaSparkContext sc, BatchOutputs out, List<EventRecord> records) {
+    Map<Long, List<EventRecord>> hours = new TreeMap<>();
+    records.stream().filter(EventRecord::isParsedLog)
+        .forEach(r -> hours.computeIfAbsent(Math.floorDiv(r.timestampMs(), HOUR) * HOUR, h -> new ArrayList<>()).add(r));
+    WindowModels models = new WindowModels(HOUR, WindowModels.DEFAULT_MULTIPLIER, WindowModels.DEFAULT_BAND_WIDTH);
+    List<String> ids = new ArrayList<>();
+    long batch = T0 + 1_000_000;
+    for (Map.Entry<Long, List<EventRecord>> hour : hours.entrySet()) {
+      Map<Metric, Tally> metrics = new HashMap<>(Analytics.logWindowMetrics(sc.parallelize(hour.getValue(), 1)).collectAsMap());
+      hour.getValue().forEach(r -> ClientFeatures.contributions(r).forEachRemaining(t -> metrics.merge(t._1(), t._2(), Tally::plus)));
+      List<Tuple2<Metric, Tally>> list = new ArrayList<>();
+      metrics.forEach((m, t) -> list.add(new Tuple2<>(m, t)));
+      long start = hour.getKey();
+      Window w = Window.of(PipelineAnalytics.LOGS, list, start, start + HOUR, 10, 20, RULE);
+      ObjectNode json = w.toJsonTree();
+      List<Alert> alerts = AnomalyWindows.judge(models, sc, start, start + HOUR, list, w.totals().logsParsed(), json);
+      ObjectNode file = JSON.createObjectNode();
+      file.put("watermark", start + HOUR);
+      file.putArray("windows").add(json);
+      ArrayNode a = file.putArray("alerts");
+      alerts.forEach(x -> {
+        a.add(x.toJsonTree());
+        ids.add(x.id());
+      });
+      out.write(batch += 1000, BatchOutputs.LOGS_EVENT_WINDOWS, "logs", file);
+    }
+    return ids;
   }
 
   @Test
@@ -190,6 +240,9 @@ class ReportTest {
     assertThat(expectedTweetWindows).as("28 windows of 30 days hold the sample's tweets, the last open").isEqualTo(27);
     assertThat(expectedSyslogWindows).as("1,312 minutes of auth log, the last open").isEqualTo(1311);
     assertThat(expectedBruteForceAlerts).as("minutes with an address above 10 failures").isEqualTo(18);
+    // As AnomalousClientsTest and TrafficForecastTest found offline: the editor probe, and the log's cut-off last hour.
+    assertThat(expectedAnomalyAlerts).containsExactly("logs-anomalous-client:91.236.75.25@1432101600000",
+        "logs-traffic-forecast@1432159200000");
   }
 
   @Test
@@ -202,7 +255,7 @@ class ReportTest {
     assertThat(data.path("summary").path("tweets").path("tweets").asLong()).isEqualTo(950);
     assertThat(data.path("logs").path("windowTime").asText()).isEqualTo("event");
     JsonNode logWindows = data.path("logs").path("windows");
-    assertThat(logWindows).as("every event-time window once, whichever batch wrote it").hasSize(expectedLogWindows);
+    assertThat(logWindows).as("every event-time window once, whichever batch wrote it").hasSize(expectedLogWindows + 1); // + the last hour, from the models' windows
     for (int i = 1; i < logWindows.size(); i++) {
       assertThat(logWindows.get(i).path("windowStart").asLong()).as("by start")
           .isEqualTo(logWindows.get(i - 1).path("windowStart").asLong() + 3_600_000);
@@ -229,6 +282,14 @@ class ReportTest {
     assertThat(data.path("syslog").path("alerts")).hasSize(expectedBruteForceAlerts);
     assertThat(data.path("syslog").path("arrivalWindows")).hasSize(8);
     assertThat(data.path("syslog").path("alerts").get(0).path("type").asText()).isEqualTo("brute-force");
+    JsonNode anomalies = data.path("anomalies");
+    assertThat(anomalies.path("windows")).hasSize(84);
+    assertThat(anomalies.path("windows").get(0).path("forecast").isNull()).isTrue();
+    assertThat(anomalies.path("windows").get(4).path("forecast").path("predicted").isNumber()).isTrue();
+    assertThat(anomalies.path("flagged")).hasSize(1);
+    assertThat(anomalies.path("flagged").get(0).path("clientIp").asText()).isEqualTo("91.236.75.25");
+    assertThat(anomalies.path("flagged").get(0).path("features").size()).isEqualTo(6);
+    assertThat(anomalies.path("alerts")).extracting(a -> a.path("id").asText()).isEqualTo(expectedAnomalyAlerts);
   }
 
   @Test
@@ -239,8 +300,8 @@ class ReportTest {
 
     String bodyTag = extract(dom, "(<body[^>]*>)");
     assertThat(bodyTag).doesNotContain("data-chart-error");
-    assertThat(extract(bodyTag, " data-charts=\"(\\d+)\"")).isEqualTo("15");
-    assertThat(extract(bodyTag, " data-charts-drawn=\"(\\d+)\"")).isEqualTo("15");
+    assertThat(extract(bodyTag, " data-charts=\"(\\d+)\"")).isEqualTo("16");
+    assertThat(extract(bodyTag, " data-charts-drawn=\"(\\d+)\"")).isEqualTo("16");
     Matcher canvases = Pattern.compile("<canvas ([^>]*)>").matcher(dom);
     int n = 0;
     while (canvases.find()) {
@@ -249,12 +310,14 @@ class ReportTest {
       assertThat(Integer.parseInt(extract(attrs, "data-painted-pixels=\"(\\d+)\""))).as(attrs).isGreaterThan(200);
       n++;
     }
-    assertThat(n).isEqualTo(15);
+    assertThat(n).isEqualTo(16);
     // The hour holding line 2071 (2015-05-18T03:05:34Z), in the alerts table; every brute-force alert in its table.
     assertThat(dom).contains("logs-error-rate@" + Instant.parse("2015-05-18T04:00:00Z").toEpochMilli());
     assertThat(syslogAlertIds).hasSize(18).anyMatch(id -> id.startsWith("syslog-brute-force:24.151.103.17@"));
     syslogAlertIds.forEach(id -> assertThat(dom).contains(id));
     assertThat(dom).contains("event time").contains("p50 and p99");
+    assertThat(dom).contains("traffic-forecast"); // the forecast chart's canvas
+    assertThat(dom).containsPattern("<td class=\"alert\">91\\.236\\.75\\.25</td>"); // the flagged-clients table
   }
 
   @Test

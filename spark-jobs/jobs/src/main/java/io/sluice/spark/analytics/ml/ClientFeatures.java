@@ -1,7 +1,10 @@
 package io.sluice.spark.analytics.ml;
 
+import io.sluice.spark.analytics.Metric;
+import io.sluice.spark.analytics.Tally;
 import io.sluice.spark.input.EventRecord;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +21,11 @@ import scala.Tuple2;
  * The behaviour of one client in one tumbling event-time window of the access log, as a
  * {@value #DIMENSIONS}-dimensional vector for {@link AnomalousClients}. A pure function of the
  * window's events: no running statistics, so a vector depends only on its own client and window.
+ *
+ * <p>Two ways to the same vectors: from the window's records ({@link #of(JavaRDD, long)}), or from
+ * the window's aggregated metrics ({@link #ofWindow}), which the streaming job uses: each parsed
+ * line adds its {@link #contributions} to the panes of its event-time windows, and a closed
+ * window's metrics give its clients' vectors without reading a record again.
  *
  * <p>Input: parsed log records ({@link EventRecord#isParsedLog()}) with a client address and a
  * timestamp (the request time, {@code [%t]} of the combined log format); other records are
@@ -84,6 +92,108 @@ public final class ClientFeatures {
     Map<ClientWindow, Vector> vectors = new TreeMap<>();
     counts.forEach((k, c) -> vectors.put(k, c.vector()));
     return vectors;
+  }
+
+  /**
+   * What one record adds to its windows' metrics for the features, besides the
+   * {@code LOGS_CLIENT} count (requests per client) that every logs window has: one
+   * {@code LOGS_CLIENT_PATH} (client and path), and as they apply {@code LOGS_CLIENT_ERRORS},
+   * {@code LOGS_CLIENT_BYTES}, {@code LOGS_CLIENT_REFERRER} and {@code LOGS_CLIENT_AGENT}, all
+   * named by the client address (see {@link Metric.Kind}). Nothing for a record that has no vector
+   * (not a parsed line, no client address or no time).
+   */
+  public static java.util.Iterator<Tuple2<Metric, Tally>> contributions(EventRecord r) {
+    if (!counts(r)) {
+      return java.util.Collections.emptyIterator();
+    }
+    String ip = r.clientIp();
+    List<Tuple2<Metric, Tally>> out = new ArrayList<>(5);
+    if (isError(r.status())) {
+      out.add(new Tuple2<>(Metric.of(Metric.Kind.LOGS_CLIENT_ERRORS, ip), Tally.one()));
+    }
+    if (r.bytes() != EventRecord.NO_BYTES) {
+      out.add(new Tuple2<>(Metric.of(Metric.Kind.LOGS_CLIENT_BYTES, ip), Tally.of(r.bytes())));
+    }
+    if (r.endpoint() != null) {
+      out.add(new Tuple2<>(Metric.of(Metric.Kind.LOGS_CLIENT_PATH, ip + ' ' + r.endpoint()), Tally.one()));
+    }
+    if (r.hasReferrer() != null) {
+      out.add(new Tuple2<>(Metric.of(Metric.Kind.LOGS_CLIENT_REFERRER, ip), Tally.of(r.hasReferrer() ? 0 : 1)));
+    }
+    if (r.botAgent() != null) {
+      out.add(new Tuple2<>(Metric.of(Metric.Kind.LOGS_CLIENT_AGENT, ip), Tally.of(r.botAgent() ? 1 : 0)));
+    }
+    return out.iterator();
+  }
+
+  /**
+   * The vectors of one window from its metrics: the {@code LOGS_CLIENT} counts and the
+   * {@link #contributions} of its records, summed per metric (as an event-time window holds them);
+   * other metrics are ignored. Equal to {@link #of(Collection, long)} over the window's records.
+   * Ordered by client.
+   *
+   * @param windowStartMs the window's start, epoch milliseconds: the key's
+   */
+  public static Map<ClientWindow, Vector> ofWindow(Iterable<Tuple2<Metric, Tally>> metrics, long windowStartMs) {
+    // requests, errors, paths, bytes, referrerKnown, noReferrer, agentKnown, botAgent
+    Map<String, long[]> byClient = new TreeMap<>();
+    for (Tuple2<Metric, Tally> t : metrics) {
+      Metric m = t._1();
+      Tally v = t._2();
+      switch (m.kind()) {
+        case LOGS_CLIENT:
+          byClient.computeIfAbsent(m.name(), k -> new long[8])[0] += v.count();
+          break;
+        case LOGS_CLIENT_ERRORS:
+          byClient.computeIfAbsent(m.name(), k -> new long[8])[1] += v.count();
+          break;
+        case LOGS_CLIENT_PATH:
+          byClient.computeIfAbsent(m.name().substring(0, m.name().indexOf(' ')), k -> new long[8])[2]++;
+          break;
+        case LOGS_CLIENT_BYTES:
+          byClient.computeIfAbsent(m.name(), k -> new long[8])[3] += v.sum();
+          break;
+        case LOGS_CLIENT_REFERRER: {
+          long[] c = byClient.computeIfAbsent(m.name(), k -> new long[8]);
+          c[4] += v.count();
+          c[5] += v.sum();
+          break;
+        }
+        case LOGS_CLIENT_AGENT: {
+          long[] c = byClient.computeIfAbsent(m.name(), k -> new long[8]);
+          c[6] += v.count();
+          c[7] += v.sum();
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    Map<ClientWindow, Vector> vectors = new TreeMap<>();
+    byClient.forEach((ip, c) -> {
+      if (c[0] > 0) {
+        vectors.put(new ClientWindow(ip, windowStartMs), vector(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]));
+      }
+    });
+    return vectors;
+  }
+
+  /** The feature vector of counts (see the class comment). */
+  static Vector vector(long requests, long errors, long paths, long bytes, long referrerKnown, long noReferrer,
+      long agentKnown, long botAgent) {
+    double n = Math.max(requests, 1);
+    return Vectors.dense(
+        Math.log10(1 + requests) / 3,
+        share(errors, requests),
+        Math.log10(1 + paths) / 3,
+        Math.log10(1 + bytes / n) / 6,
+        share(noReferrer, referrerKnown),
+        share(botAgent, agentKnown));
+  }
+
+  /** {@code k / (n + 1)}: 0 for n = 0. */
+  private static double share(long k, long n) {
+    return k / (n + 1.0);
   }
 
   /** The window start of {@code timestampMs}: {@code floorDiv(t, windowMs) * windowMs}. */
@@ -163,19 +273,8 @@ public final class ClientFeatures {
     }
 
     Vector vector() {
-      double n = Math.max(requests, 1);
-      return Vectors.dense(
-          Math.log10(1 + requests) / 3,
-          share(errors, requests),
-          Math.log10(1 + paths.size()) / 3,
-          Math.log10(1 + bytes / n) / 6,
-          share(noReferrer, referrerKnown),
-          share(botAgent, agentKnown));
-    }
-
-    /** {@code k / (n + 1)}: 0 for n = 0. */
-    private static double share(long k, long n) {
-      return k / (n + 1.0);
+      return ClientFeatures.vector(requests, errors, paths.size(), bytes, referrerKnown, noReferrer, agentKnown,
+          botAgent);
     }
   }
 }
