@@ -4,6 +4,8 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedListener;
@@ -100,21 +102,21 @@ abstract class MqttSession {
    */
   static MqttSession create(MqttSourceConfig config, MqttClientConnectedListener connected,
       MqttClientDisconnectedListener disconnected) throws IOException, GeneralSecurityException {
-    MqttClientBuilder builder = MqttClient.builder()
-        .identifier(config.clientId)
+    // One transport configuration holds address, timeouts and TLS (a later sslConfig() on the
+    // client builder would not reach a transport configuration set as a whole).
+    MqttClientTransportConfigBuilder transport = MqttClientTransportConfig.builder()
         .serverHost(config.host)
         .serverPort(config.port)
-        .transportConfig()
-            .serverHost(config.host)
-            .serverPort(config.port)
-            .socketConnectTimeout(config.connectTimeoutMs, TimeUnit.MILLISECONDS)
-            .mqttConnectTimeout(config.connectTimeoutMs, TimeUnit.MILLISECONDS)
-            .applyTransportConfig()
+        .socketConnectTimeout(config.connectTimeoutMs, TimeUnit.MILLISECONDS)
+        .mqttConnectTimeout(config.connectTimeoutMs, TimeUnit.MILLISECONDS);
+    if (config.tls) {
+      transport = transport.sslConfig(ssl(config));
+    }
+    MqttClientBuilder builder = MqttClient.builder()
+        .identifier(config.clientId)
+        .transportConfig(transport.build())
         .addConnectedListener(connected)
         .addDisconnectedListener(disconnected);
-    if (config.tls) {
-      builder = builder.sslConfig(ssl(config));
-    }
     return config.mqtt5 ? new Mqtt5(config, builder.useMqttVersion5())
         : new Mqtt3(config, builder.useMqttVersion3());
   }

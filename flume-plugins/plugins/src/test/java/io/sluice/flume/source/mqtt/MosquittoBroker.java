@@ -78,14 +78,15 @@ public final class MosquittoBroker implements AutoCloseable {
               + "user root\n"
               + "per_listener_settings false\n"
               + "allow_anonymous " + anonymous + "\n"
-              + "log_dest stdout\n"
+              + "log_dest file " + log + "\n"
               + "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
               + "listener " + port + " 127.0.0.1\n"
               // Generous queues: a test publishes its whole input while a client is away.
               + "max_queued_messages 100000\n"
               + extraConfig);
       Process process = new ProcessBuilder(binary.toString(), "-c", conf.toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
       process.getOutputStream().close();
       MosquittoBroker broker = new MosquittoBroker(process, port, log);
       if (broker.awaitListening()) {
@@ -170,7 +171,8 @@ public final class MosquittoBroker implements AutoCloseable {
     return false;
   }
 
-  private static int freePort() throws IOException {
+  /** A loopback port free a moment ago (for a second listener in {@code extraConfig}). */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
