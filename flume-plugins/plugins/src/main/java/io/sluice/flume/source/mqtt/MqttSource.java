@@ -156,6 +156,8 @@ public class MqttSource extends AbstractSource
 
   // Run state, set by start().
   private final LinkedBlockingQueue<Inbound> inbox = new LinkedBlockingQueue<>();
+  /** Guards {@link #reconnectBackoff}, used by the client's threads. */
+  private final Object backoffLock = new Object();
   private volatile boolean running;
   private volatile boolean connected;
   private volatile boolean subscribed;
@@ -297,7 +299,7 @@ public class MqttSource extends AbstractSource
     connected = true;
     counter.incrementConnectCount();
     counter.setOpenConnectionCount(1);
-    synchronized (this.inbox) {
+    synchronized (backoffLock) {
       reconnectBackoff.reset();
     }
     LOG.info("{}: connected to {} as {}", name, config.brokerUri, config.clientId);
@@ -339,11 +341,11 @@ public class MqttSource extends AbstractSource
       return;
     }
     long delayMs;
-    synchronized (this.inbox) {
+    synchronized (backoffLock) {
       delayMs = reconnectBackoff.nextDelayMs();
     }
     LOG.warn("{}: connection to {} ended or failed ({}); reconnecting in {} ms", name,
-        config.brokerUri, context.getCause().toString(), delayMs);
+        config.brokerUri, context.getCause(), delayMs);
     context.getReconnector().reconnect(true).delay(delayMs, TimeUnit.MILLISECONDS);
   }
 

@@ -29,7 +29,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * channel, killed with {@code kill -9} while it holds received messages that the channel has not
  * committed ({@link HoldingInterceptor} holds their batch before the transaction), then
  * restarted: the broker (a real mosquitto) delivers them again from the persistent session, and
- * every message is in the channel exactly once.
+ * every message is in the channel exactly once; killed after the channel committed and before
+ * the source acknowledged ({@link HoldingChannel}): the redelivered copies carry the same
+ * eventIds, so counting distinct eventIds (as the Spark jobs do) gives each message once.
  */
 class MqttSourceKillIT {
 
@@ -102,6 +104,47 @@ class MqttSourceKillIT {
     assertThat(seen(2)).containsExactlyElementsOf(lines.subList(5, 12));
   }
 
+  @ParameterizedTest(name = "MQTT 5, QoS {0}")
+  @CsvSource({"1", "2"})
+  @Timeout(150)
+  void messagesCommittedButNotAcknowledgedWhenTheAgentIsKilledAreCountedOnceByEventId(int qos)
+      throws Exception {
+    List<String> lines = accessLogLines(0, 8);
+    List<String> ids = ids(1, 8);
+    Path gate = Files.writeString(tmp.resolve("gate"), "hold");
+    Path holdOn = Files.writeString(tmp.resolve("hold-on"), lines.get(3));
+    try (MosquittoBroker broker = MosquittoBroker.start(tmp, "")) {
+      try (AgentProcess first = AgentProcess.start(AGENT,
+          committingConfig(broker, qos, holdOn, 1), tmp.resolve("agent-1.log"))) {
+        await(() -> subscribed(1), first);
+        // Lines 1-6: the batch holding line 4 is committed to the FILE channel, then held (in the
+        // second required channel) before the source acknowledges it.
+        broker.publish(TOPIC, qos, lines.subList(0, 6), ids.subList(0, 6));
+        await(() -> Files.exists(tmp.resolve("held-1")), first);
+        first.kill();
+      }
+      Files.delete(gate);
+      try (AgentProcess second = AgentProcess.start(AGENT,
+          committingConfig(broker, qos, holdOn, 2), tmp.resolve("agent-2.log"))) {
+        await(() -> subscribed(2), second);
+        // Lines 7, 8: once line 8 reaches the channel processor, the batches before it committed.
+        broker.publish(TOPIC, qos, lines.subList(6, 7), ids.subList(6, 7));
+        await(() -> seen(2).contains(lines.get(6)), second);
+        broker.publish(TOPIC, qos, lines.subList(7, 8), ids.subList(7, 8));
+        await(() -> seen(2).contains(lines.get(7)), second);
+        second.kill();
+      }
+    }
+    List<String> eventIds = FileChannelContents.drain(tmp.resolve("channels/events")).stream()
+        .map(e -> e.getHeaders().get(EventHeaders.EVENT_ID))
+        .filter(id -> !id.equals(ids.get(7))).collect(Collectors.toList());
+    // At least once: the held batch (with line 4) is in the channel twice, from the killed agent
+    // and from the broker's redelivery, with the same eventIds; counted by distinct eventId, as
+    // the Spark jobs count, every line is there exactly once.
+    assertThat(eventIds).contains(ids.get(3)).filteredOn(ids.get(3)::equals).hasSize(2);
+    assertThat(new LinkedHashSet<>(eventIds)).containsExactlyElementsOf(ids.subList(0, 7));
+  }
+
   private void await(BooleanSupplier condition, AgentProcess agent) throws InterruptedException {
     awaitTrue(TIMEOUT, condition, () -> agent + ":\n" + agent.logTail(40));
   }
@@ -123,6 +166,36 @@ class MqttSourceKillIT {
     } catch (IOException e) {
       return List.of();
     }
+  }
+
+  /** The source writes to the FILE channel "events", then to a {@link HoldingChannel}. */
+  private Path committingConfig(MosquittoBroker broker, int qos, Path holdOn, int run)
+      throws Exception {
+    String source = AGENT + ".sources.mqtt.";
+    String hold = AGENT + ".channels.hold.";
+    String seen = source + "interceptors.seen.";
+    String text = AGENT + ".sources = mqtt\n"
+        + AGENT + ".channels = events hold\n"
+        + source + "type = " + MqttSource.class.getName() + "\n"
+        + source + "brokerUri = " + broker.uri() + "\n"
+        + source + "topicFilters = logs/+/access\n"
+        + source + "qos = " + qos + "\n"
+        + source + "clientId = kill-after-commit-it\n"
+        + source + "pipeline = logs\n"
+        + source + "channels = events hold\n"
+        + source + "interceptors = seen\n"
+        // The interceptor only records (its gate file never exists).
+        + seen + "type = " + HoldingInterceptor.Builder.class.getName() + "\n"
+        + seen + "seenFile = " + tmp.resolve("seen-" + run) + "\n"
+        + seen + "gateFile = " + tmp.resolve("no-gate") + "\n"
+        + seen + "heldFile = " + tmp.resolve("never-held") + "\n"
+        + seen + "holdOnFile = " + holdOn + "\n"
+        + hold + "type = " + HoldingChannel.class.getName() + "\n"
+        + hold + "gateFile = " + tmp.resolve("gate") + "\n"
+        + hold + "heldFile = " + tmp.resolve("held-" + run) + "\n"
+        + hold + "holdOnFile = " + holdOn + "\n"
+        + FileChannelContents.agentConfig(AGENT, "events", tmp.resolve("channels/events"));
+    return Files.writeString(tmp.resolve("agent-" + run + ".properties"), text);
   }
 
   private Path config(MosquittoBroker broker, String version, int qos, int run)
