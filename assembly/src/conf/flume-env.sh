@@ -26,7 +26,7 @@
 # Every agent serves its Flume counters at http://HOST:PORT/metrics (io.sluice.flume.metrics.
 # PrometheusMonitorService, all interfaces; README.md, "Metrics: Prometheus"). Default port by agent name
 # (-n): logs 9464, tweets 9465, twitter 9466 (twitter-v1-agent), bluesky 9467, x 9468, weblogs 9469 (web-logs-agent),
-# syslog 9470; another name has none. SLUICE_METRICS_PORT overrides it (two agents of one name on one
+# syslog 9470, mqtt 9471; another name has none. SLUICE_METRICS_PORT overrides it (two agents of one name on one
 # host need two ports); SLUICE_METRICS_PORT=off serves nothing. A -Dflume.monitoring.type/port on the
 # `sluice agent` command line wins over these (it comes after JAVA_OPTS).
 case "${SLUICE_AGENT_NAME:-}" in
@@ -37,6 +37,7 @@ case "${SLUICE_AGENT_NAME:-}" in
   x) sluice_metrics_port=9468 ;;
   weblogs) sluice_metrics_port=9469 ;;
   syslog) sluice_metrics_port=9470 ;;
+  mqtt) sluice_metrics_port=9471 ;;
   *) sluice_metrics_port=off ;;
 esac
 SLUICE_METRICS_PORT="${SLUICE_METRICS_PORT:-$sluice_metrics_port}"
@@ -69,6 +70,16 @@ SLUICE_X_SINK_PORT="${SLUICE_X_SINK_PORT:-4144}"
 # follows, ... are then counted by kind in summary.json's tweets.notPosts).
 #SLUICE_JETSTREAM_ENDPOINTS="wss://jetstream2.us-east.bsky.network/subscribe,wss://jetstream1.us-east.bsky.network/subscribe"
 #SLUICE_JETSTREAM_COLLECTIONS="app.bsky.feed.post"
+# The MQTT agent (mqtt-agent.properties, logs pipeline): its SparkSink port; the broker and its topic
+# filters (unset: tcp://127.0.0.1:1883, logs/+/access at QoS 1, MQTT 5, client id sluice-mqtt-logs). The
+# password is never set here: SLUICE_MQTT_PASSWORD_FILE names a file holding it, or
+# SLUICE_MQTT_PASSWORD_ENV the variable holding it.
+SLUICE_MQTT_SINK_PORT="${SLUICE_MQTT_SINK_PORT:-4147}"
+#SLUICE_MQTT_BROKER="ssl://mqtt.example.org:8883"
+#SLUICE_MQTT_TOPICS="logs/+/access"
+#SLUICE_MQTT_CA_FILE="/etc/ssl/certs/mqtt-ca.pem"
+#SLUICE_MQTT_USERNAME="flume"
+#SLUICE_MQTT_PASSWORD_FILE="$SLUICE_HOME/conf/mqtt.password"
 SLUICE_SYSLOG_FILE="${SLUICE_SYSLOG_FILE:-$SLUICE_HOME/samples/syslog/elastic-examples_auth.log}"
 SLUICE_SYSLOG_SINK_PORT="${SLUICE_SYSLOG_SINK_PORT:-4145}"
 # The syslog agent's syslogtcp and syslogudp sources: bind address (loopback by default; 0.0.0.0

@@ -103,6 +103,12 @@ public final class EventHeaders {
   /** The commit operation: {@code create}, {@code update} or {@code delete}; commits only. */
   public static final String OPERATION = "operation";
 
+  // MQTT messages (MqttSource).
+  /** The MQTT topic name the message was published to (not the subscription's filter). */
+  public static final String TOPIC = "topic";
+  /** The QoS the message was delivered with to the source: {@code 0}, {@code 1} or {@code 2}. */
+  public static final String QOS = "qos";
+
   // Lines tailed by Flume's TAILDIR source (its fileHeader and byteOffsetHeader).
   /** The path of the tailed file, Flume TAILDIR's default {@code fileHeaderKey}. */
   public static final String FILE = "file";

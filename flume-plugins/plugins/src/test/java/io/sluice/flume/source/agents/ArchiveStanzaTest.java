@@ -39,7 +39,8 @@ class ArchiveStanzaTest {
       "web-logs-agent.properties, weblogs, tail, %{pipeline}",
       "bluesky-agent.properties, bluesky, jetstream, %{pipeline}",
       "x-agent.properties, x, stream, %{pipeline}",
-      "syslog-agent.properties, syslog, tcp, %{pipeline}"})
+      "syslog-agent.properties, syslog, tcp, %{pipeline}",
+      "mqtt-agent.properties, mqtt, mqtt, %{pipeline}"})
   void archiveIsOffUnlessSluiceHdfsArchiveIsSet(String file, String agent, String source, String dir)
       throws IOException {
     AgentConfiguration off = parse(file, agent, Map.of());
@@ -75,7 +76,8 @@ class ArchiveStanzaTest {
   @CsvSource({"logs-agent.properties, logs, replay", "tweets-agent.properties, tweets, replay",
       "web-logs-agent.properties, weblogs, tail", "bluesky-agent.properties, bluesky, jetstream",
       "x-agent.properties, x, stream", "syslog-agent.properties, syslog, tcp",
-      "syslog-agent.properties, syslog, udp", "syslog-agent.properties, syslog, replay"})
+      "syslog-agent.properties, syslog, udp", "syslog-agent.properties, syslog, replay",
+      "mqtt-agent.properties, mqtt, mqtt"})
   void everySelectorMappingIncludesTheArchiveChannel(String file, String agent, String source)
       throws IOException {
     AgentConfiguration on = parse(file, agent, Map.of("SLUICE_HDFS_ARCHIVE", "archive", "SLUICE_HDFS_ARCHIVE_URI", URI));
@@ -95,7 +97,7 @@ class ArchiveStanzaTest {
   @ParameterizedTest
   @CsvSource({"tweets-agent.properties, tweets", "twitter-v1-agent.properties, twitter",
       "web-logs-agent.properties, weblogs", "bluesky-agent.properties, bluesky",
-      "x-agent.properties, x", "syslog-agent.properties, syslog"})
+      "x-agent.properties, x", "syslog-agent.properties, syslog", "mqtt-agent.properties, mqtt"})
   void theBlockIsTheSameInEveryAgent(String file, String agent) throws IOException {
     assertThat(normalised(file, agent)).isEqualTo(normalised("logs-agent.properties", "logs"));
   }

@@ -77,7 +77,9 @@ class KafkaDeliverySettingsTest {
         "web-logs-agent.properties: weblogs.channels.events",
         "web-logs-agent.properties: weblogs.channels.rejects",
         "syslog-agent.properties: syslog.channels.events",
-        "syslog-agent.properties: syslog.channels.rejects");
+        "syslog-agent.properties: syslog.channels.rejects",
+        "mqtt-agent.properties: mqtt.channels.events",
+        "mqtt-agent.properties: mqtt.channels.rejects");
   }
 
   @Test
@@ -95,7 +97,7 @@ class KafkaDeliverySettingsTest {
     }
     assertThat(checked).containsExactlyInAnyOrder("logs.sinks.spark", "tweets.sinks.spark",
         "weblogs.sinks.spark", "bluesky.sinks.spark", "x.sinks.spark",
-        "syslog.sinks.spark");
+        "syslog.sinks.spark", "mqtt.sinks.spark");
   }
 
   private static List<Path> agentFiles() throws IOException {
