@@ -250,7 +250,7 @@ class AnalyticsJobConfigTest {
     assertThat(AnalyticsJobConfig.parse("--bogus", "--help").isHelpRequested()).isTrue();
 
     String usage = AnalyticsJobConfig.usage();
-    assertThat(AnalyticsJobOptions.documented()).hasSize(43);
+    assertThat(AnalyticsJobOptions.documented()).hasSize(45);
     AnalyticsJobOptions.documented().forEach((option, doc) -> assertThat(usage).contains(option).contains(doc));
     for (String option : new String[] {"--pipeline logs|tweets|syslog|all", "--source flume|kafka",
         "--sinks host:port[,host:port...]", "--polling-streams auto|one|per-sink", "--max-batch-size N",

@@ -163,12 +163,9 @@ class AnalyticsJobTest {
             sumOverBatches(out, BatchOutputs.TWEETS_WINDOW, "tweets")).isTrue();
     assertThat(out.resolve("checkpoint")).isDirectory();
     assertThat(out.resolve("checkpoint").resolve(CheckpointSettings.FILE_NAME)).isRegularFile();
-    try (Stream<Path> files = Files.walk(out.resolve("batches"))) {
-      assertThat(files.map(p -> p.getFileName().toString()))
-          .as("no temporary files left behind").noneMatch(n -> n.startsWith(".") || n.endsWith(".tmp"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    // The job still runs: a file being written is a temporary one for a moment, renamed when complete.
+    assertThat(BatchFiles.await(() -> temporaryFiles(out.resolve("batches")) == 0, TIMEOUT))
+        .as("no temporary files left behind").isTrue();
   }
 
   private static long sumOverBatches(Path out, String file, String field) {
@@ -180,5 +177,14 @@ class AnalyticsJobTest {
       }
     }
     return sum;
+  }
+
+  private static long temporaryFiles(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".") || n.endsWith(".tmp")).count();
+    } catch (IOException e) {
+      // A temporary file renamed during the walk.
+      return 1;
+    }
   }
 }
