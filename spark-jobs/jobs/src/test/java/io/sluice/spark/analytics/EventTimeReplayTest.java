@@ -196,8 +196,10 @@ class EventTimeReplayTest {
     assertThat(windows).hasSizeGreaterThan(150);
     // The anomaly models (on by default) see the hour-aligned windows, the tumbling hours: out of
     // order, they flag what they flag in file order (AnomalyStreamsTest), the editor probe of
-    // 2015-05-20T05:00Z, and no hour leaves the forecast's band.
-    assertThat(others).containsExactly("logs-anomalous-client:91.236.75.25@1432101600000");
+    // 2015-05-20T05:00Z; and, the idle flush closing the last hour, the log's cut-off last hour
+    // (2015-05-20T21:00Z, 86 requests) leaves the forecast's band, as offline (TrafficForecastTest).
+    assertThat(others).containsExactly("logs-anomalous-client:91.236.75.25@1432101600000",
+        "logs-traffic-forecast@1432159200000");
   }
 
   /** Every logs-event-windows.json so far, in batch order. */
