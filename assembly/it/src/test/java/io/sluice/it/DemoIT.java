@@ -111,10 +111,19 @@ class DemoIT {
             "14.54.210.101", "181.26.186.35", "201.178.81.113");
     assertThat(bruteForce.values()).allSatisfy(a ->
         assertThat(a.path("windowEnd").asLong() - a.path("windowStart").asLong()).isEqualTo(60_000));
-    assertThat(eventTimeAlerts(out, "logs-event-windows.json").keySet()).containsExactlyInAnyOrder(
+    // The anomaly models on the hourly windows flag the FCKeditor probe of 2015-05-20T05:00Z
+    // (AnomalyStreamsTest); the only other alert they raise on this log is the forecast's for the
+    // cut-off last hour, and only if the idle flush closes it before the demo stops.
+    java.util.Set<String> logAlerts = new java.util.HashSet<>(eventTimeAlerts(out, "logs-event-windows.json").keySet());
+    java.util.List<String> expectedLogAlerts = java.util.List.of(
         "logs-error-rate@" + java.time.Instant.parse("2015-05-18T04:00:00Z").toEpochMilli(),
         "logs-error-rate@" + java.time.Instant.parse("2015-05-18T16:00:00Z").toEpochMilli(),
-        "logs-error-rate@" + java.time.Instant.parse("2015-05-20T15:00:00Z").toEpochMilli());
+        "logs-error-rate@" + java.time.Instant.parse("2015-05-20T15:00:00Z").toEpochMilli(),
+        "logs-anomalous-client:91.236.75.25@" + java.time.Instant.parse("2015-05-20T06:00:00Z").toEpochMilli());
+    assertThat(logAlerts).containsAll(expectedLogAlerts);
+    logAlerts.removeAll(expectedLogAlerts);
+    assertThat(logAlerts).isSubsetOf(
+        "logs-traffic-forecast@" + java.time.Instant.parse("2015-05-20T22:00:00Z").toEpochMilli());
     try (Stream<Path> files = Files.walk(out.resolve("analytics"))) {
       assertThat(files.map(p -> p.getFileName().toString())).as("no arrival-time alerts with event time")
           .doesNotContain("alerts.json", "syslog-alerts.json").contains("logs-window.json");
