@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,8 +43,8 @@ class DemoIT {
   @TempDir
   Path tmp;
 
-  /** Every {@code bin/sluice} started by a test, stopped with its descendants after it. */
-  private final List<Process> started = new ArrayList<>();
+  @RegisterExtension
+  final SluiceProcesses sluice = new SluiceProcesses();
 
   @BeforeAll
   static void unpackTheTarball() throws Exception {
@@ -53,32 +54,16 @@ class DemoIT {
     SYSLOG = HOME.resolve("samples/syslog/elastic-examples_auth.log");
   }
 
-  /**
-   * Kills what a test left running, also when one of its assertions failed mid-run: every
-   * {@code bin/sluice} it started and all their descendants (broker, agents, Spark JVMs).
-   */
-  @AfterEach
-  void killLeftovers() throws InterruptedException {
-    List<ProcessHandle> all = new ArrayList<>();
-    for (Process p : started) {
-      all.addAll(p.descendants().toList());
-      all.add(p.toHandle());
-    }
-    all.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle h : all) {
-      try {
-        h.onExit().get(30, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        throw new AssertionError("process " + h.pid() + " still alive 30 s after SIGKILL", e);
-      }
-    }
+  @BeforeEach
+  void startProcessesFromTheTarball() {
+    sluice.in(HOME, tmp);
   }
 
   @Test
   void demoSummaryEqualsIndependentCountOfTheRealFiles() throws Exception {
     Path out = tmp.resolve("out");
     Path console = tmp.resolve("console.txt");
-    Process demo = sluice(console, "demo", "--out", out.toString());
+    Process demo = sluice.start(console, Map.of(), "demo", "--out", out.toString());
     List<ProcessHandle> children = new ArrayList<>();
     Map<Long, List<String>> commandLines = new LinkedHashMap<>();
     boolean finished = waitCollectingDescendants(demo, children, commandLines, Duration.ofMinutes(8));
@@ -197,7 +182,7 @@ class DemoIT {
   void ctrlCStopsEveryProcess() throws Exception {
     Path out = tmp.resolve("out");
     Path console = tmp.resolve("console.txt");
-    Process demo = sluice(console, "demo", "--out", out.toString());
+    Process demo = sluice.start(console, Map.of(), "demo", "--out", out.toString());
     List<ProcessHandle> children = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
     // Interrupt once the Flume agents are up (Kafka and two agent JVMs are running then).
@@ -217,7 +202,7 @@ class DemoIT {
   @Test
   void failsWithAClearMessageWhenAPartCannotStart() throws Exception {
     Path console = tmp.resolve("console.txt");
-    Process demo = sluice(console, "demo", "--out", tmp.resolve("out").toString(), "--startup-timeout", "0");
+    Process demo = sluice.start(console, Map.of(), "demo", "--out", tmp.resolve("out").toString(), "--startup-timeout", "0");
     List<ProcessHandle> children = new ArrayList<>();
     assertThat(waitCollectingDescendants(demo, children, new LinkedHashMap<>(), Duration.ofMinutes(2))).isTrue();
     assertThat(demo.exitValue()).isEqualTo(1);
@@ -228,22 +213,10 @@ class DemoIT {
   @Test
   void rejectsAMissingInputNamingTheOption() throws Exception {
     Path console = tmp.resolve("console.txt");
-    Process demo = sluice(console, "demo", "--out", tmp.resolve("out").toString(), "--logs", tmp.resolve("nope.log").toString());
+    Process demo = sluice.start(console, Map.of(), "demo", "--out", tmp.resolve("out").toString(), "--logs", tmp.resolve("nope.log").toString());
     assertThat(demo.waitFor(1, TimeUnit.MINUTES)).isTrue();
     assertThat(demo.exitValue()).isEqualTo(2);
     assertThat(Files.readString(console)).contains("--logs: not a readable file");
-  }
-
-  private Process sluice(Path console, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(HOME.resolve("bin/sluice").toString());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(console.toFile());
-    isolate(pb.environment());
-    Process p = pb.start();
-    started.add(p);
-    return p;
   }
 
   private Commands.Result sluiceToEnd(String... args) throws IOException, InterruptedException {

@@ -1,10 +1,11 @@
 package io.sluice.it;
 
+import static io.sluice.it.SluiceProcesses.freePort;
+import static io.sluice.it.SluiceProcesses.tail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,13 +18,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EventTimeReplayIT {
 
-  private static final Pattern KAFKA_READY = Pattern.compile("sluice kafka: broker ready on (\\S+) \\(");
   private static final Duration STARTUP = Duration.ofSeconds(90);
   private static final Duration REPLAY = Duration.ofSeconds(100);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,21 +67,15 @@ class EventTimeReplayIT {
   @TempDir
   Path tmp;
 
-  private final List<Process> started = new ArrayList<>();
+  @RegisterExtension
+  final SluiceProcesses sluice = new SluiceProcesses();
   private Path home;
-
-  /** Kills whatever the test started (launchers and their JVMs), also when an assertion failed. */
-  @AfterEach
-  void killEverything() throws InterruptedException {
-    for (Process p : started) {
-      Commands.killTree(p);
-    }
-  }
 
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void eventTimeWindowsOfAShuffledTimestampPacedReplayEqualThoseOfTheFile() throws Exception {
     home = Distribution.unpack(unpacked);
+    sluice.in(home, tmp);
     List<String> file = IndependentCounts.lines(home.resolve("samples/access_logs/elastic-examples_apache_logs.log"));
 
     // Shuffled within DISTANCE places, seeded: sort by place plus a random offset below DISTANCE.
@@ -133,15 +124,15 @@ class EventTimeReplayIT {
     }
 
     Path kafkaOut = tmp.resolve("kafka.out");
-    Process kafka = sluice(kafkaOut, Map.of(), "kafka", "--data", tmp.resolve("kafka").toString(),
+    Process kafka = sluice.start(kafkaOut, Map.of(), "kafka", "--data", tmp.resolve("kafka").toString(),
         "--listen", "127.0.0.1:" + freePort(), "--controller-port", Integer.toString(freePort()),
         "--topics", "sluice-logs,sluice-logs-rejects");
-    String bootstrap = awaitKafka(kafka, kafkaOut);
+    String bootstrap = sluice.awaitLine(kafka, kafkaOut, SluiceProcesses.KAFKA_READY, STARTUP);
 
     int sinkPort = freePort();
     Path out = tmp.resolve("analytics");
     Path jobOut = tmp.resolve("job.out");
-    Process job = sluice(jobOut, Map.of(), "submit", "--master", "local[2]", "--class",
+    Process job = sluice.start(jobOut, Map.of(), "submit", "--master", "local[2]", "--class",
         "io.sluice.spark.job.AnalyticsJob", home.resolve("jobs/sluice-spark-jobs.jar").toString(),
         "--pipeline", "logs", "--sinks", "127.0.0.1:" + sinkPort, "--out", out.toString(), "--batch-seconds", "1",
         // Small SparkSink requests, so that the replay spreads over many batches (with the default
@@ -151,7 +142,7 @@ class EventTimeReplayIT {
         "--logs-slide-seconds", String.valueOf(SLIDE_MS / 1000), "--allowed-lateness", String.valueOf(LATENESS_MS / 1000),
         "--watermark-idle-seconds", String.valueOf(IDLE_SECONDS));
     Path summaryFile = out.resolve("summary.json");
-    await("the Spark job writes its first summary", STARTUP, () -> Files.exists(summaryFile), job, jobOut);
+    sluice.await("the Spark job writes its first summary", STARTUP, () -> Files.exists(summaryFile), job, jobOut);
 
     // The packaged logs agent, its replay paced by the lines' own timestamps.
     Path agentFile = tmp.resolve("logs-agent.properties");
@@ -159,7 +150,7 @@ class EventTimeReplayIT {
         + System.lineSeparator() + "logs.sources.replay.paceBy = timestamp" + System.lineSeparator()
         + "logs.sources.replay.speedup = " + SPEEDUP + System.lineSeparator(), StandardCharsets.UTF_8);
     Path agentOut = tmp.resolve("agent.out");
-    Process agent = sluice(agentOut, Map.of(
+    Process agent = sluice.start(agentOut, Map.of(
         "SLUICE_KAFKA_BOOTSTRAP", bootstrap,
         "SLUICE_LOGS_FILE", input.toString(),
         "SLUICE_LOGS_SINK_PORT", Integer.toString(sinkPort),
@@ -170,12 +161,12 @@ class EventTimeReplayIT {
 
     long lines = replayed.size();
     long t0 = System.nanoTime();
-    await("Spark counts the " + lines + " lines replayed", REPLAY,
+    sluice.await("Spark counts the " + lines + " lines replayed", REPLAY,
         () -> summary(summaryFile).path("logs").path("lines").asLong() == lines, agent, agentOut);
     double replaySeconds = (System.nanoTime() - t0) / 1e9;
-    await("the idle flush emits the last windows", Duration.ofSeconds(4L * IDLE_SECONDS + 20),
+    sluice.await("the idle flush emits the last windows", Duration.ofSeconds(4L * IDLE_SECONDS + 20),
         () -> emitted(out).stream().anyMatch(f -> f.path("idleFlush").asBoolean()), job, jobOut);
-    assertThat(job.isAlive()).as("job alive; output:%n%s", read(jobOut)).isTrue();
+    assertThat(job.isAlive()).as("job alive; output:%n%s", tail(jobOut)).isTrue();
 
     JsonNode logs = summary(summaryFile).path("logs");
     List<JsonNode> files = emitted(out);
@@ -241,53 +232,4 @@ class EventTimeReplayIT {
     }
   }
 
-  private void await(String what, Duration timeout, BooleanSupplier condition, Process process, Path output)
-      throws IOException, InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(process.isAlive()).as("%s: process alive; output:%n%s", what, read(output)).isTrue();
-      assertThat(System.nanoTime()).as("%s within %s s; output:%n%s", what, timeout.toSeconds(), read(output))
-          .isLessThan(end);
-      Thread.sleep(250);
-    }
-  }
-
-  private Process sluice(Path output, Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(home.resolve("bin/sluice").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    started.add(p);
-    return p;
-  }
-
-  private static String awaitKafka(Process kafka, Path output) throws IOException, InterruptedException {
-    long end = System.nanoTime() + STARTUP.toNanos();
-    while (true) {
-      Matcher m = KAFKA_READY.matcher(read(output));
-      if (m.find()) {
-        return m.group(1);
-      }
-      assertThat(kafka.isAlive()).as("sluice kafka alive; output:%n%s", read(output)).isTrue();
-      assertThat(System.nanoTime()).as("sluice kafka ready within %s s; output:%n%s", STARTUP.toSeconds(), read(output))
-          .isLessThan(end);
-      Thread.sleep(200);
-    }
-  }
-
-  private static String read(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return "";
-    }
-    List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-    return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - 60), all.size()));
-  }
-
-  private static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

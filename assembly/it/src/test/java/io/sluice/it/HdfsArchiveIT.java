@@ -1,8 +1,9 @@
 package io.sluice.it;
 
+import static io.sluice.it.SluiceProcesses.freePort;
+import static io.sluice.it.SluiceProcesses.tail;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -36,8 +37,10 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,7 +56,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HdfsArchiveIT {
 
-  private static final Pattern KAFKA_READY = Pattern.compile("sluice kafka: broker ready on (\\S+) \\(");
   private static final DateTimeFormatter APACHE_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
   private static final DateTimeFormatter HOUR_DIR = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
   private static final Duration STARTUP = Duration.ofMinutes(1);
@@ -68,7 +70,8 @@ class HdfsArchiveIT {
   @TempDir
   Path tmp;
 
-  private final List<Process> started = new ArrayList<>();
+  @RegisterExtension
+  final SluiceProcesses sluice = new SluiceProcesses();
   private MiniDFSCluster hdfs;
 
   @BeforeAll
@@ -76,13 +79,16 @@ class HdfsArchiveIT {
     HOME = Distribution.unpack(unpacked);
   }
 
+  @BeforeEach
+  void startProcessesFromTheTarball() {
+    sluice.in(HOME, tmp);
+  }
+
   /** Kills whatever the test started (launchers and their JVMs) and stops HDFS, also when an assertion failed. */
   @AfterEach
   void stopEverything() throws InterruptedException {
     try {
-      for (Process p : started) {
-        Commands.killTree(p);
-      }
+      sluice.afterEach(null); // kill -9 of the agent before HDFS goes away under its sink
     } finally {
       if (hdfs != null) {
         hdfs.shutdown(true);
@@ -100,17 +106,17 @@ class HdfsArchiveIT {
     String archiveUri = "hdfs://127.0.0.1:" + hdfs.getNameNodePort() + "/sluice/raw";
 
     Path kafkaOut = tmp.resolve("kafka.out");
-    Process kafka = sluice(kafkaOut, Map.of(), "kafka", "--data", tmp.resolve("kafka").toString(),
+    Process kafka = sluice.start(kafkaOut, Map.of(), "kafka", "--data", tmp.resolve("kafka").toString(),
         "--listen", "127.0.0.1:" + freePort(), "--controller-port", Integer.toString(freePort()),
         "--topics", "sluice-logs,sluice-logs-rejects");
-    String bootstrap = awaitKafka(kafka, kafkaOut);
+    String bootstrap = sluice.awaitLine(kafka, kafkaOut, SluiceProcesses.KAFKA_READY, STARTUP);
 
     Path logsFile = HOME.resolve("samples/access_logs/elastic-examples_apache_logs.log");
     List<byte[]> lines = lines(Files.readAllBytes(logsFile));
     int metricsPort = freePort();
     Instant started = Instant.now();
     Path agentOut = tmp.resolve("agent.out");
-    Process agent = sluice(agentOut, Map.of(
+    Process agent = sluice.start(agentOut, Map.of(
         "SLUICE_HDFS_ARCHIVE_URI", archiveUri,
         "SLUICE_KAFKA_BOOTSTRAP", bootstrap,
         "SLUICE_LOGS_FILE", logsFile.toString(),
@@ -125,9 +131,9 @@ class HdfsArchiveIT {
     long deadline = System.nanoTime() + DELIVERY.toNanos();
     long drained;
     while ((drained = counter(metricsPort, "flume_event_drain_success_total", "sink", "archive")) < lines.size()) {
-      assertThat(agent.isAlive()).as("agent alive; output:%n%s", read(agentOut)).isTrue();
+      assertThat(agent.isAlive()).as("agent alive; output:%n%s", tail(agentOut)).isTrue();
       assertThat(System.nanoTime()).as("%s of %s events archived within %s s; agent output:%n%s", drained,
-          lines.size(), DELIVERY.toSeconds(), read(agentOut)).isLessThan(deadline);
+          lines.size(), DELIVERY.toSeconds(), tail(agentOut)).isLessThan(deadline);
       Thread.sleep(250);
     }
     assertThat(drained).as("events the archive sink wrote").isEqualTo(lines.size());
@@ -264,38 +270,4 @@ class HdfsArchiveIT {
     return 0;
   }
 
-  private Process sluice(Path output, Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/sluice").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    started.add(p);
-    return p;
-  }
-
-  private static String awaitKafka(Process kafka, Path output) throws IOException, InterruptedException {
-    long end = System.nanoTime() + STARTUP.toNanos();
-    while (true) {
-      Matcher m = KAFKA_READY.matcher(read(output));
-      if (m.find()) {
-        return m.group(1);
-      }
-      assertThat(kafka.isAlive()).as("sluice kafka alive; output:%n%s", read(output)).isTrue();
-      assertThat(System.nanoTime()).as("sluice kafka ready within %s s; output:%n%s", STARTUP.toSeconds(), read(output))
-          .isLessThan(end);
-      Thread.sleep(200);
-    }
-  }
-
-  private static String read(Path file) throws IOException {
-    return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-  }
-
-  private static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

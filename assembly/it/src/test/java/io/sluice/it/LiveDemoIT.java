@@ -5,22 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.flume.source.jetstream.JetstreamReplayServer;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,25 +40,17 @@ class LiveDemoIT {
   @TempDir
   Path tmp;
 
-  private final List<Process> started = new ArrayList<>();
+  @RegisterExtension
+  final SluiceProcesses sluice = new SluiceProcesses().without("SLUICE_JETSTREAM_");
 
   @BeforeAll
   static void unpackTheTarball() throws Exception {
     home = Distribution.unpack(unpacked);
   }
 
-  /** Kills every bin/sluice a test started and its descendants, also when an assertion failed. */
-  @AfterEach
-  void killLeftovers() throws Exception {
-    List<ProcessHandle> all = new ArrayList<>();
-    for (Process p : started) {
-      all.addAll(p.descendants().toList());
-      all.add(p.toHandle());
-    }
-    all.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle h : all) {
-      h.onExit().get(30, TimeUnit.SECONDS);
-    }
+  @BeforeEach
+  void startProcessesFromTheTarball() {
+    sluice.in(home, tmp);
   }
 
   @Test
@@ -74,7 +64,7 @@ class LiveDemoIT {
     Path console = tmp.resolve("console.txt");
     long start = System.nanoTime();
 
-    Process demo = sluice(console, Map.of("SLUICE_JETSTREAM_ENDPOINTS", endpoint),
+    Process demo = sluice.start(console, Map.of("SLUICE_JETSTREAM_ENDPOINTS", endpoint),
         "demo", "--live", "bluesky", "--out", tmp.resolve("out").toString());
 
     assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("demo exits").isTrue();
@@ -95,7 +85,7 @@ class LiveDemoIT {
     Path out = tmp.resolve("out");
     Path console = tmp.resolve("console.txt");
     try (JetstreamReplayServer server = JetstreamReplayServer.start(golden)) {
-      Process demo = sluice(console, Map.of("SLUICE_JETSTREAM_ENDPOINTS", server.endpoint(),
+      Process demo = sluice.start(console, Map.of("SLUICE_JETSTREAM_ENDPOINTS", server.endpoint(),
           "SLUICE_JETSTREAM_COLLECTIONS", "*"), "demo", "--live", "bluesky", "--duration", "6", "--out", out.toString());
 
       assertThat(demo.waitFor(150, TimeUnit.SECONDS)).as("demo exits").isTrue();
@@ -125,19 +115,4 @@ class LiveDemoIT {
     return m;
   }
 
-  private Process sluice(Path console, Map<String, String> env, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(home.resolve("bin/sluice").toString());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(console.toFile());
-    Map<String, String> environment = pb.environment();
-    environment.keySet().removeIf(k -> k.equals("CLASSPATH") || k.startsWith("MAVEN_") || k.equals("SLUICE_HOME")
-        || k.startsWith("SLUICE_JETSTREAM_"));
-    environment.put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
-    environment.putAll(env);
-    Process p = pb.start();
-    started.add(p);
-    return p;
-  }
 }

@@ -5,11 +5,11 @@ import static io.sluice.it.SecureKafkaClients.endOffset;
 import static io.sluice.it.SecureKafkaClients.failure;
 import static io.sluice.it.SecureKafkaClients.produce;
 import static io.sluice.it.SecureKafkaClients.quick;
+import static io.sluice.it.SluiceProcesses.tail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,7 +60,8 @@ class SecureDemoIT {
   @TempDir
   Path tmp;
 
-  private final List<Process> started = new ArrayList<>();
+  @RegisterExtension
+  final SluiceProcesses sluice = new SluiceProcesses().without("SLUICE_KAFKA_");
 
   @BeforeAll
   static void unpackTheTarball() throws Exception {
@@ -69,12 +71,9 @@ class SecureDemoIT {
     SYSLOG = HOME.resolve("samples/syslog/elastic-examples_auth.log");
   }
 
-  /** Kills whatever the test started (the demo, the restarted broker and their JVMs), also after a failure. */
-  @AfterEach
-  void killEverything() throws InterruptedException {
-    for (Process p : started) {
-      Commands.killTree(p);
-    }
+  @BeforeEach
+  void startProcessesFromTheTarball() {
+    sluice.in(HOME, tmp);
   }
 
   // kafka covers every Kafka hop on SASL_SSL (agents and jobs); flume adds only the SparkSink hop,
@@ -86,7 +85,7 @@ class SecureDemoIT {
       throws Exception {
     Path out = tmp.resolve("out");
     Path console = tmp.resolve("console.txt");
-    Process demo = sluice(console, "demo", "--kafka-tls", "--spark-source", sparkSource, "--out", out.toString());
+    Process demo = sluice.start(console, Map.of(), "demo", "--kafka-tls", "--spark-source", sparkSource, "--out", out.toString());
     Map<Long, List<String>> commandLines = new LinkedHashMap<>();
     boolean finished = waitCollectingCommandLines(demo, commandLines, Duration.ofMinutes(10));
     String printed = Files.readString(console, StandardCharsets.UTF_8);
@@ -109,10 +108,10 @@ class SecureDemoIT {
     // The demo's broker, restarted on its data and ports the way a user runs one.
     int[] ports = listenerPorts(out.resolve("kafka/server.properties"));
     Path kafkaOut = tmp.resolve("kafka.out");
-    Process kafka = sluice(kafkaOut, "kafka", "--data", out.resolve("kafka").toString(),
+    Process kafka = sluice.start(kafkaOut, Map.of(), "kafka", "--data", out.resolve("kafka").toString(),
         "--listen", "127.0.0.1:" + ports[0], "--controller-port", Integer.toString(ports[1]),
         "--tls", "--scram-user", USER, "--scram-password-file", passwordFile.toString());
-    String bootstrap = awaitReady(kafka, kafkaOut);
+    String bootstrap = sluice.awaitLine(kafka, kafkaOut, READY, Duration.ofMinutes(2));
     Path caPem = out.resolve("kafka/tls/ca.pem");
 
     long lines = IndependentCounts.lines(LOGS).size();
@@ -139,7 +138,7 @@ class SecureDemoIT {
 
     // The password is in its own file only.
     assertThat(printed).doesNotContain(password);
-    assertThat(read(kafkaOut)).doesNotContain(password);
+    assertThat(Files.readString(kafkaOut, StandardCharsets.UTF_8)).doesNotContain(password);
     commandLines.forEach((pid, args) ->
         assertThat(String.join(" ", args)).as("command line of %s", pid).doesNotContain(password));
     for (ProcessHandle h : Stream.concat(Stream.of(kafka.toHandle()), kafka.descendants()).toList()) {
@@ -151,21 +150,6 @@ class SecureDemoIT {
         assertThat(text).as(f.toString()).doesNotContain(password);
       }
     }
-  }
-
-  private Process sluice(Path output, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/sluice").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    // No classpath and no Maven repository from this build: HOME is an empty directory.
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.equals("CLASSPATH") || k.startsWith("MAVEN_") || k.equals("SLUICE_HOME")
-        || k.startsWith("SLUICE_KAFKA_"));
-    env.put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
-    Process p = pb.start();
-    started.add(p);
-    return p;
   }
 
   /** Waits for {@code p}, noting the command lines of it and its descendants (from /proc while they run). */
@@ -208,25 +192,9 @@ class SecureDemoIT {
     return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
   }
 
-  private static String awaitReady(Process kafka, Path output) throws IOException, InterruptedException {
-    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (true) {
-      Matcher m = READY.matcher(read(output));
-      if (m.find()) {
-        return m.group(1);
-      }
-      assertThat(kafka.isAlive()).as("sluice kafka alive; output:%n%s", read(output)).isTrue();
-      assertThat(System.nanoTime()).as("sluice kafka ready within 2 min; output:%n%s", read(output)).isLessThan(end);
-      Thread.sleep(200);
-    }
-  }
 
 
 
 
 
-
-  private static String read(Path file) throws IOException {
-    return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-  }
 }

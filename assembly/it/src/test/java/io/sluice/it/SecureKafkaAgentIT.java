@@ -5,28 +5,27 @@ import static io.sluice.it.SecureKafkaClients.endOffset;
 import static io.sluice.it.SecureKafkaClients.failure;
 import static io.sluice.it.SecureKafkaClients.produce;
 import static io.sluice.it.SecureKafkaClients.quick;
+import static io.sluice.it.SluiceProcesses.freePort;
+import static io.sluice.it.SluiceProcesses.tail;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,19 +52,17 @@ class SecureKafkaAgentIT {
   @TempDir
   Path tmp;
 
-  private final List<Process> started = new ArrayList<>();
+  @RegisterExtension
+  final SluiceProcesses sluice = new SluiceProcesses();
 
   @BeforeAll
   static void unpackTheTarball() throws Exception {
     HOME = Distribution.unpack(unpacked);
   }
 
-  /** Kills whatever the test started (launchers and their JVMs), also when an assertion failed. */
-  @AfterEach
-  void killEverything() throws InterruptedException {
-    for (Process p : started) {
-      Commands.killTree(p);
-    }
+  @BeforeEach
+  void startProcessesFromTheTarball() {
+    sluice.in(HOME, tmp);
   }
 
   @Test
@@ -76,16 +73,16 @@ class SecureKafkaAgentIT {
     Files.writeString(passwordFile, PASSWORD + "\n", StandardCharsets.UTF_8);
     Path data = tmp.resolve("kafka");
     Path kafkaOut = tmp.resolve("kafka.out");
-    Process kafka = sluice(kafkaOut, Map.of(), "kafka", "--data", data.toString(),
+    Process kafka = sluice.start(kafkaOut, Map.of(), "kafka", "--data", data.toString(),
         "--listen", "127.0.0.1:" + freePort(), "--controller-port", Integer.toString(freePort()),
         "--topics", "sluice-logs,sluice-logs-rejects", "--tls", "--scram-user", USER,
         "--scram-password-file", passwordFile.toString());
-    String bootstrap = awaitReady(kafka, kafkaOut);
+    String bootstrap = sluice.awaitLine(kafka, kafkaOut, READY, STARTUP);
     Path caPem = data.resolve("tls/ca.pem");
 
     Path rejects = tmp.resolve("rejects/logs");
     Path agentOut = tmp.resolve("agent.out");
-    Process agent = sluice(agentOut, Map.of(
+    Process agent = sluice.start(agentOut, Map.of(
         "SLUICE_KAFKA_BOOTSTRAP", bootstrap,
         "SLUICE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
         "SLUICE_KAFKA_TRUSTSTORE", caPem.toString(),
@@ -102,9 +99,9 @@ class SecureKafkaAgentIT {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     long events = 0;
     while ((events = endOffset(client, "sluice-logs")) < lines || !containsReject(rejects)) {
-      assertThat(agent.isAlive()).as("agent alive; output:%n%s", read(agentOut)).isTrue();
+      assertThat(agent.isAlive()).as("agent alive; output:%n%s", tail(agentOut)).isTrue();
       assertThat(System.nanoTime()).as("%s of %s lines in sluice-logs within 3 min; agent output:%n%s", events, lines,
-          read(agentOut)).isLessThan(deadline);
+          tail(agentOut)).isLessThan(deadline);
       Thread.sleep(500);
     }
     assertThat(events).as("every line once in the events topic").isEqualTo(lines);
@@ -134,31 +131,6 @@ class SecureKafkaAgentIT {
     }
   }
 
-  private Process sluice(Path output, Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(HOME.resolve("bin/sluice").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    started.add(p);
-    return p;
-  }
-
-  private static String awaitReady(Process kafka, Path output) throws IOException, InterruptedException {
-    long end = System.nanoTime() + STARTUP.toNanos();
-    while (true) {
-      Matcher m = READY.matcher(read(output));
-      if (m.find()) {
-        return m.group(1);
-      }
-      assertThat(kafka.isAlive()).as("sluice kafka alive; output:%n%s", read(output)).isTrue();
-      assertThat(System.nanoTime()).as("sluice kafka ready within %s s; output:%n%s", STARTUP.toSeconds(), read(output))
-          .isLessThan(end);
-      Thread.sleep(200);
-    }
-  }
-
 
 
 
@@ -178,13 +150,4 @@ class SecureKafkaAgentIT {
   }
 
 
-  private static String read(Path file) throws IOException {
-    return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-  }
-
-  private static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -1,10 +1,10 @@
 package io.sluice.it;
 
+import static io.sluice.it.SluiceProcesses.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -20,13 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -61,7 +58,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WebLogsTaildirIT {
 
-  private static final Pattern READY = Pattern.compile("sluice kafka: broker ready on (\\S+) ");
   private static final Duration STARTUP = Duration.ofSeconds(90);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CHUNK = 25;
@@ -73,24 +69,18 @@ class WebLogsTaildirIT {
   @TempDir
   Path tmp;
 
-  private final List<Process> started = new ArrayList<>();
+  @RegisterExtension
+  final SluiceProcesses sluice = new SluiceProcesses();
   private Path home;
   private List<String> sample;
   private int next;
   private final List<String> written = new ArrayList<>();
 
-  /** Kills whatever the test started (launchers and their JVMs), also when an assertion failed. */
-  @AfterEach
-  void killEverything() throws InterruptedException {
-    for (Process p : started) {
-      Commands.killTree(p);
-    }
-  }
-
   @Test
   @Timeout(value = 200, unit = TimeUnit.SECONDS)
   void everyLineWrittenIsCountedOnceThroughRenameKillRestartAndCopytruncate() throws Exception {
     home = Distribution.unpack(unpacked);
+    sluice.in(home, tmp);
     sample = Files.readAllLines(home.resolve("samples/access_logs/elastic-examples_apache_logs.log"),
         StandardCharsets.UTF_8);
     Path www = Files.createDirectories(tmp.resolve("www"));
@@ -99,18 +89,18 @@ class WebLogsTaildirIT {
     Path out = tmp.resolve("analytics");
 
     Path kafkaOut = tmp.resolve("kafka.out");
-    Process kafka = sluice(kafkaOut, Map.of(), "kafka", "--data", tmp.resolve("kafka").toString(),
+    Process kafka = sluice.start(kafkaOut, Map.of(), "kafka", "--data", tmp.resolve("kafka").toString(),
         "--listen", "127.0.0.1:" + freePort(), "--controller-port", Integer.toString(freePort()),
         "--topics", "sluice-logs,sluice-logs-rejects");
-    String bootstrap = awaitReady(kafka, kafkaOut);
+    String bootstrap = sluice.awaitLine(kafka, kafkaOut, SluiceProcesses.KAFKA_READY, STARTUP);
     int sinkPort = freePort();
     Path jobOut = tmp.resolve("job.out");
-    Process job = sluice(jobOut, Map.of(), "submit", "--master", "local[2]", "--class",
+    Process job = sluice.start(jobOut, Map.of(), "submit", "--master", "local[2]", "--class",
         "io.sluice.spark.job.AnalyticsJob", home.resolve("jobs/sluice-spark-jobs.jar").toString(),
         "--pipeline", "logs", "--sinks", "127.0.0.1:" + sinkPort, "--out", out.toString(),
         "--audit-ids", "true");
     Path summaryFile = out.resolve("summary.json");
-    await("the Spark job writes its first summary", () -> Files.exists(summaryFile), job, jobOut);
+    sluice.await("the Spark job writes its first summary", STARTUP, () -> Files.exists(summaryFile), job, jobOut);
 
     Map<String, String> agentEnv = Map.of(
         "SLUICE_WEB_LOGS_DIR", www.toString(),
@@ -147,14 +137,14 @@ class WebLogsTaildirIT {
     long inode = ((Number) Files.getAttribute(log, "unix:ino")).longValue();
     Process runningAgent = agent;
     Path runningOut = agentOut;
-    await("TAILDIR sees the truncation of access.log (position 0 in its position file)",
+    sluice.await("TAILDIR sees the truncation of access.log (position 0 in its position file)", STARTUP,
         () -> positionOf(state.resolve("web-logs-taildir-position.json"), inode) == 0, runningAgent,
         runningOut);
     append(server, 1200);
     server.close();
 
     long lines = written.size();
-    await("Spark counts the " + lines + " lines written",
+    sluice.await("Spark counts the " + lines + " lines written", STARTUP,
         () -> summaryLines(summaryFile) >= lines, runningAgent, runningOut);
     Thread.sleep(4_000); // two more batches: anything counted twice would show now
 
@@ -180,9 +170,9 @@ class WebLogsTaildirIT {
 
   private Process startAgent(Map<String, String> env, Path output, int sinkPort)
       throws IOException, InterruptedException {
-    Process agent = sluice(output, env, "agent", "-n", "weblogs", "-f",
+    Process agent = sluice.start(output, env, "agent", "-n", "weblogs", "-f",
         home.resolve("conf/agents/web-logs-agent.properties").toString());
-    await("the agent's SparkSink listens on " + sinkPort, () -> listening(sinkPort), agent, output);
+    sluice.await("the agent's SparkSink listens on " + sinkPort, STARTUP, () -> listening(sinkPort), agent, output);
     return agent;
   }
 
@@ -243,44 +233,6 @@ class WebLogsTaildirIT {
     return counted;
   }
 
-  private Process sluice(Path output, Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(home.resolve("bin/sluice").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().put("HOME", tmp.toString());
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    started.add(p);
-    return p;
-  }
-
-  /** Polls {@code condition} every 200 ms until {@link #STARTUP}; fails early when {@code process} died. */
-  private static void await(String what, BooleanSupplier condition, Process process, Path output)
-      throws IOException, InterruptedException {
-    long end = System.nanoTime() + STARTUP.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(process.isAlive()).as("%s: process alive; output:%n%s", what, tail(output)).isTrue();
-      assertThat(System.nanoTime()).as("%s within %s s; output:%n%s", what, STARTUP.toSeconds(), tail(output))
-          .isLessThan(end);
-      Thread.sleep(200);
-    }
-  }
-
-  private static String awaitReady(Process kafka, Path output) throws IOException, InterruptedException {
-    long end = System.nanoTime() + STARTUP.toNanos();
-    while (true) {
-      Matcher m = READY.matcher(tail(output));
-      if (m.find()) {
-        return m.group(1);
-      }
-      assertThat(kafka.isAlive()).as("sluice kafka alive; output:%n%s", tail(output)).isTrue();
-      assertThat(System.nanoTime()).as("sluice kafka ready within %s s; output:%n%s", STARTUP.toSeconds(),
-          tail(output)).isLessThan(end);
-      Thread.sleep(200);
-    }
-  }
-
   private static boolean listening(int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 500);
@@ -290,17 +242,4 @@ class WebLogsTaildirIT {
     }
   }
 
-  private static String tail(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return "";
-    }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-    return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-  }
-
-  private static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }
