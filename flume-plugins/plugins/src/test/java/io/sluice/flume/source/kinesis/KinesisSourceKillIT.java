@@ -33,7 +33,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * holds records it read and the channel has not committed ({@link HoldingInterceptor} holds their
  * batch before the transaction), then restarted on the same checkpoint directory: the restarted
  * agent reads each shard again after its last checkpoint, and every line is in the channel
- * exactly once, in shard order.
+ * exactly once, in shard order; killed after the channel committed a batch and before the source
+ * saved its checkpoint ({@code HoldingChannel}): the batch comes again with the same eventIds, so
+ * counting distinct eventIds gives each line once.
  */
 class KinesisSourceKillIT {
 
@@ -111,6 +113,73 @@ class KinesisSourceKillIT {
             .containsExactlyElementsOf(expected);
       }
     }
+  }
+
+  @Test
+  @Timeout(120)
+  void recordsCommittedButNotCheckpointedWhenTheAgentIsKilledComeAgainWithTheSameEventIds()
+      throws Exception {
+    List<String> lines = accessLogLines(1_000, 200);
+    String holdOn = lines.subList(100, 200).stream()
+        .filter(l -> Collections.frequency(lines, l) == 1).findFirst().orElseThrow();
+    Path holdOnFile = Files.writeString(tmp.resolve("hold-on"), holdOn);
+    Files.writeString(tmp.resolve("gate"), "hold");
+    try (Kinesalite server = Kinesalite.start(tmp); KinesisClient client = server.client()) {
+      server.createStream(client, STREAM, 1);
+      List<Put> puts = new KinesisLinePublisher(client, STREAM, "access.log").publish(lines, 1);
+      String shard = puts.get(0).shardId;
+      // The batch holding the line is committed to the FILE channel, then held (in the second
+      // required channel) before the source writes its checkpoint.
+      try (AgentProcess first = AgentProcess.start(AGENT, committingConfig(server, holdOnFile, 1),
+          tmp.resolve("agent-1.log"), Kinesalite.ENVIRONMENT)) {
+        await(() -> Files.exists(tmp.resolve("held-1")), first);
+        first.kill();
+      }
+      String before = checkpoint(shard);
+      Files.delete(tmp.resolve("gate"));
+      try (AgentProcess second = AgentProcess.start(AGENT, committingConfig(server, holdOnFile, 2),
+          tmp.resolve("agent-2.log"), Kinesalite.ENVIRONMENT)) {
+        await(() -> puts.get(199).sequenceNumber.equals(checkpoint(shard)), second);
+        second.kill();
+      }
+      List<Event> events = FileChannelContents.drain(tmp.resolve("channels/events"));
+      List<String> eventIds = events.stream().map(e -> e.getHeaders().get(EventHeaders.EVENT_ID))
+          .collect(Collectors.toList());
+      List<String> expected = puts.stream().map(p -> STREAM + "/" + shard + "/" + p.sequenceNumber)
+          .collect(Collectors.toList());
+      // At least once: the held batch is in the channel twice, committed by the killed agent and
+      // read again after its checkpoint, with the same eventIds; counted by distinct eventId, as
+      // the Spark jobs count, every line is there exactly once, in order.
+      String heldId = expected.get(lines.indexOf(holdOn));
+      assertThat(eventIds).filteredOn(heldId::equals).hasSize(2);
+      assertThat(new java.util.LinkedHashSet<>(eventIds)).containsExactlyElementsOf(expected);
+      assertThat(before).as("checkpoint at the kill: before the held batch")
+          .isNotEqualTo(puts.get(199).sequenceNumber);
+    }
+  }
+
+  /** The source writes to the FILE channel "events", then to a {@code HoldingChannel}. */
+  private Path committingConfig(Kinesalite server, Path holdOn, int run) throws IOException {
+    String source = AGENT + ".sources.kinesis.";
+    String hold = AGENT + ".channels.hold.";
+    String text = AGENT + ".sources = kinesis\n"
+        + AGENT + ".channels = events hold\n"
+        + source + "type = " + KinesisSource.class.getName() + "\n"
+        + source + "streamName = " + STREAM + "\n"
+        + source + "region = " + Kinesalite.REGION + "\n"
+        + source + "endpoint = " + server.endpoint() + "\n"
+        + source + "cbor = false\n"
+        + source + "checkpointDir = " + tmp.resolve("checkpoints") + "\n"
+        + source + "batchSize = 50\n"
+        + source + "readIntervalMs = 0\n"
+        + source + "idleReadIntervalMs = 100\n"
+        + source + "channels = events hold\n"
+        + hold + "type = " + io.sluice.flume.source.mqtt.HoldingChannel.class.getName() + "\n"
+        + hold + "gateFile = " + tmp.resolve("gate") + "\n"
+        + hold + "heldFile = " + tmp.resolve("held-" + run) + "\n"
+        + hold + "holdOnFile = " + holdOn + "\n"
+        + FileChannelContents.agentConfig(AGENT, "events", tmp.resolve("channels/events"));
+    return Files.writeString(tmp.resolve("agent-" + run + ".properties"), text);
   }
 
   private void await(BooleanSupplier condition, AgentProcess agent) throws InterruptedException {
