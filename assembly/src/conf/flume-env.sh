@@ -26,7 +26,7 @@
 # Every agent serves its Flume counters at http://HOST:PORT/metrics (io.sluice.flume.metrics.
 # PrometheusMonitorService, all interfaces; README.md, "Metrics: Prometheus"). Default port by agent name
 # (-n): logs 9464, tweets 9465, twitter 9466 (twitter-v1-agent), bluesky 9467, x 9468, weblogs 9469 (web-logs-agent),
-# syslog 9470, mqtt 9471; another name has none. SLUICE_METRICS_PORT overrides it (two agents of one name on one
+# syslog 9470, mqtt 9471, kinesis 9472; another name has none. SLUICE_METRICS_PORT overrides it (two agents of one name on one
 # host need two ports); SLUICE_METRICS_PORT=off serves nothing. A -Dflume.monitoring.type/port on the
 # `sluice agent` command line wins over these (it comes after JAVA_OPTS).
 case "${SLUICE_AGENT_NAME:-}" in
@@ -38,6 +38,7 @@ case "${SLUICE_AGENT_NAME:-}" in
   weblogs) sluice_metrics_port=9469 ;;
   syslog) sluice_metrics_port=9470 ;;
   mqtt) sluice_metrics_port=9471 ;;
+  kinesis) sluice_metrics_port=9472 ;;
   *) sluice_metrics_port=off ;;
 esac
 SLUICE_METRICS_PORT="${SLUICE_METRICS_PORT:-$sluice_metrics_port}"
@@ -80,6 +81,18 @@ SLUICE_MQTT_SINK_PORT="${SLUICE_MQTT_SINK_PORT:-4147}"
 #SLUICE_MQTT_CA_FILE="/etc/ssl/certs/mqtt-ca.pem"
 #SLUICE_MQTT_USERNAME="flume"
 #SLUICE_MQTT_PASSWORD_FILE="$SLUICE_HOME/conf/mqtt.password"
+# The Kinesis agent (kinesis-agent.properties, logs pipeline): its SparkSink port; the stream, region and
+# endpoint (unset: stream sluice-logs, the AWS SDK's default region chain, AWS's endpoint; for kinesalite
+# set the endpoint and SLUICE_KINESIS_CBOR=false). Credentials come from the AWS SDK's default chain
+# (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance roles), never from here. Its checkpoints
+# are kept under SLUICE_STATE_DIR (kinesis-checkpoints/).
+SLUICE_KINESIS_SINK_PORT="${SLUICE_KINESIS_SINK_PORT:-4148}"
+#SLUICE_KINESIS_STREAM="sluice-logs"
+#SLUICE_KINESIS_REGION="eu-west-1"
+#SLUICE_KINESIS_ENDPOINT="http://127.0.0.1:4567"
+#SLUICE_KINESIS_CBOR="false"
+#SLUICE_KINESIS_POSITION="TRIM_HORIZON"
+#SLUICE_KINESIS_ASSIGNMENT="0/1"
 SLUICE_SYSLOG_FILE="${SLUICE_SYSLOG_FILE:-$SLUICE_HOME/samples/syslog/elastic-examples_auth.log}"
 SLUICE_SYSLOG_SINK_PORT="${SLUICE_SYSLOG_SINK_PORT:-4145}"
 # The syslog agent's syslogtcp and syslogudp sources: bind address (loopback by default; 0.0.0.0

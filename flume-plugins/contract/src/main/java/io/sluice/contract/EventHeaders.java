@@ -109,6 +109,18 @@ public final class EventHeaders {
   /** The QoS the message was delivered with to the source: {@code 0}, {@code 1} or {@code 2}. */
   public static final String QOS = "qos";
 
+  // Amazon Kinesis Data Streams records (KinesisSource).
+  /** The Kinesis stream name the record was read from. */
+  public static final String STREAM = "stream";
+  /** The shard the record was read from, e.g. {@code shardId-000000000001}. */
+  public static final String SHARD_ID = "shardId";
+  /** The record's sequence number in its shard (decimal, up to 128 bits). */
+  public static final String SEQUENCE_NUMBER = "sequenceNumber";
+  /** The record's partition key, as the producer set it. */
+  public static final String PARTITION_KEY = "partitionKey";
+  /** When Kinesis accepted the record (ApproximateArrivalTimestamp), epoch milliseconds. */
+  public static final String ARRIVAL_TIME = "arrivalTime";
+
   // Lines tailed by Flume's TAILDIR source (its fileHeader and byteOffsetHeader).
   /** The path of the tailed file, Flume TAILDIR's default {@code fileHeaderKey}. */
   public static final String FILE = "file";

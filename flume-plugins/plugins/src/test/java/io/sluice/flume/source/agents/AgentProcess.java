@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,6 +41,15 @@ public final class AgentProcess implements AutoCloseable {
    * @param log the file the agent's output is appended to
    */
   public static AgentProcess start(String name, Path configFile, Path log) throws IOException {
+    return start(name, configFile, log, Map.of());
+  }
+
+  /**
+   * Same as {@link #start(String, Path, Path)} with more environment variables for the agent's
+   * JVM (e.g. the AWS SDK's credentials for a local server).
+   */
+  public static AgentProcess start(String name, Path configFile, Path log,
+      Map<String, String> environment) throws IOException {
     Path log4j = log.resolveSibling(log.getFileName() + ".log4j2.xml");
     Files.writeString(log4j, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         + "<Configuration status=\"WARN\">\n"
@@ -66,8 +76,10 @@ public final class AgentProcess implements AutoCloseable {
     command.add("-f");
     command.add(configFile.toString());
     command.add("--no-reload-conf");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     return new AgentProcess(name, process, log);
   }
 

@@ -40,7 +40,8 @@ class ArchiveStanzaTest {
       "bluesky-agent.properties, bluesky, jetstream, %{pipeline}",
       "x-agent.properties, x, stream, %{pipeline}",
       "syslog-agent.properties, syslog, tcp, %{pipeline}",
-      "mqtt-agent.properties, mqtt, mqtt, %{pipeline}"})
+      "mqtt-agent.properties, mqtt, mqtt, %{pipeline}",
+      "kinesis-agent.properties, kinesis, kinesis, %{pipeline}"})
   void archiveIsOffUnlessSluiceHdfsArchiveIsSet(String file, String agent, String source, String dir)
       throws IOException {
     AgentConfiguration off = parse(file, agent, Map.of());
@@ -77,7 +78,7 @@ class ArchiveStanzaTest {
       "web-logs-agent.properties, weblogs, tail", "bluesky-agent.properties, bluesky, jetstream",
       "x-agent.properties, x, stream", "syslog-agent.properties, syslog, tcp",
       "syslog-agent.properties, syslog, udp", "syslog-agent.properties, syslog, replay",
-      "mqtt-agent.properties, mqtt, mqtt"})
+      "mqtt-agent.properties, mqtt, mqtt", "kinesis-agent.properties, kinesis, kinesis"})
   void everySelectorMappingIncludesTheArchiveChannel(String file, String agent, String source)
       throws IOException {
     AgentConfiguration on = parse(file, agent, Map.of("SLUICE_HDFS_ARCHIVE", "archive", "SLUICE_HDFS_ARCHIVE_URI", URI));

@@ -79,7 +79,9 @@ class KafkaDeliverySettingsTest {
         "syslog-agent.properties: syslog.channels.events",
         "syslog-agent.properties: syslog.channels.rejects",
         "mqtt-agent.properties: mqtt.channels.events",
-        "mqtt-agent.properties: mqtt.channels.rejects");
+        "mqtt-agent.properties: mqtt.channels.rejects",
+        "kinesis-agent.properties: kinesis.channels.events",
+        "kinesis-agent.properties: kinesis.channels.rejects");
   }
 
   @Test
@@ -97,7 +99,7 @@ class KafkaDeliverySettingsTest {
     }
     assertThat(checked).containsExactlyInAnyOrder("logs.sinks.spark", "tweets.sinks.spark",
         "weblogs.sinks.spark", "bluesky.sinks.spark", "x.sinks.spark",
-        "syslog.sinks.spark", "mqtt.sinks.spark");
+        "syslog.sinks.spark", "mqtt.sinks.spark", "kinesis.sinks.spark");
   }
 
   private static List<Path> agentFiles() throws IOException {
