@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.Durations;
@@ -239,11 +238,10 @@ public final class AnalyticsStreams {
           ? new WindowModels(config.logsWindowSeconds() * 1000L, config.anomalyMultiplier(), config.forecastBand())
           : null;
       steps.foreachRDD((rdd, time) -> {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(rdd.context());
         for (Tuple2<Metric, EventWindows.Step> t : rdd.collect()) {
           PipelineAnalytics p = PipelineAnalytics.ofLateKind(t._1().kind());
           List<Alert> alerts = writeEventWindows(batches, time.milliseconds(), p, t._2(), topN,
-              thresholds.get(t._1().kind()), rule, p == PipelineAnalytics.LOGS ? models : null, sc);
+              thresholds.get(t._1().kind()), rule, p == PipelineAnalytics.LOGS ? models : null);
           if (publisher != null && !alerts.isEmpty()) {
             publisher.publish(alerts);
           }
@@ -368,7 +366,7 @@ public final class AnalyticsStreams {
    * Nothing when the batch closed none. Returns the alerts.
    */
   private static List<Alert> writeEventWindows(BatchOutputs batches, long batchMs, PipelineAnalytics p,
-      EventWindows.Step step, int topN, long threshold, ErrorRateRule rule, WindowModels models, JavaSparkContext sc) {
+      EventWindows.Step step, int topN, long threshold, ErrorRateRule rule, WindowModels models) {
     List<Alert> raised = new ArrayList<>();
     if (step.closed().isEmpty()) {
       return raised;
@@ -383,7 +381,7 @@ public final class AnalyticsStreams {
       ObjectNode window = w.toJsonTree();
       List<Alert> windowAlerts = new ArrayList<>(p.hasAlerts() ? w.alerts() : List.of());
       if (models != null && models.sees(c.startMs())) {
-        windowAlerts.addAll(AnomalyWindows.judge(models, sc, c.startMs(), c.endMs(), c.metrics(), w.totals().logsParsed(),
+        windowAlerts.addAll(AnomalyWindows.judge(models, c.startMs(), c.endMs(), c.metrics(), w.totals().logsParsed(),
             window));
       }
       windows.add(window);
