@@ -1,6 +1,7 @@
 package io.sluice.spark.analytics.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.sluice.spark.SampleEvents;
 import io.sluice.spark.SparkTestContexts;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.linalg.Vector;
 import org.junit.jupiter.api.AfterAll;
@@ -67,8 +69,8 @@ class DriverStepsTest {
       assertThat(local).extracting(AnomalousClients.Flag::key, AnomalousClients.Flag::distance,
           AnomalousClients.Flag::threshold, AnomalousClients.Flag::cluster)
           .as("flags of step %d", step)
-          .containsExactlyElementsOf(reference.stream().map(f -> org.assertj.core.groups.Tuple.tuple(
-              f.key(), f.distance(), f.threshold(), f.cluster())).collect(java.util.stream.Collectors.toList()));
+          .containsExactlyElementsOf(reference.stream().map(f -> tuple(
+              f.key(), f.distance(), f.threshold(), f.cluster())).collect(Collectors.toList()));
       flags.addAll(local);
 
       driver.update(vectors);
@@ -136,7 +138,7 @@ class DriverStepsTest {
         List<TrafficForecast.Point> reference =
             mllib.observe(sc.parallelizePairs(List.of(new Tuple2<>(e.getKey(), e.getValue())), 1));
         assertThat(local).extracting(DriverStepsTest::fields).as("points of %s", e.getKey())
-            .containsExactlyElementsOf(reference.stream().map(DriverStepsTest::fields).collect(java.util.stream.Collectors.toList()));
+            .containsExactlyElementsOf(reference.stream().map(DriverStepsTest::fields).collect(Collectors.toList()));
         assertThat(driver.weights().toArray()).as("weights after %s", e.getKey())
             .containsExactly(mllib.weights().toArray());
         points += local.size();
