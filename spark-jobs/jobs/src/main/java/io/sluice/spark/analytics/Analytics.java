@@ -155,7 +155,7 @@ public final class Analytics {
 
   /**
    * Whether metrics of {@code kind} are the per-client contributions of the client features
-   * ({@link io.sluice.spark.analytics.ml.ClientFeatures#contributions}): {@code LOGS_CLIENT_ERRORS},
+   * ({@link io.sluice.spark.analytics.ml.ClientFeatures#contribute}): {@code LOGS_CLIENT_ERRORS},
    * {@code LOGS_CLIENT_BYTES}, {@code LOGS_CLIENT_REFERRER}, {@code LOGS_CLIENT_AGENT},
    * {@code LOGS_CLIENT_PATH}. Only the event-time logs windows hold them (with the anomaly models
    * on); never the running totals nor the arrival-time windows.

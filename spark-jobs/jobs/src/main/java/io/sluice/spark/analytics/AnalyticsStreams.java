@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.Durations;
@@ -75,7 +74,7 @@ import scala.Tuple2;
  * {@code --window-time arrival} the pipeline's windows are those arrival-time windows and raise the
  * alerts; no event-time window is kept (the watermark and {@code late} are, either way).
  * With {@code --anomalies} (on by default with event-time windows) the logs windows' panes also
- * hold per-client contributions ({@link ClientFeatures#contributions}; only there: not in the
+ * hold per-client contributions ({@link ClientFeatures#contribute}; only there: not in the
  * running totals, not in the arrival-time windows), and each closed logs window on a length
  * boundary goes through the anomaly models in the driver ({@link WindowModels}): its anomalous
  * clients and its request-count forecast join its JSON, their alerts its {@code alerts} (and the
@@ -239,11 +238,10 @@ public final class AnalyticsStreams {
           ? new WindowModels(config.logsWindowSeconds() * 1000L, config.anomalyMultiplier(), config.forecastBand())
           : null;
       steps.foreachRDD((rdd, time) -> {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(rdd.context());
         for (Tuple2<Metric, EventWindows.Step> t : rdd.collect()) {
           PipelineAnalytics p = PipelineAnalytics.ofLateKind(t._1().kind());
           List<Alert> alerts = writeEventWindows(batches, time.milliseconds(), p, t._2(), topN,
-              thresholds.get(t._1().kind()), rule, p == PipelineAnalytics.LOGS ? models : null, sc);
+              thresholds.get(t._1().kind()), rule, p == PipelineAnalytics.LOGS ? models : null);
           if (publisher != null && !alerts.isEmpty()) {
             publisher.publish(alerts);
           }
@@ -322,7 +320,7 @@ public final class AnalyticsStreams {
    * partitioned by {@code partitioner} (the state's): the batch's tick ({@link EventWindows.Slice#tick},
    * so that the state runs every batch), each event time of {@code timed} with its count, and the
    * metrics of each pane ({@link PipelineAnalytics#windowContributions}) summed per pane and metric,
-   * (with {@code clientFeatures} also those of {@link ClientFeatures#contributions}),
+   * (with {@code clientFeatures} also those of {@link ClientFeatures#contribute}),
    * unless not {@code windowed} (then only the tick and the times: the clock and the late counter).
    * Events without an event time are in neither; far-future ones ({@link EventWindows#isFuture}) are
    * in the times only (where they are counted as future). One pass over the events: each partition
@@ -346,7 +344,7 @@ public final class AnalyticsStreams {
           long pane = clock.paneOf(time);
           p.windowContributions(e).forEachRemaining(m -> batch.addPane(pane, m._1(), m._2()));
           if (clientFeatures) {
-            ClientFeatures.contributions(e).forEachRemaining(m -> batch.addPane(pane, m._1(), m._2()));
+            ClientFeatures.contribute(e, (m, t) -> batch.addPane(pane, m, t));
           }
         }
       }
@@ -368,7 +366,7 @@ public final class AnalyticsStreams {
    * Nothing when the batch closed none. Returns the alerts.
    */
   private static List<Alert> writeEventWindows(BatchOutputs batches, long batchMs, PipelineAnalytics p,
-      EventWindows.Step step, int topN, long threshold, ErrorRateRule rule, WindowModels models, JavaSparkContext sc) {
+      EventWindows.Step step, int topN, long threshold, ErrorRateRule rule, WindowModels models) {
     List<Alert> raised = new ArrayList<>();
     if (step.closed().isEmpty()) {
       return raised;
@@ -383,7 +381,7 @@ public final class AnalyticsStreams {
       ObjectNode window = w.toJsonTree();
       List<Alert> windowAlerts = new ArrayList<>(p.hasAlerts() ? w.alerts() : List.of());
       if (models != null && models.sees(c.startMs())) {
-        windowAlerts.addAll(AnomalyWindows.judge(models, sc, c.startMs(), c.endMs(), c.metrics(), w.totals().logsParsed(),
+        windowAlerts.addAll(AnomalyWindows.judge(models, c.startMs(), c.endMs(), c.metrics(), w.totals().logsParsed(),
             window));
       }
       windows.add(window);

@@ -7,7 +7,6 @@ import io.sluice.spark.analytics.ml.TrafficForecast;
 import io.sluice.spark.analytics.ml.WindowModels;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
 
 /**
@@ -28,9 +27,9 @@ public final class AnomalyWindows {
    * flag, a {@link TrafficForecastAlert} when the window, or an empty window the forecast filled in
    * before it, is outside the band.
    */
-  public static List<Alert> judge(WindowModels models, JavaSparkContext sc, long startMs, long endMs,
+  public static List<Alert> judge(WindowModels models, long startMs, long endMs,
       Iterable<Tuple2<Metric, Tally>> metrics, long requests, ObjectNode window) {
-    WindowModels.Judged j = models.judge(sc, startMs, metrics, requests);
+    WindowModels.Judged j = models.judge(startMs, metrics, requests);
     List<Alert> alerts = new ArrayList<>();
     long length = endMs - startMs;
     for (TrafficForecast.Point gap : j.gaps()) {

@@ -219,7 +219,7 @@ class ReportTest {
       long start = hour.getKey();
       Window w = Window.of(PipelineAnalytics.LOGS, list, start, start + HOUR, 10, 20, RULE);
       ObjectNode json = w.toJsonTree();
-      List<Alert> alerts = AnomalyWindows.judge(models, sc, start, start + HOUR, list, w.totals().logsParsed(), json);
+      List<Alert> alerts = AnomalyWindows.judge(models, start, start + HOUR, list, w.totals().logsParsed(), json);
       ObjectNode file = JSON.createObjectNode();
       file.put("watermark", start + HOUR);
       file.putArray("windows").add(json);

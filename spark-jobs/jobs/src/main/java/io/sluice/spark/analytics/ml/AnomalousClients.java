@@ -1,16 +1,24 @@
 package io.sluice.spark.analytics.ml;
 
+import com.github.fommil.netlib.F2jBLAS;
 import java.io.Serializable;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.apache.spark.api.java.JavaDoubleRDD;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.mllib.clustering.StreamingKMeans;
 import org.apache.spark.mllib.clustering.StreamingKMeansModel;
+import org.apache.spark.mllib.linalg.DenseVector;
 import org.apache.spark.mllib.linalg.Vector;
 import org.apache.spark.mllib.linalg.Vectors;
+import org.apache.spark.util.random.BernoulliSampler;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag$;
 
 /**
  * Clients whose behaviour in a window ({@link ClientFeatures}) is far from every cluster of the
@@ -31,8 +39,24 @@ import org.apache.spark.mllib.linalg.Vectors;
  * <p>The threshold is the {@code quantile} of the buffer (nearest rank) times {@code multiplier};
  * until the buffer holds {@code minDistances} distances (warm-up: the first centres are random) it
  * is {@code NaN} and nothing is flagged.
+ *
+ * <p><b>Two paths to the same model.</b> {@link #flag(Map)} and {@link #update(List)} take a
+ * batch held in the driver and run no Spark job: the streaming job's path ({@link WindowModels}),
+ * since a window holds a few thousand vectors at most and a Spark job per step costs more than the
+ * step. {@link #flag(JavaPairRDD)} and {@link #update(JavaRDD)} run MLlib's own RDD path
+ * ({@link StreamingKMeansModel#update}, {@code RDD.takeSample}); the tests keep it as the reference
+ * and check that both give the same centres, weights, distances, thresholds and flags when the RDDs
+ * are the same lists parallelized in {@value #PARTITIONS} slices. The driver path predicts with
+ * MLlib's {@link StreamingKMeansModel#predict} on the same model object and follows
+ * {@code StreamingKMeansModel.update} and {@code RDD.takeSample} of Spark 2.4.7 step by step
+ * ({@link #updateCentres}, {@link #takeSample}).
  */
 public final class AnomalousClients {
+
+  /** The slices the RDD path's batches are parallelized in, which the driver path's sample and sums follow. */
+  public static final int PARTITIONS = 2;
+
+  private static final F2jBLAS BLAS = new F2jBLAS();
 
   private final StreamingKMeans kMeans;
   private final double decayFactor;
@@ -84,8 +108,31 @@ public final class AnomalousClients {
 
   /**
    * Records the distances of {@code vectors} to the current centres, then trains the model on
-   * them. The RDD is read twice (persist it if it is costly to compute); an empty batch only
-   * decays the centres' weights.
+   * them, in the driver without a Spark job: equal to {@link #update(JavaRDD)} over
+   * {@code vectors} parallelized in {@value #PARTITIONS} slices. An empty batch only decays the
+   * centres' weights.
+   */
+  public void update(List<Vector> vectors) {
+    Vector[] centres = centres();
+    double[] d = new double[vectors.size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = nearest(vectors.get(i), centres)[1];
+    }
+    for (double x : takeSample(d, bufferSize, seed + batches, PARTITIONS)) {
+      if (distances.size() == bufferSize) {
+        distances.removeFirst();
+      }
+      distances.addLast(x);
+    }
+    updateCentres(kMeans.latestModel(), vectors, decayFactor, PARTITIONS);
+    batches++;
+  }
+
+  /**
+   * Records the distances of {@code vectors} to the current centres, then trains the model on
+   * them with MLlib's RDD path ({@link StreamingKMeansModel#update}; a few Spark jobs). The RDD is
+   * read twice (persist it if it is costly to compute); an empty batch only decays the centres'
+   * weights.
    */
   public void update(JavaRDD<Vector> vectors) {
     Vector[] centres = centres();
@@ -103,8 +150,27 @@ public final class AnomalousClients {
 
   /**
    * The clients of {@code vectors} farther from their nearest centre than {@link #threshold()},
-   * as the model stands (a pure function of the input and the current state; nothing changes).
-   * Empty while warming up.
+   * as the model stands (a pure function of the input and the current state; nothing changes), in
+   * the driver, in the map's order. Empty while warming up. Equal to {@link #flag(JavaPairRDD)}.
+   */
+  public List<Flag> flag(Map<ClientWindow, Vector> vectors) {
+    double threshold = threshold();
+    List<Flag> flags = new ArrayList<>();
+    if (Double.isNaN(threshold)) {
+      return flags;
+    }
+    Vector[] centres = centres();
+    vectors.forEach((k, v) -> {
+      double[] n = nearest(v, centres);
+      if (n[1] > threshold) {
+        flags.add(new Flag(k, n[1], threshold, (int) n[0], v));
+      }
+    });
+    return flags;
+  }
+
+  /**
+   * {@link #flag(Map)} as a Spark job over {@code vectors}: the RDD path. Empty while warming up.
    */
   public JavaRDD<Flag> flag(JavaPairRDD<ClientWindow, Vector> vectors) {
     double threshold = threshold();
@@ -134,6 +200,16 @@ public final class AnomalousClients {
     return distances.size();
   }
 
+  /** The buffered distances, oldest first (a copy). */
+  double[] distances() {
+    return distances.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** The current centres' weights (a copy). */
+  double[] weights() {
+    return kMeans.latestModel().clusterWeights().clone();
+  }
+
   /** Batches trained on. */
   public long batches() {
     return batches;
@@ -147,6 +223,161 @@ public final class AnomalousClients {
       copy[i] = c[i].copy();
     }
     return copy;
+  }
+
+  /**
+   * {@code StreamingKMeansModel.update(data, decayFactor, "batches")} of Spark 2.4.7 MLlib in the
+   * driver over {@code points} parallelized in {@code slices} slices, changing {@code model} in
+   * place as MLlib does: each point goes to the centre {@code model.predict} names (MLlib's own
+   * {@code KMeansModel.predict}, with the norms it cached when the model was built); the points'
+   * sums per centre are added per slice, then the slices' sums (MLlib's {@code aggregateByKey}:
+   * the same additions in the same order); the weights are multiplied by {@code decayFactor}; each
+   * centre with {@code n} new points of sum {@code s} gets weight {@code w' = w + n} and becomes
+   * {@code (1 - l) c + (l / n) s} with {@code l = n / max(w', 1e-16)}; then, if the smallest weight
+   * is below {@code 1e-8} times the largest, the smallest ("dying") cluster takes half of both
+   * weights and the largest centre splits into {@code x +- 1e-14 max(|x|, 1)} per coordinate. The
+   * vector arithmetic is netlib's {@link F2jBLAS} {@code dscal}/{@code daxpy}, as MLlib's BLAS.
+   */
+  static void updateCentres(StreamingKMeansModel model, List<Vector> points, double decayFactor, int slices) {
+    Vector[] centres = model.clusterCenters();
+    double[] weights = model.clusterWeights();
+    int dim = centres[0].size();
+    int k = centres.length;
+    double[][] sums = new double[k][];
+    long[] counts = new long[k];
+    int[] bounds = sliceBounds(points.size(), slices);
+    for (int s = 0; s < slices; s++) {
+      double[][] sliceSums = new double[k][];
+      long[] sliceCounts = new long[k];
+      for (int i = bounds[s]; i < bounds[s + 1]; i++) {
+        Vector p = points.get(i);
+        int label = model.predict(p);
+        if (sliceSums[label] == null) {
+          sliceSums[label] = new double[dim];
+        }
+        BLAS.daxpy(dim, 1.0, p.toArray(), 1, sliceSums[label], 1);
+        sliceCounts[label]++;
+      }
+      for (int label = 0; label < k; label++) {
+        if (sliceSums[label] == null) {
+          continue;
+        }
+        if (sums[label] == null) {
+          sums[label] = sliceSums[label];
+        } else {
+          BLAS.daxpy(dim, 1.0, sliceSums[label], 1, sums[label], 1);
+        }
+        counts[label] += sliceCounts[label];
+      }
+    }
+    BLAS.dscal(weights.length, decayFactor, weights, 1);
+    for (int label = 0; label < k; label++) {
+      if (sums[label] == null) {
+        continue;
+      }
+      long count = counts[label];
+      double[] centroid = ((DenseVector) centres[label]).values();
+      double updatedWeight = weights[label] + count;
+      double lambda = count / Math.max(updatedWeight, 1e-16);
+      weights[label] = updatedWeight;
+      BLAS.dscal(dim, 1.0 - lambda, centroid, 1);
+      BLAS.daxpy(dim, lambda / count, sums[label], 1, centroid, 1);
+    }
+    int largest = 0;
+    int smallest = 0;
+    for (int i = 1; i < k; i++) {
+      if (weights[i] > weights[largest]) {
+        largest = i;
+      }
+      if (weights[i] < weights[smallest]) {
+        smallest = i;
+      }
+    }
+    double maxWeight = weights[largest];
+    double minWeight = weights[smallest];
+    if (minWeight < 1e-8 * maxWeight) {
+      double weight = (maxWeight + minWeight) / 2.0;
+      weights[largest] = weight;
+      weights[smallest] = weight;
+      double[] large = ((DenseVector) centres[largest]).values();
+      double[] small = ((DenseVector) centres[smallest]).values();
+      for (int j = 0; j < dim; j++) {
+        double x = large[j];
+        double p = 1e-14 * Math.max(Math.abs(x), 1.0);
+        large[j] = x + p;
+        small[j] = x - p;
+      }
+    }
+  }
+
+  /**
+   * {@code RDD.takeSample(false, num, seed)} of Spark 2.4.7 over {@code values} parallelized in
+   * {@code slices} slices, in the driver, with the same result: with {@code values} no longer than
+   * {@code num}, all of them in a seeded shuffle (Fisher-Yates, {@code Utils.randomizeInPlace},
+   * {@code java.util.Random(seed)}); otherwise a Bernoulli sample of each slice (MLlib's own
+   * {@link BernoulliSampler}, seeded per slice as {@code PartitionwiseSampledRDD} does, at the
+   * fraction of {@code SamplingUtils.computeFractionForSampleSize}), drawn again until it holds
+   * {@code num} values, shuffled, its first {@code num}.
+   */
+  static double[] takeSample(double[] values, int num, long seed, int slices) {
+    if (num == 0 || values.length == 0) {
+      return new double[0];
+    }
+    Random rand = new Random(seed);
+    if (num >= values.length) {
+      return randomizeInPlace(values.clone(), rand);
+    }
+    double fraction = fractionForSampleSize(num, values.length);
+    double[] samples = bernoulliSample(values, fraction, rand.nextInt(), slices);
+    while (samples.length < num) {
+      samples = bernoulliSample(values, fraction, rand.nextInt(), slices);
+    }
+    return Arrays.copyOf(randomizeInPlace(samples, rand), num);
+  }
+
+  /** {@code SamplingUtils.computeFractionForSampleSize} without replacement ({@code BinomialBounds}, delta 1e-4). */
+  private static double fractionForSampleSize(int num, long total) {
+    double fraction = (double) num / total;
+    double gamma = -Math.log(1e-4) / total;
+    return Math.min(1, Math.max(1e-10, fraction + gamma + Math.sqrt(gamma * gamma + 2 * gamma * fraction)));
+  }
+
+  /** {@code RDD.sample(false, fraction, seed).collect()} over {@code slices} slices. */
+  private static double[] bernoulliSample(double[] values, double fraction, long seed, int slices) {
+    Random partitionSeeds = new Random(seed);
+    int[] bounds = sliceBounds(values.length, slices);
+    List<Double> out = new ArrayList<>();
+    for (int s = 0; s < slices; s++) {
+      List<Double> slice = new ArrayList<>(bounds[s + 1] - bounds[s]);
+      for (int i = bounds[s]; i < bounds[s + 1]; i++) {
+        slice.add(values[i]);
+      }
+      BernoulliSampler<Double> sampler = new BernoulliSampler<>(fraction, ClassTag$.MODULE$.apply(Double.class));
+      sampler.setSeed(partitionSeeds.nextLong());
+      JavaConverters.asJavaIteratorConverter(sampler.sample(JavaConverters.asScalaIteratorConverter(slice.iterator())
+          .asScala())).asJava().forEachRemaining(out::add);
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** {@code Utils.randomizeInPlace}: Fisher-Yates from the last element down. */
+  private static double[] randomizeInPlace(double[] a, Random rand) {
+    for (int i = a.length - 1; i >= 1; i--) {
+      int j = rand.nextInt(i + 1);
+      double t = a[j];
+      a[j] = a[i];
+      a[i] = t;
+    }
+    return a;
+  }
+
+  /** The slice boundaries of {@code SparkContext.parallelize}: slice {@code i} is {@code [i n / s, (i + 1) n / s)}. */
+  private static int[] sliceBounds(int n, int slices) {
+    int[] bounds = new int[slices + 1];
+    for (int i = 0; i <= slices; i++) {
+      bounds[i] = (int) ((long) i * n / slices);
+    }
+    return bounds;
   }
 
   /** The index of the centre nearest {@code v} and the Euclidean distance to it. */

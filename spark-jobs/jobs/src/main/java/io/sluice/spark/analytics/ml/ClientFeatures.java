@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.mllib.linalg.Vector;
@@ -24,7 +25,7 @@ import scala.Tuple2;
  *
  * <p>Two ways to the same vectors: from the window's records ({@link #of(JavaRDD, long)}), or from
  * the window's aggregated metrics ({@link #ofWindow}), which the streaming job uses: each parsed
- * line adds its {@link #contributions} to the panes of its event-time windows, and a closed
+ * line adds its {@link #contribute} to the panes of its event-time windows, and a closed
  * window's metrics give its clients' vectors without reading a record again.
  *
  * <p>Input: parsed log records ({@link EventRecord#isParsedLog()}) with a client address and a
@@ -99,36 +100,42 @@ public final class ClientFeatures {
    * {@code LOGS_CLIENT} count (requests per client) that every logs window has: one
    * {@code LOGS_CLIENT_PATH} (client and path), and as they apply {@code LOGS_CLIENT_ERRORS},
    * {@code LOGS_CLIENT_BYTES}, {@code LOGS_CLIENT_REFERRER} and {@code LOGS_CLIENT_AGENT}, all
-   * named by the client address (see {@link Metric.Kind}). Nothing for a record that has no vector
-   * (not a parsed line, no client address or no time).
+   * named by the client address (see {@link Metric.Kind}), each given to {@code out} in that
+   * order as it is made (no list: the streaming job calls this for every parsed line). Nothing for
+   * a record that has no vector (not a parsed line, no client address or no time).
    */
-  public static java.util.Iterator<Tuple2<Metric, Tally>> contributions(EventRecord r) {
+  public static void contribute(EventRecord r, BiConsumer<Metric, Tally> out) {
     if (!counts(r)) {
-      return java.util.Collections.emptyIterator();
+      return;
     }
     String ip = r.clientIp();
-    List<Tuple2<Metric, Tally>> out = new ArrayList<>(5);
     if (isError(r.status())) {
-      out.add(new Tuple2<>(Metric.of(Metric.Kind.LOGS_CLIENT_ERRORS, ip), Tally.one()));
+      out.accept(Metric.of(Metric.Kind.LOGS_CLIENT_ERRORS, ip), Tally.one());
     }
     if (r.bytes() != EventRecord.NO_BYTES) {
-      out.add(new Tuple2<>(Metric.of(Metric.Kind.LOGS_CLIENT_BYTES, ip), Tally.of(r.bytes())));
+      out.accept(Metric.of(Metric.Kind.LOGS_CLIENT_BYTES, ip), Tally.of(r.bytes()));
     }
     if (r.endpoint() != null) {
-      out.add(new Tuple2<>(Metric.of(Metric.Kind.LOGS_CLIENT_PATH, ip + ' ' + r.endpoint()), Tally.one()));
+      out.accept(Metric.of(Metric.Kind.LOGS_CLIENT_PATH, ip + ' ' + r.endpoint()), Tally.one());
     }
     if (r.hasReferrer() != null) {
-      out.add(new Tuple2<>(Metric.of(Metric.Kind.LOGS_CLIENT_REFERRER, ip), Tally.of(r.hasReferrer() ? 0 : 1)));
+      out.accept(Metric.of(Metric.Kind.LOGS_CLIENT_REFERRER, ip), Tally.of(r.hasReferrer() ? 0 : 1));
     }
     if (r.botAgent() != null) {
-      out.add(new Tuple2<>(Metric.of(Metric.Kind.LOGS_CLIENT_AGENT, ip), Tally.of(r.botAgent() ? 1 : 0)));
+      out.accept(Metric.of(Metric.Kind.LOGS_CLIENT_AGENT, ip), Tally.of(r.botAgent() ? 1 : 0));
     }
+  }
+
+  /** {@link #contribute}'s metrics of one record as (metric, tally) pairs, in the same order. */
+  public static java.util.Iterator<Tuple2<Metric, Tally>> contributions(EventRecord r) {
+    List<Tuple2<Metric, Tally>> out = new ArrayList<>(5);
+    contribute(r, (m, t) -> out.add(new Tuple2<>(m, t)));
     return out.iterator();
   }
 
   /**
    * The vectors of one window from its metrics: the {@code LOGS_CLIENT} counts and the
-   * {@link #contributions} of its records, summed per metric (as an event-time window holds them);
+   * {@link #contribute} of its records, summed per metric (as an event-time window holds them);
    * other metrics are ignored. Equal to {@link #of(Collection, long)} over the window's records.
    * Ordered by client.
    *

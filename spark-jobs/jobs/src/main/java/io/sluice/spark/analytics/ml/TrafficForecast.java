@@ -1,5 +1,6 @@
 package io.sluice.spark.analytics.ml;
 
+import com.github.fommil.netlib.F2jBLAS;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.linalg.Vector;
 import org.apache.spark.mllib.linalg.Vectors;
+import org.apache.spark.mllib.optimization.GradientDescent;
 import org.apache.spark.mllib.regression.LabeledPoint;
 import org.apache.spark.mllib.regression.LinearRegressionModel;
 import org.apache.spark.mllib.regression.StreamingLinearRegressionWithSGD;
@@ -44,10 +46,20 @@ import scala.Option;
  * size {@code stepSize / sqrt(i)}. Training on the newest window alone makes every batch refit one
  * point, and measured on the bundled log that forecasts worse than "the next hour equals this
  * one"; a day of windows does better (see TrafficForecastTest).
+ *
+ * <p><b>Two paths to the same model.</b> {@link #observe(Map)} trains in the driver without a
+ * Spark job (the streaming job's path, {@link WindowModels}: at most {@code trainingWindow} points
+ * of {@code lags + 1} features); {@link #observe(JavaPairRDD)} collects the counts and trains with
+ * MLlib's RDD path ({@code LinearRegressionWithSGD.run}, {@link GradientDescent}), which the tests
+ * keep as the reference: both give the same weights and points. The driver path follows
+ * {@code GradientDescent.runMiniBatchSGD} of Spark 2.4.7 ({@link #runMiniBatchSGD}).
  */
 public final class TrafficForecast {
 
   private static final double SCALE = 4;
+  /** {@link GradientDescent}'s default convergence tolerance, set explicitly so both paths share it. */
+  static final double CONVERGENCE_TOL = 0.001;
+  private static final F2jBLAS BLAS = new F2jBLAS();
 
   private final int lags;
   private final long windowMs;
@@ -55,6 +67,8 @@ public final class TrafficForecast {
   private final int residualWindow;
   private final int minResiduals;
   private final Regression regression;
+  private final int numIterations;
+  private final double stepSize;
   /** The last {@code lags} windows' z, newest last. */
   private final ArrayDeque<Double> history;
   private final ArrayDeque<Double> residuals;
@@ -92,10 +106,13 @@ public final class TrafficForecast {
     this.bandWidth = bandWidth;
     this.residualWindow = residualWindow;
     this.minResiduals = minResiduals;
+    this.numIterations = numIterations;
+    this.stepSize = stepSize;
     this.regression = new Regression();
     regression.setNumIterations(numIterations)
         .setStepSize(stepSize)
         .setMiniBatchFraction(1.0)
+        .setConvergenceTol(CONVERGENCE_TOL)
         .setInitialWeights(Vectors.zeros(lags + 1));
     this.history = new ArrayDeque<>(lags);
     this.residuals = new ArrayDeque<>(residualWindow);
@@ -110,16 +127,29 @@ public final class TrafficForecast {
   }
 
   /**
-   * Predicts, judges and then learns the windows closed in one batch.
+   * Predicts, judges and then learns the windows closed in one batch, in the driver without a
+   * Spark job.
    *
-   * @param windowCounts (window start in epoch milliseconds, request count) of the windows the
-   *     batch closed; collected to the driver (one pair per window). A window that does not start
-   *     after the last one seen is late: skipped and counted ({@link #lateWindows()})
+   * @param windowCounts window start in epoch milliseconds to request count, of the windows the
+   *     batch closed. A window that does not start after the last one seen is late: skipped and
+   *     counted ({@link #lateWindows()})
    * @return one {@link Point} per window that had {@code lags} predecessors and a trained model, in
    *     window order
    */
+  public List<Point> observe(Map<Long, Long> windowCounts) {
+    return observe(windowCounts, null);
+  }
+
+  /**
+   * {@link #observe(Map)} with the counts collected from an RDD (one pair per window) and the model
+   * trained by MLlib's RDD path (a few Spark jobs): the reference the tests compare with.
+   */
   public List<Point> observe(JavaPairRDD<Long, Long> windowCounts) {
-    Map<Long, Long> counts = new TreeMap<>(windowCounts.collectAsMap());
+    return observe(windowCounts.collectAsMap(), JavaSparkContext.fromSparkContext(windowCounts.context()));
+  }
+
+  private List<Point> observe(Map<Long, Long> windowCounts, JavaSparkContext sc) {
+    Map<Long, Long> counts = new TreeMap<>(windowCounts);
     List<Point> points = new ArrayList<>();
     List<LabeledPoint> training = new ArrayList<>();
     Vector weights = regression.latestModel().weights();
@@ -149,8 +179,12 @@ public final class TrafficForecast {
         }
         recent.addLast(p);
       }
-      regression.update(JavaSparkContext.fromSparkContext(windowCounts.context())
-          .parallelize(new ArrayList<>(recent), 1).rdd());
+      if (sc == null) {
+        regression.update(runMiniBatchSGD(new ArrayList<>(recent), regression.latestModel().weights(), stepSize,
+            numIterations, CONVERGENCE_TOL));
+      } else {
+        regression.update(sc.parallelize(new ArrayList<>(recent), 1).rdd());
+      }
       trainedBatches++;
     }
     return points;
@@ -232,6 +266,57 @@ public final class TrafficForecast {
   }
 
   /**
+   * {@code GradientDescent.runMiniBatchSGD} of Spark 2.4.7 MLlib with miniBatchFraction 1.0, no
+   * regularisation, {@code LeastSquaresGradient} and {@code SimpleUpdater}, in the driver, with
+   * the same arithmetic in the same order: from {@code initialWeights}, for {@code i = 1..numIterations},
+   * the gradient sum {@code sum((w.x - y) x)} over {@code points} in order (netlib's
+   * {@link F2jBLAS} {@code ddot}/{@code daxpy}, as MLlib's BLAS), divided by the number of points,
+   * and {@code w <- w - (stepSize / sqrt(i)) * gradient}; from the second step on it stops once
+   * {@code ||w_i - w_(i-1)|| < convergenceTol * max(||w_i||, 1)}. Empty {@code points}: the initial
+   * weights.
+   */
+  static Vector runMiniBatchSGD(List<LabeledPoint> points, Vector initialWeights, double stepSize,
+      int numIterations, double convergenceTol) {
+    double[] weights = initialWeights.toArray().clone();
+    if (points.isEmpty()) {
+      return Vectors.dense(weights);
+    }
+    int n = weights.length;
+    double[] previous = null;
+    for (int i = 1; i <= numIterations; i++) {
+      double[] gradient = new double[n];
+      for (LabeledPoint p : points) {
+        double[] x = p.features().toArray();
+        double diff = BLAS.ddot(n, x, 1, weights, 1) - p.label();
+        BLAS.daxpy(n, diff, x, 1, gradient, 1);
+      }
+      double step = stepSize / Math.sqrt(i);
+      double[] next = weights.clone();
+      for (int j = 0; j < n; j++) {
+        next[j] += gradient[j] / (double) points.size() * -step;
+      }
+      weights = next;
+      if (previous != null && converged(previous, weights, convergenceTol)) {
+        break;
+      }
+      previous = weights;
+    }
+    return Vectors.dense(weights);
+  }
+
+  /** {@code GradientDescent.isConverged}: {@code ||previous - current|| < tol * max(||current||, 1)}. */
+  private static boolean converged(double[] previous, double[] current, double tol) {
+    double diff = 0;
+    double norm = 0;
+    for (int j = 0; j < current.length; j++) {
+      double d = previous[j] - current[j];
+      diff += d * d;
+      norm += current[j] * current[j];
+    }
+    return Math.sqrt(diff) < tol * Math.max(Math.sqrt(norm), 1.0);
+  }
+
+  /**
    * {@link StreamingLinearRegressionWithSGD} trained one RDD at a time: what its {@code trainOn}
    * does for each RDD of a DStream (run the algorithm from the latest weights and keep the result),
    * without a StreamingContext.
@@ -243,6 +328,11 @@ public final class TrafficForecast {
     void update(RDD<LabeledPoint> points) {
       LinearRegressionModel next = algorithm().run(points, latestModel().weights());
       model_$eq(Option.apply(next));
+    }
+
+    /** Keeps {@code weights} (trained in the driver) as the latest model, intercept 0 as {@code LinearRegressionWithSGD}'s. */
+    void update(Vector weights) {
+      model_$eq(Option.apply(new LinearRegressionModel(weights, 0.0)));
     }
   }
 

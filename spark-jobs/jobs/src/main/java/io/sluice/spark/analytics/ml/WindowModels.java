@@ -6,8 +6,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.linalg.Vector;
 import scala.Tuple2;
 
@@ -26,8 +24,16 @@ import scala.Tuple2;
  * and predicted with the models as they were after the window before, then learnt (k-means decays
  * once per window; the regression trains once per window). So the result depends on the windows
  * only, never on how the stream was cut into batches: a replay that closes eight windows in a batch
- * gives what a live stream closing one a batch gives. Each step runs a few small Spark jobs on the
- * driver's context (a k-means update, a sample of distances, {@value #ITERATIONS} gradient steps).
+ * gives what a live stream closing one a batch gives. Each step runs in the driver without a Spark
+ * job ({@link AnomalousClients#update(List)}, {@link TrafficForecast#observe(Map)}: a window has a
+ * few thousand client vectors at most, the forecast trains on {@value #TRAINING_WINDOW} points),
+ * with the same result as MLlib's RDD path, which the tests keep as the reference. Until
+ * 958eb7e each step ran about 16 small Spark jobs on the driver's context (flags, a k-means
+ * update, a distance sample, {@value #ITERATIONS} gradient steps); a replay that closes dozens of
+ * hourly windows in one batch stalled on them: {@code ./sluice bench pipeline --events 200000}
+ * measured 8,520 events/s with the models against 14,905 without (about 10 s for the first pass's
+ * 83 windows). In the driver the bundled log's 84 hourly windows take 12-19 ms of CPU once warm
+ * (96 ms cold); the bench pair after the change is still to be measured on a quiet machine.
  *
  * <p><b>Driver restart.</b> The models are {@code transient}: a job restarted from its checkpoint
  * starts them again from nothing, as on the first run (the checkpoint holds the DStream graph, not
@@ -76,8 +82,6 @@ public final class WindowModels implements Serializable {
   public static final int MIN_RESIDUALS = 12;
   /** Labelled windows each training step uses. */
   public static final int TRAINING_WINDOW = 24;
-  /** Partitions of the RDDs of one window's vectors. */
-  private static final int PARTITIONS = 2;
 
   private final long lengthMs;
   private final double multiplier;
@@ -127,23 +131,20 @@ public final class WindowModels implements Serializable {
   /**
    * Judges, then learns, one closed window the models see ({@link #sees}); call in window order.
    *
-   * @param sc the driver's context, for the models' Spark jobs
    * @param startMs the window's start, epoch milliseconds
    * @param metrics the window's metrics (with the client features' contributions)
    * @param requests the window's request count (parsed lines with an event time)
    */
-  public Judged judge(JavaSparkContext sc, long startMs, Iterable<Tuple2<Metric, Tally>> metrics, long requests) {
+  public Judged judge(long startMs, Iterable<Tuple2<Metric, Tally>> metrics, long requests) {
     models();
     Map<ClientWindow, Vector> vectors = ClientFeatures.ofWindow(metrics, startMs);
     List<AnomalousClients.Flag> flags = List.of();
     if (!vectors.isEmpty()) {
-      List<Tuple2<ClientWindow, Vector>> pairs = vectors.entrySet().stream()
-          .map(e -> new Tuple2<>(e.getKey(), e.getValue())).collect(Collectors.toList());
-      flags = new ArrayList<>(clients.flag(sc.parallelizePairs(pairs, PARTITIONS)).collect());
+      flags = clients.flag(vectors);
       flags.sort((a, b) -> Double.compare(b.distance(), a.distance()));
-      clients.update(sc.parallelize(new ArrayList<>(vectors.values()), PARTITIONS));
+      clients.update(new ArrayList<>(vectors.values()));
     }
-    List<TrafficForecast.Point> points = forecast.observe(sc.parallelizePairs(List.of(new Tuple2<>(startMs, requests)), 1));
+    List<TrafficForecast.Point> points = forecast.observe(Map.of(startMs, requests));
     TrafficForecast.Point own = null;
     List<TrafficForecast.Point> gaps = new ArrayList<>();
     for (TrafficForecast.Point p : points) {

@@ -11,15 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.linalg.Vector;
 import org.apache.spark.mllib.linalg.Vectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import scala.Tuple2;
 
 /**
  * {@link AnomalousClients} on the real bundled access log ({@code samples/access_logs/elastic-examples_apache_logs.log},
@@ -47,15 +44,18 @@ class AnomalousClientsTest {
     return SampleEvents.records(SampleEvents.logEvents());
   }
 
-  /** Runs the stream window by window (one batch per hour): flag, then update. */
+  /**
+   * Runs the stream window by window (one batch per hour): flag, then update, in the driver as the
+   * job does (DriverStepsTest checks that MLlib's RDD path gives the same).
+   */
   static List<AnomalousClients.Flag> run(AnomalousClients model, List<EventRecord> records) {
     Map<ClientWindow, Vector> vectors = new TreeMap<>(ClientFeatures.of(sc.parallelize(records, 2), HOUR).collectAsMap());
-    Map<Long, List<Tuple2<ClientWindow, Vector>>> byWindow = new TreeMap<>();
-    vectors.forEach((k, v) -> byWindow.computeIfAbsent(k.windowStartMs(), w -> new ArrayList<>()).add(new Tuple2<>(k, v)));
+    Map<Long, Map<ClientWindow, Vector>> byWindow = new TreeMap<>();
+    vectors.forEach((k, v) -> byWindow.computeIfAbsent(k.windowStartMs(), w -> new TreeMap<>()).put(k, v));
     List<AnomalousClients.Flag> flags = new ArrayList<>();
-    for (List<Tuple2<ClientWindow, Vector>> batch : byWindow.values()) {
-      flags.addAll(model.flag(sc.parallelizePairs(batch, 2)).collect());
-      model.update(sc.parallelize(batch.stream().map(Tuple2::_2).collect(Collectors.toList()), 2));
+    for (Map<ClientWindow, Vector> batch : byWindow.values()) {
+      flags.addAll(model.flag(batch));
+      model.update(new ArrayList<>(batch.values()));
     }
     return flags;
   }
@@ -129,19 +129,20 @@ class AnomalousClientsTest {
   @Test
   void flagsNothingWhileWarmingUpAndRejectsBadParameters() {
     AnomalousClients model = new AnomalousClients(2, 0.5, 1L, 0.9, 1.0, 10, 4);
-    JavaPairRDD<ClientWindow, Vector> batch = sc.parallelizePairs(List.of(
-        new Tuple2<>(new ClientWindow("192.0.2.1", 0), Vectors.dense(0, 0, 0, 0, 0, 0)),
-        new Tuple2<>(new ClientWindow("192.0.2.2", 0), Vectors.dense(1, 1, 1, 1, 1, 1)),
-        new Tuple2<>(new ClientWindow("192.0.2.3", 0), Vectors.dense(0, 0, 0, 0, 0, 0.1))), 2);
+    Map<ClientWindow, Vector> batch = new TreeMap<>(Map.of(
+        new ClientWindow("192.0.2.1", 0), Vectors.dense(0, 0, 0, 0, 0, 0),
+        new ClientWindow("192.0.2.2", 0), Vectors.dense(1, 1, 1, 1, 1, 1),
+        new ClientWindow("192.0.2.3", 0), Vectors.dense(0, 0, 0, 0, 0, 0.1)));
+    List<Vector> vectors = new ArrayList<>(batch.values());
 
     assertThat(model.threshold()).isNaN();
-    assertThat(model.flag(batch).collect()).isEmpty();
-    model.update(batch.values());
+    assertThat(model.flag(batch)).isEmpty();
+    model.update(vectors);
     assertThat(model.bufferedDistances()).isEqualTo(3);
     assertThat(model.threshold()).as("3 of the 4 distances needed").isNaN();
-    model.update(batch.values());
-    model.update(batch.values());
-    model.update(batch.values());
+    model.update(vectors);
+    model.update(vectors);
+    model.update(vectors);
     assertThat(model.bufferedDistances()).as("at most bufferSize distances").isEqualTo(10);
     assertThat(model.threshold()).isNotNaN();
 

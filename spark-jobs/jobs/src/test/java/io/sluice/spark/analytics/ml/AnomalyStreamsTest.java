@@ -33,7 +33,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import scala.Tuple2;
 import scala.collection.mutable.Queue;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -93,13 +92,11 @@ class AnomalyStreamsTest {
 
     // The forecast of each window equals a TrafficForecast run here on the windows' request counts.
     TrafficForecast driver = WindowModels.newTrafficForecast(HOUR, WindowModels.DEFAULT_BAND_WIDTH);
-    JavaSparkContext sc = ssc.sparkContext();
     List<String> expectedAlerts = new ArrayList<>();
     int forecasts = 0;
     for (JsonNode w : windows) {
       long start = w.path("windowStart").asLong();
-      List<TrafficForecast.Point> points =
-          driver.observe(sc.parallelizePairs(List.of(new Tuple2<>(start, w.path("requests").asLong())), 1));
+      List<TrafficForecast.Point> points = driver.observe(Map.of(start, w.path("requests").asLong()));
       JsonNode f = w.path("forecast");
       if (points.isEmpty()) {
         assertThat(f.isNull()).as("no forecast for %s", Instant.ofEpochMilli(start)).isTrue();

@@ -57,10 +57,10 @@ class TrafficForecastTest {
     return new TrafficForecast(HOUR, LAGS, 10, 0.5, 3.0, 24, 12, 24);
   }
 
-  /** One batch per hour, in order. */
+  /** One batch per hour, in order, in the driver as the job does (DriverStepsTest: MLlib's RDD path gives the same). */
   private static List<TrafficForecast.Point> run(TrafficForecast f, Map<Long, Long> counts) {
     List<TrafficForecast.Point> points = new ArrayList<>();
-    counts.forEach((start, n) -> points.addAll(f.observe(sc.parallelizePairs(List.of(new Tuple2<>(start, n)), 1))));
+    counts.forEach((start, n) -> points.addAll(f.observe(Map.of(start, n))));
     return points;
   }
 
@@ -132,9 +132,8 @@ class TrafficForecastTest {
   void skipsLateWindowsFillsGapsAndRejectsBadParameters() {
     TrafficForecast f = new TrafficForecast(HOUR, 1, 10, 0.5, 3.0, 4, 2, 4);
     long t = hour("2015-05-17T10:00:00Z");
-    assertThat(f.observe(sc.parallelizePairs(List.of(new Tuple2<>(t, 100L), new Tuple2<>(t + HOUR, 100L)), 1))).isEmpty();
-    List<TrafficForecast.Point> points = f.observe(sc.parallelizePairs(
-        List.of(new Tuple2<>(t + HOUR, 5L), new Tuple2<>(t + 4 * HOUR, 100L)), 1));
+    assertThat(f.observe(Map.of(t, 100L, t + HOUR, 100L))).isEmpty();
+    List<TrafficForecast.Point> points = f.observe(Map.of(t + HOUR, 5L, t + 4 * HOUR, 100L));
 
     assertThat(f.lateWindows()).isEqualTo(1);
     assertThat(points).extracting(TrafficForecast.Point::windowStartMs, TrafficForecast.Point::actual)
