@@ -40,7 +40,9 @@ class ArchiveStanzaTest {
       "bluesky-agent.properties, bluesky, jetstream, %{pipeline}",
       "x-agent.properties, x, stream, %{pipeline}",
       "syslog-agent.properties, syslog, tcp, %{pipeline}",
-      "mqtt-agent.properties, mqtt, mqtt, %{pipeline}"})
+      "mqtt-agent.properties, mqtt, mqtt, %{pipeline}",
+      "zeromq-agent.properties, zeromq, zeromq, %{pipeline}",
+      "tcp-agent.properties, tcp, netcat, %{pipeline}"})
   void archiveIsOffUnlessSluiceHdfsArchiveIsSet(String file, String agent, String source, String dir)
       throws IOException {
     AgentConfiguration off = parse(file, agent, Map.of());
@@ -77,7 +79,8 @@ class ArchiveStanzaTest {
       "web-logs-agent.properties, weblogs, tail", "bluesky-agent.properties, bluesky, jetstream",
       "x-agent.properties, x, stream", "syslog-agent.properties, syslog, tcp",
       "syslog-agent.properties, syslog, udp", "syslog-agent.properties, syslog, replay",
-      "mqtt-agent.properties, mqtt, mqtt"})
+      "mqtt-agent.properties, mqtt, mqtt", "zeromq-agent.properties, zeromq, zeromq",
+      "tcp-agent.properties, tcp, netcat"})
   void everySelectorMappingIncludesTheArchiveChannel(String file, String agent, String source)
       throws IOException {
     AgentConfiguration on = parse(file, agent, Map.of("SLUICE_HDFS_ARCHIVE", "archive", "SLUICE_HDFS_ARCHIVE_URI", URI));
@@ -97,7 +100,8 @@ class ArchiveStanzaTest {
   @ParameterizedTest
   @CsvSource({"tweets-agent.properties, tweets", "twitter-v1-agent.properties, twitter",
       "web-logs-agent.properties, weblogs", "bluesky-agent.properties, bluesky",
-      "x-agent.properties, x", "syslog-agent.properties, syslog", "mqtt-agent.properties, mqtt"})
+      "x-agent.properties, x", "syslog-agent.properties, syslog", "mqtt-agent.properties, mqtt",
+      "zeromq-agent.properties, zeromq", "tcp-agent.properties, tcp"})
   void theBlockIsTheSameInEveryAgent(String file, String agent) throws IOException {
     assertThat(normalised(file, agent)).isEqualTo(normalised("logs-agent.properties", "logs"));
   }

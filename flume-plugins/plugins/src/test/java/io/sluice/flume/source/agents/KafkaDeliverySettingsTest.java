@@ -79,7 +79,11 @@ class KafkaDeliverySettingsTest {
         "syslog-agent.properties: syslog.channels.events",
         "syslog-agent.properties: syslog.channels.rejects",
         "mqtt-agent.properties: mqtt.channels.events",
-        "mqtt-agent.properties: mqtt.channels.rejects");
+        "mqtt-agent.properties: mqtt.channels.rejects",
+        "zeromq-agent.properties: zeromq.channels.events",
+        "zeromq-agent.properties: zeromq.channels.rejects",
+        "tcp-agent.properties: tcp.channels.events",
+        "tcp-agent.properties: tcp.channels.rejects");
   }
 
   @Test
@@ -97,7 +101,7 @@ class KafkaDeliverySettingsTest {
     }
     assertThat(checked).containsExactlyInAnyOrder("logs.sinks.spark", "tweets.sinks.spark",
         "weblogs.sinks.spark", "bluesky.sinks.spark", "x.sinks.spark",
-        "syslog.sinks.spark", "mqtt.sinks.spark");
+        "syslog.sinks.spark", "mqtt.sinks.spark", "zeromq.sinks.spark", "tcp.sinks.spark");
   }
 
   private static List<Path> agentFiles() throws IOException {
