@@ -267,7 +267,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path logDir = outDir.resolve("logs");
     Duration startup = Duration.ofSeconds(startupTimeoutSeconds);
     String names = runs.stream().map(r -> "'" + r.id() + "'").collect(Collectors.joining(", "));
-    String agentNames = runs.stream().map(r -> "'" + r.feed.agent() + "'").collect(Collectors.joining(", "));
+    String agentNames = runs.stream().map(r -> "'" + r.feed.instance() + "'").collect(Collectors.joining(", "));
 
     Thread hook = new Thread(this::onShutdown, "sluice-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
