@@ -26,7 +26,7 @@
 # Every agent serves its Flume counters at http://HOST:PORT/metrics (io.sluice.flume.metrics.
 # PrometheusMonitorService, all interfaces; README.md, "Metrics: Prometheus"). Default port by agent name
 # (-n): logs 9464, tweets 9465, twitter 9466 (twitter-v1-agent), bluesky 9467, x 9468, weblogs 9469 (web-logs-agent),
-# syslog 9470, mqtt 9471, kinesis 9472; another name has none. SLUICE_METRICS_PORT overrides it (two agents of one name on one
+# syslog 9470, mqtt 9471, kinesis 9472, zeromq 9473, tcp 9474; another name has none. SLUICE_METRICS_PORT overrides it (two agents of one name on one
 # host need two ports); SLUICE_METRICS_PORT=off serves nothing. A -Dflume.monitoring.type/port on the
 # `sluice agent` command line wins over these (it comes after JAVA_OPTS).
 case "${SLUICE_AGENT_NAME:-}" in
@@ -39,6 +39,8 @@ case "${SLUICE_AGENT_NAME:-}" in
   syslog) sluice_metrics_port=9470 ;;
   mqtt) sluice_metrics_port=9471 ;;
   kinesis) sluice_metrics_port=9472 ;;
+  zeromq) sluice_metrics_port=9473 ;;
+  tcp) sluice_metrics_port=9474 ;;
   *) sluice_metrics_port=off ;;
 esac
 SLUICE_METRICS_PORT="${SLUICE_METRICS_PORT:-$sluice_metrics_port}"
@@ -93,6 +95,19 @@ SLUICE_KINESIS_SINK_PORT="${SLUICE_KINESIS_SINK_PORT:-4148}"
 #SLUICE_KINESIS_CBOR="false"
 #SLUICE_KINESIS_POSITION="TRIM_HORIZON"
 #SLUICE_KINESIS_ASSIGNMENT="0/1"
+# The ZeroMQ agent (zeromq-agent.properties, logs pipeline): its SparkSink port; its socket (unset: SUB connecting
+# to tcp://127.0.0.1:5556, every topic, one frame per line). ZeroMQ has no redelivery: PUB/SUB drops for a slow
+# or absent subscriber; PUSH/PULL (SLUICE_ZEROMQ_SOCKET_TYPE=PULL) makes the pusher wait instead.
+SLUICE_ZEROMQ_SINK_PORT="${SLUICE_ZEROMQ_SINK_PORT:-4149}"
+#SLUICE_ZEROMQ_SOCKET_TYPE="PULL"
+#SLUICE_ZEROMQ_ENDPOINTS="tcp://127.0.0.1:5556"
+#SLUICE_ZEROMQ_TOPICS="logs."
+#SLUICE_ZEROMQ_TOPIC_FRAME="true"
+# The TCP agent (tcp-agent.properties, logs pipeline, Flume's netcat source): its SparkSink port, and the address
+# and port it listens on for '\n'-terminated access-log lines (each answered OK once in the Kafka channel).
+SLUICE_TCP_SINK_PORT="${SLUICE_TCP_SINK_PORT:-4150}"
+SLUICE_TCP_HOST="${SLUICE_TCP_HOST:-127.0.0.1}"
+SLUICE_TCP_PORT="${SLUICE_TCP_PORT:-5150}"
 SLUICE_SYSLOG_FILE="${SLUICE_SYSLOG_FILE:-$SLUICE_HOME/samples/syslog/elastic-examples_auth.log}"
 SLUICE_SYSLOG_SINK_PORT="${SLUICE_SYSLOG_SINK_PORT:-4145}"
 # The syslog agent's syslogtcp and syslogudp sources: bind address (loopback by default; 0.0.0.0

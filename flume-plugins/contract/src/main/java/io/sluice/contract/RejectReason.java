@@ -57,7 +57,10 @@ public enum RejectReason {
   MISSING_ID("missing-id"),
   /** An X API v2 envelope with several Posts. */
   MULTIPLE_POSTS("multiple-posts"),
-  /** A stream message that is neither data nor a stream error. */
+  /**
+   * A stream message that is neither data nor a stream error (X); a ZeroMQ message whose frames
+   * are not the envelope the source expects.
+   */
   UNEXPECTED_MESSAGE("unexpected-message"),
 
   // Syslog messages.
@@ -76,6 +79,9 @@ public enum RejectReason {
   /** The codes of {@link Rejecters#X_FILTERED_STREAM_SOURCE}. */
   public static final Set<RejectReason> X_STREAM = codes(INVALID_JSON, MISSING_ID,
       UNEXPECTED_MESSAGE);
+
+  /** The codes of {@link Rejecters#ZEROMQ_SOURCE}. */
+  public static final Set<RejectReason> ZEROMQ = codes(LINE_TOO_LONG, UNEXPECTED_MESSAGE);
 
   /** The codes of {@link Rejecters#SYSLOG_INTERCEPTOR}. */
   public static final Set<RejectReason> SYSLOG = codes(EMPTY_LINE, MISSING_FIELD, BAD_PRIORITY,

@@ -18,6 +18,9 @@ public final class Rejecters {
   /** {@code XFilteredStreamSource}. */
   public static final String X_FILTERED_STREAM_SOURCE = "x-filtered-stream-source";
 
+  /** {@code ZeroMqSource}, for a message over its {@code maxMessageBytes} or with unexpected frames. */
+  public static final String ZEROMQ_SOURCE = "zeromq-source";
+
   private Rejecters() {
   }
 }

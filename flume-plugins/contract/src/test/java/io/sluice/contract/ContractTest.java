@@ -35,6 +35,7 @@ class ContractTest {
         .isEqualTo("empty-record,invalid-json,not-a-status,missing-id,multiple-posts");
     assertThat(RejectReason.codes(RejectReason.X_STREAM)).containsExactly("invalid-json", "missing-id",
         "unexpected-message");
+    assertThat(RejectReason.codes(RejectReason.ZEROMQ)).containsExactly("line-too-long", "unexpected-message");
     assertThat(RejectReason.JETSTREAM).containsExactly(RejectReason.MISSING_FIELD, RejectReason.INVALID_JSON);
     assertThat(RejectReason.codes(RejectReason.SYSLOG)).containsExactly("empty-line", "missing-field",
         "bad-timestamp", "bad-priority");

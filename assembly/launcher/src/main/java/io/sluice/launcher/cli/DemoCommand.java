@@ -8,6 +8,8 @@ import io.sluice.launcher.SluiceHome;
 import io.sluice.launcher.kafka.KafkaSecurity;
 import io.sluice.launcher.kafka.KafkaSettings;
 import io.sluice.launcher.kafka.LocalKafka;
+import io.sluice.launcher.mqtt.LocalMosquitto;
+import io.sluice.launcher.zeromq.DemoPusher;
 import io.sluice.launcher.process.AgentFile;
 import io.sluice.launcher.process.Deadline;
 import io.sluice.launcher.process.AgentMetrics;
@@ -61,6 +63,19 @@ import picocli.CommandLine.Option;
  * and prints the same progress and summary. On Ctrl-C the pipeline's processes get the signal too:
  * the demo prints the summary Spark had written by then.
  *
+ * <p>{@code --via mqtt} publishes the input files instead of replaying them ({@link DemoFeed#mqtt},
+ * {@link LocalMosquitto}): the demo starts a mosquitto on a free loopback port, creates each agent's
+ * persistent MQTT session (subscribed, QoS 1) before anything is published, starts one {@code mqtt}
+ * agent per pipeline ({@code mqtt-agent.properties} with that pipeline's header, parser and Kafka
+ * channel topics {@code sluice-mqtt-<pipeline>}) instead of the replaying ones, and once Spark is up
+ * publishes every line (QoS 1, the MQTT 5 user property {@code eventId} = the replay's id of the
+ * line, {@code <file name>:<line>}). A pipeline is done when its source has read as many events as
+ * the broker acknowledged lines and Spark counted them. Event times come from the lines (the
+ * interceptors), ids are the replay's: the summary equals the plain demo's. {@code --via zeromq} does
+ * the same over ZeroMQ ({@link DemoFeed#zeromq}, {@link DemoPusher}): PUSH sockets of the demo, one
+ * {@code zeromq} agent per pipeline reading with PULL, which loses nothing while both run (a full
+ * queue blocks the pusher). {@code --via kinesis} is not available yet (exit 2 saying so).
+ *
  * <p>{@code --kafka-tls} secures the Kafka hop ({@link DemoKafkaSecurity}): the broker's client
  * listener is {@code SASL_SSL}, the agents and the jobs authenticate with SCRAM-SHA-512.
  *
@@ -77,6 +92,12 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** The live streams {@code --live} reads. */
   enum LiveStream { bluesky }
+
+  /** The servers {@code --via} publishes the input files to, for the agents to read from. */
+  enum Via { mqtt, zeromq, kinesis }
+
+  /** With {@code --via}: longest wait for the server to acknowledge one input file's lines. */
+  static final Duration PUBLISH_TIMEOUT = Duration.ofMinutes(5);
 
   /** With {@code --live}: longest wait, after the stop, for Spark to count what was read. */
   static final Duration LIVE_DRAIN = Duration.ofSeconds(120);
@@ -98,6 +119,15 @@ public final class DemoCommand implements Callable<Integer> {
           + LiveBluesky.ENDPOINTS + ", default Bluesky's public instances) through the bluesky agent into the tweets"
           + " pipeline, until Ctrl-C or --duration; the logs pipeline does not run.")
   LiveStream live;
+
+  @Option(names = "--via", paramLabel = "mqtt|zeromq",
+      description = "Publish the input files' lines to a local server and let the agents read them from there instead"
+          + " of replaying the files: mqtt = a mosquitto started by the demo on a free loopback port (installed with"
+          + " libexec/ensure-debian-packages.sh when missing), QoS 1, persistent sessions, read by one mqtt agent per"
+          + " pipeline (conf/agents/mqtt-agent.properties); zeromq = ZeroMQ PUSH sockets of the demo on free loopback"
+          + " ports, read by one zeromq agent per pipeline (PULL, conf/agents/zeromq-agent.properties). kinesis: not yet"
+          + " available.")
+  Via via;
 
   @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
       description = "With --live: stop reading this many seconds after the Spark job is up, wait until Spark has"
@@ -145,6 +175,11 @@ public final class DemoCommand implements Callable<Integer> {
   picocli.CommandLine.Model.CommandSpec spec;
 
   private final RunningParts running = new RunningParts();
+  /** With {@code --via mqtt}: the loopback port of the demo's mosquitto, and the broker once started. */
+  private int mqttPort;
+  private LocalMosquitto mosquitto;
+  /** With {@code --via zeromq}: the demo's PUSH sockets. */
+  private DemoPusher pusher;
   /** With {@code --kafka-tls}: the agents' SLUICE_KAFKA_* security settings; else empty (PLAINTEXT). */
   private Map<String, String> kafkaClientEnv = Map.of();
   /** With {@code --kafka-tls}: the jobs' {@code --kafka-properties} file; else null. */
@@ -174,6 +209,10 @@ public final class DemoCommand implements Callable<Integer> {
     long events;
     /** A live feed's events read when the demo stopped it, -1 while it runs. */
     long readAtStop = -1;
+    /** With {@code --via}: the lines the demo published for this run's agent, -1 until all are acknowledged. */
+    volatile long published = -1;
+    /** The agent's environment, for its file's {@code ${env:...}} lookups. */
+    Map<String, String> agentEnv = Map.of();
 
     Run(DemoPipeline pipeline, DemoFeed feed) {
       this.pipeline = pipeline;
@@ -193,10 +232,25 @@ public final class DemoCommand implements Callable<Integer> {
       if (durationSeconds != 0) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--duration: only with --live");
       }
+      if (via == Via.kinesis) {
+        // The extension point for the Kinesis source: a DemoFeed.kinesis like DemoFeed.mqtt, a local
+        // Kinesis server started in step 1 and a publisher in publishAll.
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--via kinesis: not yet available"
+            + " (the Kinesis source is not part of this distribution yet; --via mqtt and --via zeromq work)");
+      }
+      if (via == Via.mqtt) {
+        mqttPort = Net.freePort();
+      }
       for (DemoPipeline p : DemoPipeline.values()) {
-        runs.add(new Run(p, DemoFeed.replay(p, input(given(p), p.sample(home), "--" + p.id()))));
+        Path file = input(given(p), p.sample(home), "--" + p.id());
+        runs.add(new Run(p, via == Via.mqtt ? DemoFeed.mqtt(p, file, "tcp://" + Net.LOOPBACK + ":" + mqttPort)
+            : via == Via.zeromq ? DemoFeed.zeromq(p, file, "tcp://" + Net.LOOPBACK + ":" + Net.freePort())
+            : DemoFeed.replay(p, file)));
       }
     } else {
+      if (via != null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--via: not with --live");
+      }
       if (logs != null || tweets != null || durationSeconds < 0) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), durationSeconds < 0
             ? "--duration: must be 0 (until Ctrl-C) or more" : "--live reads a live stream: no --logs or --tweets file");
@@ -213,7 +267,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path logDir = outDir.resolve("logs");
     Duration startup = Duration.ofSeconds(startupTimeoutSeconds);
     String names = runs.stream().map(r -> "'" + r.id() + "'").collect(Collectors.joining(", "));
-    String agentNames = runs.stream().map(r -> "'" + r.feed.agent() + "'").collect(Collectors.joining(", "));
+    String agentNames = runs.stream().map(r -> "'" + r.feed.instance() + "'").collect(Collectors.joining(", "));
 
     Thread hook = new Thread(this::onShutdown, "sluice-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -238,14 +292,28 @@ public final class DemoCommand implements Callable<Integer> {
         running.add(kafka);
       }
       kafka.createTopics(runs.stream().flatMap(r -> Stream.of(r.feed.eventsTopic(), r.feed.rejectsTopic())).toList());
+      if (via == Via.mqtt) {
+        console.println("      starting mosquitto (MQTT broker) on " + Net.LOOPBACK + ":" + mqttPort + " ...");
+        mosquitto = running.add(LocalMosquitto.start(home, mqttPort, outDir.resolve("mqtt"), logDir.resolve("mosquitto.log"),
+            startup));
+        // The agents' persistent sessions, subscribed before anything is published: nothing published
+        // before an agent is connected is lost, the broker queues it for that session.
+        for (Run r : runs) {
+          mosquitto.createSession(r.feed.published().subscriberId(), r.feed.published().topic());
+        }
+      }
+      if (via == Via.zeromq) {
+        pusher = running.add(new DemoPusher());
+      }
       long tKafka = System.nanoTime();
 
       console.println("[2/4] starting Flume agents " + agentNames + " ...");
       for (Run r : runs) {
         r.sinkPort = Net.freePort();
-        r.agent = launchAgent(home, r.feed.agent(), r.feed.agentEnv(r.sinkPort), kafka, outDir);
+        r.agentEnv = r.feed.agentEnv(r.sinkPort);
+        r.agent = launchAgent(home, r.feed, r.agentEnv, kafka, outDir);
         r.sourceKey = r.agent.file().sourceOfType(r.feed.sourceType());
-        r.deadLetterKey = r.agent.file().sinkOfTopic(r.feed.rejectsTopic());
+        r.deadLetterKey = r.agent.file().sinkOfTopic(r.feed.rejectsTopic(), r.agentEnv);
       }
       for (Run r : runs) {
         r.agent.awaitReady(List.of(r.sinkPort), startup);
@@ -278,6 +346,10 @@ public final class DemoCommand implements Callable<Integer> {
             + "; progress every 2 s (events read by the source -> counted by Spark)");
         liveStartedNanos = System.nanoTime();
         liveRuns = runs;
+      } else if (via != null) {
+        console.println("[4/4] publishing the input files to " + via + " and reading them from there; progress every 2 s"
+            + " (events read by the sources -> counted by Spark)");
+        publishAll(runs);
       } else {
         console.println("[4/4] replaying; progress every 2 s (events read by the sources -> counted by Spark)");
       }
@@ -414,8 +486,43 @@ public final class DemoCommand implements Callable<Integer> {
     };
   }
 
-  private FlumeAgent launchAgent(SluiceHome home, String name, Map<String, String> env, LocalKafka kafka, Path outDir)
+  /**
+   * With {@code --via}: publishes each run's input file to its topic on the demo's mosquitto (or pushes it on
+   * its ZeroMQ PUSH socket), one
+   * thread per file (the agents read meanwhile); each run's {@link Run#published} is set once the
+   * broker acknowledged all its lines. A failure is reported by {@link #awaitCompletion} through
+   * {@link #publishFailure}.
+   */
+  private void publishAll(List<Run> runs) {
+    for (Run r : runs) {
+      DemoFeed.Published p = r.feed.published();
+      Thread t = new Thread(() -> {
+        try {
+          long t0 = System.nanoTime();
+          long n = via == Via.mqtt
+              ? mosquitto.publishLines(p.input(), p.topic(), "sluice-demo-publisher-" + r.id(), PUBLISH_TIMEOUT)
+              : pusher.push(p.input(), p.topic());
+          r.published = n;
+          console.printf(Locale.ROOT, "          %s: %s %,d lines to %s in %.1f s%s%n", r.id(),
+              via == Via.mqtt ? "published" : "pushed", n, p.topic(), seconds(System.nanoTime() - t0),
+              via == Via.mqtt ? " (QoS 1, all acknowledged)" : " (PUSH: sent or queued)");
+        } catch (IOException | RuntimeException e) {
+          publishFailure = "publishing " + p.input() + " failed: " + e.getMessage();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "sluice-demo-publish-" + r.id());
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  /** With {@code --via}: why publishing an input file failed, or null. */
+  private volatile String publishFailure;
+
+  private FlumeAgent launchAgent(SluiceHome home, DemoFeed feed, Map<String, String> env, LocalKafka kafka, Path outDir)
       throws IOException {
+    String name = feed.instance();
     Path rejects = outDir.resolve("rejects").resolve(name);
     Files.createDirectories(rejects);
     Map<String, String> all = new java.util.HashMap<>(env);
@@ -426,7 +533,8 @@ public final class DemoCommand implements Callable<Integer> {
     // The replay source's position file: under OUT/state, cleared with OUT at every demo, so each
     // demo replays its files from the first line (a shell's SLUICE_STATE_DIR must not make it resume).
     all.put("SLUICE_STATE_DIR", outDir.resolve("state").resolve(name).toString());
-    FlumeAgent agent = FlumeAgent.launch(home, name, all, outDir, outDir.resolve("logs"));
+    FlumeAgent agent = FlumeAgent.launch(home, feed.agent(), name, home.agentConfig(feed.agent()), all, outDir,
+        outDir.resolve("logs"));
     running.add(agent);
     return agent;
   }
@@ -451,6 +559,14 @@ public final class DemoCommand implements Callable<Integer> {
         end = System.nanoTime() + LIVE_DRAIN.toNanos();
         console.printf(Locale.ROOT, "  %5.1fs  stop: waiting until Spark has counted the events read so far%n",
             seconds(System.nanoTime() - started));
+      }
+      if (publishFailure != null) {
+        throw new LaunchException(publishFailure);
+      }
+      if (mosquitto != null && !mosquitto.process().isAlive()) {
+        ManagedProcess p = mosquitto.process();
+        throw new LaunchException("mosquitto exited (" + p.exitValue() + ") before the input was processed; see "
+            + p.log() + System.lineSeparator() + p.logTail(25));
       }
       for (Run r : runs) {
         for (ManagedProcess p : List.of(r.agent.process(), r.job.process())) {
@@ -632,10 +748,13 @@ public final class DemoCommand implements Callable<Integer> {
     static Progress of(Run run, JsonNode summary) {
       AgentMetrics metrics = run.agent.metrics();
       boolean live = run.feed.live();
-      return new Progress(
-          live && run.readAtStop >= 0 ? run.readAtStop
-              : FlumeAgent.counter(metrics, run.sourceKey, "flume_event_accepted_total"),
-          live ? run.readAtStop >= 0 : FlumeAgent.counter(metrics, run.sourceKey, "flume_end_of_input_total") > 0,
+      long read = live && run.readAtStop >= 0 ? run.readAtStop
+          : FlumeAgent.counter(metrics, run.sourceKey, "flume_event_accepted_total");
+      // A published feed ends when its source has taken every line the server acknowledged.
+      boolean endOfInput = live ? run.readAtStop >= 0
+          : run.feed.published() != null ? run.published >= 0 && read >= run.published
+          : FlumeAgent.counter(metrics, run.sourceKey, "flume_end_of_input_total") > 0;
+      return new Progress(read, endOfInput,
           summary == null ? 0 : summary.path(run.pipeline.pipeline().countField()).asLong(),
           summary == null ? 0 : summary.path("rejected").asLong(),
           FlumeAgent.counter(metrics, run.deadLetterKey, "flume_event_drain_success_total"), live);
@@ -664,7 +783,7 @@ public final class DemoCommand implements Callable<Integer> {
   /** Clears what an earlier demo run left in {@code dir} (its own sub-directories only). */
   private static void prepareOutDir(Path dir) throws IOException {
     Files.createDirectories(dir);
-    for (String child : List.of("kafka", "kafka-client", "checkpoint", "rejects", "state", "logs", "summary.json", "analytics", "report.html",
+    for (String child : List.of("kafka", "kafka-client", "mqtt", "checkpoint", "rejects", "state", "logs", "summary.json", "analytics", "report.html",
         "report.png")) {
       RunningParts.deleteTree(dir.resolve(child));
     }

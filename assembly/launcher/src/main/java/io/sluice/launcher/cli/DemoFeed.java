@@ -19,15 +19,40 @@ import java.util.function.IntFunction;
 final class DemoFeed {
 
   private final String agent;
+  /** The name of this agent's run: its log, dead-letter and state directories; the agent's name unless several run. */
+  private final String instance;
+  private final String eventsTopic;
+  /** With {@code --via}: what the demo publishes to the server this feed's agent reads; else null. */
+  private final Published published;
   private final String sourceType;
   private final boolean live;
   private final String description;
   /** The agent file's {@code ${env:...}} values, given the SparkSink's port. */
   private final IntFunction<Map<String, String>> env;
 
+  /**
+   * A file the demo publishes, line by line, to a local server ({@code --via mqtt}) for the feed's
+   * agent to read from there.
+   *
+   * @param via the server: mqtt or zeromq
+   * @param input the file
+   * @param topic where the lines are published: the MQTT topic, or the endpoint the demo's ZeroMQ PUSH
+   *     socket binds
+   * @param subscriberId MQTT: the agent's client identifier (its persistent session); ZeroMQ: unused
+   */
+  record Published(String via, Path input, String topic, String subscriberId) { }
+
   private DemoFeed(String agent, String sourceType, boolean live, String description,
       IntFunction<Map<String, String>> env) {
+    this(agent, agent, "sluice-" + agent, null, sourceType, live, description, env);
+  }
+
+  private DemoFeed(String agent, String instance, String eventsTopic, Published published, String sourceType,
+      boolean live, String description, IntFunction<Map<String, String>> env) {
     this.agent = agent;
+    this.instance = instance;
+    this.eventsTopic = eventsTopic;
+    this.published = published;
     this.sourceType = sourceType;
     this.live = live;
     this.description = description;
@@ -57,9 +82,66 @@ final class DemoFeed {
         });
   }
 
+  /**
+   * {@code input}'s lines published by the demo to the MQTT broker at {@code brokerUri} (topic
+   * {@code sluice/demo/<pipeline>}) and read from there by an {@code mqtt} agent
+   * ({@code mqtt-agent.properties}, {@code MqttSource}) of its own, {@code mqtt-<pipeline>}: the
+   * pipeline's header and parser (interceptor), Kafka channel topics {@code sluice-mqtt-<pipeline>}
+   * and {@code sluice-mqtt-<pipeline>-rejects}, client id {@code sluice-demo-<pipeline>}.
+   */
+  static DemoFeed mqtt(DemoPipeline pipeline, Path input, String brokerUri) {
+    String instance = "mqtt-" + pipeline.id();
+    String topic = "sluice/demo/" + pipeline.id();
+    Published published = new Published("mqtt", input, topic, "sluice-demo-" + pipeline.id());
+    String eventsTopic = "sluice-" + instance;
+    return new DemoFeed("mqtt", instance, eventsTopic, published, "MqttSource", false,
+        input + " via MQTT " + brokerUri + " " + topic, sinkPort -> Map.of(
+            "SLUICE_MQTT_BROKER", brokerUri,
+            "SLUICE_MQTT_TOPICS", topic,
+            "SLUICE_MQTT_QOS", "1",
+            "SLUICE_MQTT_CLIENT_ID", published.subscriberId(),
+            "SLUICE_MQTT_PIPELINE", pipeline.id(),
+            "SLUICE_MQTT_INTERCEPTOR", pipeline.parser(),
+            "SLUICE_MQTT_KAFKA_TOPIC", eventsTopic,
+            "SLUICE_MQTT_SINK_PORT", Integer.toString(sinkPort)));
+  }
+
+  /**
+   * {@code input}'s lines pushed by the demo over a ZeroMQ PUSH socket bound to {@code endpoint} and
+   * read by a {@code zeromq} agent ({@code zeromq-agent.properties}, {@code ZeroMqSource}, PULL,
+   * connecting, an event-id frame before each line) of its own, {@code zeromq-<pipeline>}: the
+   * pipeline's header and parser, Kafka channel topics {@code sluice-zeromq-<pipeline>} and
+   * {@code sluice-zeromq-<pipeline>-rejects}.
+   */
+  static DemoFeed zeromq(DemoPipeline pipeline, Path input, String endpoint) {
+    String instance = "zeromq-" + pipeline.id();
+    Published published = new Published("zeromq", input, endpoint, null);
+    String eventsTopic = "sluice-" + instance;
+    return new DemoFeed("zeromq", instance, eventsTopic, published, "ZeroMqSource", false,
+        input + " via ZeroMQ PUSH " + endpoint, sinkPort -> Map.of(
+            "SLUICE_ZEROMQ_SOCKET_TYPE", "PULL",
+            "SLUICE_ZEROMQ_ENDPOINTS", endpoint,
+            "SLUICE_ZEROMQ_MODE", "connect",
+            "SLUICE_ZEROMQ_EVENT_ID_FRAME", "true",
+            "SLUICE_ZEROMQ_PIPELINE", pipeline.id(),
+            "SLUICE_ZEROMQ_INTERCEPTOR", pipeline.parser(),
+            "SLUICE_ZEROMQ_KAFKA_TOPIC", eventsTopic,
+            "SLUICE_ZEROMQ_SINK_PORT", Integer.toString(sinkPort)));
+  }
+
   /** The agent's name: the prefix of its keys and of its file, {@code <agent>-agent.properties}. */
   String agent() {
     return agent;
+  }
+
+  /** The name of this agent's run (logs, dead-letter and state directories): the agent's name, or e.g. {@code mqtt-logs}. */
+  String instance() {
+    return instance;
+  }
+
+  /** What the demo publishes for this feed's agent to read, or null: the agent reads its input itself. */
+  Published published() {
+    return published;
   }
 
   /** The simple class name of the agent's source, e.g. {@code ReplaySource}. */
@@ -77,9 +159,9 @@ final class DemoFeed {
     return description;
   }
 
-  /** The Kafka channel topic of the agent's events, {@code sluice-<agent>}. */
+  /** The Kafka channel topic of the agent's events, {@code sluice-<agent>} (with {@code --via}: {@code sluice-<instance>}). */
   String eventsTopic() {
-    return "sluice-" + agent;
+    return eventsTopic;
   }
 
   /** The Kafka channel topic of the agent's dead letter, {@code sluice-<agent>-rejects}. */

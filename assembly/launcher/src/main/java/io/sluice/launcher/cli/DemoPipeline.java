@@ -27,7 +27,8 @@ public enum DemoPipeline {
    * 0.8 %), far below the job's default 5 %; the lowered threshold shows the alert path on real
    * data: three alerts, for the hours starting 2015-05-18T03:00, 05-18T15:00 and 05-20T14:00.
    */
-  LOGS(Pipeline.LOGS, "Access logs", "access_logs/elastic-examples_apache_logs.log", 3_600, 3_600,
+  LOGS(Pipeline.LOGS, "Access logs", "access_logs/elastic-examples_apache_logs.log",
+      "io.sluice.flume.interceptor.accesslog.AccessLogInterceptor$Builder", 3_600, 3_600,
       List.of("--error-rate-threshold", "0.005", "--error-min-requests", "100")) {
     @Override
     void printSummary(JsonNode logs, PrintStream out) {
@@ -51,7 +52,8 @@ public enum DemoPipeline {
    * windows: the 950 sample tweets were created between 2006 and 2018 (356 distinct hours), so
    * hourly windows would hold one or two tweets each; 30-day windows give 28, of 34 tweets on average.
    */
-  TWEETS(Pipeline.TWEETS, "Tweets", "tweets/ALL_shared_tweets.jsonl", 2_592_000, 2_592_000, List.of()) {
+  TWEETS(Pipeline.TWEETS, "Tweets", "tweets/ALL_shared_tweets.jsonl",
+      "io.sluice.flume.interceptor.post.TweetNormalizerInterceptor$Builder", 2_592_000, 2_592_000, List.of()) {
     @Override
     void printSummary(JsonNode tweets, PrintStream out) {
       out.printf(Locale.ROOT, "  records %,d   posts %,d   not posts %,d   rejected %,d   tweets %,d%n",
@@ -80,7 +82,8 @@ public enum DemoPipeline {
    * (24.151.103.17 in 8 minutes, 34.204.227.175 in 4, 91.197.232.109 in 2, 122.163.61.218,
    * 14.54.210.101, 181.26.186.35 and 201.178.81.113 in 1).
    */
-  SYSLOG(Pipeline.SYSLOG, "Syslog", "syslog/elastic-examples_auth.log", 60, 60, List.of()) {
+  SYSLOG(Pipeline.SYSLOG, "Syslog", "syslog/elastic-examples_auth.log",
+      "io.sluice.flume.interceptor.syslog.SyslogInterceptor$Builder", 60, 60, List.of()) {
     @Override
     void printSummary(JsonNode syslog, PrintStream out) {
       out.printf(Locale.ROOT, "  lines %,d   parsed %,d   rejected %,d   authentication failures %,d%n",
@@ -121,15 +124,17 @@ public enum DemoPipeline {
   private final Pipeline pipeline;
   private final String title;
   private final String sample;
+  private final String parser;
   private final int windowSeconds;
   private final int slideSeconds;
   private final List<String> alertArgs;
 
-  DemoPipeline(Pipeline pipeline, String title, String sample, int windowSeconds, int slideSeconds,
+  DemoPipeline(Pipeline pipeline, String title, String sample, String parser, int windowSeconds, int slideSeconds,
       List<String> alertArgs) {
     this.pipeline = pipeline;
     this.title = title;
     this.sample = sample;
+    this.parser = parser;
     this.windowSeconds = windowSeconds;
     this.slideSeconds = slideSeconds;
     this.alertArgs = alertArgs;
@@ -148,6 +153,14 @@ public enum DemoPipeline {
   /** The title of the pipeline's table in the demo's output. */
   String title() {
     return title;
+  }
+
+  /**
+   * The interceptor (its {@code $Builder}) that parses this pipeline's lines in the packaged agents,
+   * for an agent file that serves several pipelines ({@code mqtt-agent.properties}).
+   */
+  public String parser() {
+    return parser;
   }
 
   /** Prints the pipeline's section of {@code summary.json} as a table. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -68,8 +69,20 @@ public final class AgentFile {
    * @throws LaunchException when not exactly one sink does
    */
   public String sinkOfTopic(String topic) {
+    return sinkOfTopic(topic, Map.of());
+  }
+
+  /**
+   * As {@link #sinkOfTopic(String)}, with the {@code ${env:NAME}} and {@code ${env:NAME:-default}}
+   * lookups of each channel's {@code kafka.topic} resolved against {@code env} (the agent's
+   * environment; a name it lacks takes its default, else the empty string), for an agent file
+   * whose topic is set by the environment, such as {@code mqtt-agent.properties}.
+   *
+   * @throws LaunchException when not exactly one sink does
+   */
+  public String sinkOfTopic(String topic, Map<String, String> env) {
     List<String> channels = names("channels").stream()
-        .filter(c -> topic.equals(get("channels." + c + ".kafka.topic"))).toList();
+        .filter(c -> topic.equals(resolveEnv(get("channels." + c + ".kafka.topic"), env))).toList();
     return "SINK." + only("sinks", "channel on topic " + topic, names("sinks").stream()
         .filter(s -> channels.contains(get("sinks." + s + ".channel"))).toList());
   }
@@ -94,6 +107,22 @@ public final class AgentFile {
   public String property(String key) {
     return get(key);
   }
+
+  /** {@code value} with its (non-nested) {@code ${env:NAME}} / {@code ${env:NAME:-default}} lookups resolved. */
+  static String resolveEnv(String value, Map<String, String> env) {
+    java.util.regex.Matcher m = ENV_LOOKUP.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String v = env.get(m.group(1));
+      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+          v != null ? v : m.group(2) != null ? m.group(2) : ""));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static final java.util.regex.Pattern ENV_LOOKUP =
+      java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^${}]*))?}");
 
   private String only(String kind, String what, List<String> found) {
     if (found.size() != 1) {

@@ -52,6 +52,16 @@ public final class FlumeAgent implements AutoCloseable {
    */
   public static FlumeAgent launch(SluiceHome home, String name, Path configFile, Map<String, String> env, Path workDir,
       Path logDir) throws IOException {
+    return launch(home, name, name, configFile, env, workDir, logDir);
+  }
+
+  /**
+   * Starts agent {@code name} from {@code configFile} as run {@code label}: its process is named
+   * {@code "<label> agent"} and logs to {@code <logDir>/<label>-agent.log}, so one agent file runs
+   * several times side by side (the {@code mqtt} agent once per pipeline: {@code mqtt-logs}, ...).
+   */
+  public static FlumeAgent launch(SluiceHome home, String name, String label, Path configFile, Map<String, String> env,
+      Path workDir, Path logDir) throws IOException {
     AgentFile file = AgentFile.read(configFile, name);
     int metricsPort = Net.freePort();
     AgentSpec spec = new AgentSpec(name, configFile, home.conf(), List.of(home.pluginsDir()),
@@ -59,8 +69,8 @@ public final class FlumeAgent implements AutoCloseable {
             "flume.monitoring.port", Integer.toString(metricsPort)),
         List.of(), "", false);
     List<String> cmd = command(home, spec);
-    Path log = logDir.resolve(name + "-agent.log");
-    return new FlumeAgent(name, file, ManagedProcess.start(name + " agent", cmd, env, workDir, log), metricsPort);
+    Path log = logDir.resolve(label + "-agent.log");
+    return new FlumeAgent(label, file, ManagedProcess.start(label + " agent", cmd, env, workDir, log), metricsPort);
   }
 
   /**

@@ -44,11 +44,45 @@ class DemoFeedTest {
     assertThat(feed.kafkaTopicArgs(DemoPipeline.TWEETS)).containsExactly("--tweets-topic", "sluice-bluesky");
   }
 
+  @Test
+  void mqttFeedsRunOneMqttAgentPerPipelineOnItsOwnTopicsAndSession() {
+    for (DemoPipeline p : DemoPipeline.values()) {
+      DemoFeed feed = DemoFeed.mqtt(p, Path.of("/data/in.txt"), "tcp://127.0.0.1:1883");
+      assertAgentFileHas(feed);
+      assertThat(feed.agent()).isEqualTo("mqtt");
+      assertThat(feed.instance()).isEqualTo("mqtt-" + p.id());
+      assertThat(feed.live()).isFalse();
+      assertThat(feed.eventsTopic()).isEqualTo("sluice-mqtt-" + p.id());
+      assertThat(feed.published()).isEqualTo(new DemoFeed.Published("mqtt", Path.of("/data/in.txt"),
+          "sluice/demo/" + p.id(), "sluice-demo-" + p.id()));
+      assertThat(feed.agentEnv(4242)).containsEntry("SLUICE_MQTT_BROKER", "tcp://127.0.0.1:1883")
+          .containsEntry("SLUICE_MQTT_TOPICS", "sluice/demo/" + p.id())
+          .containsEntry("SLUICE_MQTT_CLIENT_ID", "sluice-demo-" + p.id())
+          .containsEntry("SLUICE_MQTT_PIPELINE", p.id()).containsEntry("SLUICE_MQTT_INTERCEPTOR", p.parser())
+          .containsEntry("SLUICE_MQTT_KAFKA_TOPIC", "sluice-mqtt-" + p.id())
+          .containsEntry("SLUICE_MQTT_SINK_PORT", "4242");
+      assertThat(feed.kafkaTopicArgs(p)).containsExactly("--" + p.id() + "-topic", "sluice-mqtt-" + p.id());
+    }
+  }
+
+  @Test
+  void zeromqFeedsPullWithEventIdFramesFromTheDemosPushSocket() {
+    DemoFeed feed = DemoFeed.zeromq(DemoPipeline.SYSLOG, Path.of("/data/auth.log"), "tcp://127.0.0.1:5999");
+    assertAgentFileHas(feed);
+    assertThat(feed.instance()).isEqualTo("zeromq-syslog");
+    assertThat(feed.eventsTopic()).isEqualTo("sluice-zeromq-syslog");
+    assertThat(feed.agentEnv(4242)).containsEntry("SLUICE_ZEROMQ_SOCKET_TYPE", "PULL")
+        .containsEntry("SLUICE_ZEROMQ_ENDPOINTS", "tcp://127.0.0.1:5999").containsEntry("SLUICE_ZEROMQ_MODE", "connect")
+        .containsEntry("SLUICE_ZEROMQ_EVENT_ID_FRAME", "true").containsEntry("SLUICE_ZEROMQ_PIPELINE", "syslog")
+        .containsEntry("SLUICE_ZEROMQ_INTERCEPTOR", "io.sluice.flume.interceptor.syslog.SyslogInterceptor$Builder");
+  }
+
   private static void assertAgentFileHas(DemoFeed feed) {
     AgentFile file = AgentFile.read(AGENTS.resolve(feed.agent() + "-agent.properties"), feed.agent());
     assertThat(file.sourceOfType(feed.sourceType())).startsWith("SOURCE.");
-    assertThat(file.sinkOfTopic(feed.eventsTopic())).isEqualTo(file.sinkOfType("SparkSink"));
-    assertThat(file.sinkOfTopic(feed.rejectsTopic())).isEqualTo("SINK.deadLetter");
+    Map<String, String> env = feed.agentEnv(4242);
+    assertThat(file.sinkOfTopic(feed.eventsTopic(), env)).isEqualTo(file.sinkOfType("SparkSink"));
+    assertThat(file.sinkOfTopic(feed.rejectsTopic(), env)).isEqualTo("SINK.deadLetter");
     assertThat(file.property("sinks.spark.port")).isEqualTo("${env:SLUICE_" + feed.agent().toUpperCase() + "_SINK_PORT}");
   }
 }

@@ -28,6 +28,18 @@ class AgentFileTest {
   }
 
   @Test
+  void resolvesTheEnvironmentLookupsOfATopic() {
+    assertThat(AgentFile.resolveEnv("${env:T:-sluice-mqtt}-rejects", java.util.Map.of())).isEqualTo("sluice-mqtt-rejects");
+    assertThat(AgentFile.resolveEnv("${env:T:-sluice-mqtt}-rejects", java.util.Map.of("T", "x$1"))).isEqualTo("x$1-rejects");
+    assertThat(AgentFile.resolveEnv("${env:T}", java.util.Map.of())).isEmpty();
+    assertThat(AgentFile.resolveEnv("plain", java.util.Map.of("T", "x"))).isEqualTo("plain");
+    AgentFile mqtt = AgentFile.read(AGENTS.resolve("mqtt-agent.properties"), "mqtt");
+    assertThat(mqtt.sinkOfTopic("sluice-mqtt-rejects")).isEqualTo("SINK.deadLetter");
+    assertThat(mqtt.sinkOfTopic("sluice-mqtt-syslog", java.util.Map.of("SLUICE_MQTT_KAFKA_TOPIC", "sluice-mqtt-syslog")))
+        .isEqualTo("SINK.spark");
+  }
+
+  @Test
   void failsNamingTheKeyWhenTheFileDoesNotDeclareExactlyOne(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("a.properties");
     Files.writeString(file, String.join("\n",

@@ -41,7 +41,9 @@ class ArchiveStanzaTest {
       "x-agent.properties, x, stream, %{pipeline}",
       "syslog-agent.properties, syslog, tcp, %{pipeline}",
       "mqtt-agent.properties, mqtt, mqtt, %{pipeline}",
-      "kinesis-agent.properties, kinesis, kinesis, %{pipeline}"})
+      "kinesis-agent.properties, kinesis, kinesis, %{pipeline}",
+      "zeromq-agent.properties, zeromq, zeromq, %{pipeline}",
+      "tcp-agent.properties, tcp, netcat, %{pipeline}"})
   void archiveIsOffUnlessSluiceHdfsArchiveIsSet(String file, String agent, String source, String dir)
       throws IOException {
     AgentConfiguration off = parse(file, agent, Map.of());
@@ -78,7 +80,8 @@ class ArchiveStanzaTest {
       "web-logs-agent.properties, weblogs, tail", "bluesky-agent.properties, bluesky, jetstream",
       "x-agent.properties, x, stream", "syslog-agent.properties, syslog, tcp",
       "syslog-agent.properties, syslog, udp", "syslog-agent.properties, syslog, replay",
-      "mqtt-agent.properties, mqtt, mqtt", "kinesis-agent.properties, kinesis, kinesis"})
+      "mqtt-agent.properties, mqtt, mqtt", "kinesis-agent.properties, kinesis, kinesis",
+      "zeromq-agent.properties, zeromq, zeromq", "tcp-agent.properties, tcp, netcat"})
   void everySelectorMappingIncludesTheArchiveChannel(String file, String agent, String source)
       throws IOException {
     AgentConfiguration on = parse(file, agent, Map.of("SLUICE_HDFS_ARCHIVE", "archive", "SLUICE_HDFS_ARCHIVE_URI", URI));
@@ -98,7 +101,8 @@ class ArchiveStanzaTest {
   @ParameterizedTest
   @CsvSource({"tweets-agent.properties, tweets", "twitter-v1-agent.properties, twitter",
       "web-logs-agent.properties, weblogs", "bluesky-agent.properties, bluesky",
-      "x-agent.properties, x", "syslog-agent.properties, syslog", "mqtt-agent.properties, mqtt"})
+      "x-agent.properties, x", "syslog-agent.properties, syslog", "mqtt-agent.properties, mqtt",
+      "zeromq-agent.properties, zeromq", "tcp-agent.properties, tcp"})
   void theBlockIsTheSameInEveryAgent(String file, String agent) throws IOException {
     assertThat(normalised(file, agent)).isEqualTo(normalised("logs-agent.properties", "logs"));
   }

@@ -81,7 +81,11 @@ class KafkaDeliverySettingsTest {
         "mqtt-agent.properties: mqtt.channels.events",
         "mqtt-agent.properties: mqtt.channels.rejects",
         "kinesis-agent.properties: kinesis.channels.events",
-        "kinesis-agent.properties: kinesis.channels.rejects");
+        "kinesis-agent.properties: kinesis.channels.rejects",
+        "zeromq-agent.properties: zeromq.channels.events",
+        "zeromq-agent.properties: zeromq.channels.rejects",
+        "tcp-agent.properties: tcp.channels.events",
+        "tcp-agent.properties: tcp.channels.rejects");
   }
 
   @Test
@@ -99,7 +103,7 @@ class KafkaDeliverySettingsTest {
     }
     assertThat(checked).containsExactlyInAnyOrder("logs.sinks.spark", "tweets.sinks.spark",
         "weblogs.sinks.spark", "bluesky.sinks.spark", "x.sinks.spark",
-        "syslog.sinks.spark", "mqtt.sinks.spark", "kinesis.sinks.spark");
+        "syslog.sinks.spark", "mqtt.sinks.spark", "kinesis.sinks.spark", "zeromq.sinks.spark", "tcp.sinks.spark");
   }
 
   private static List<Path> agentFiles() throws IOException {
