@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +29,17 @@ import org.apache.avro.ipc.netty.NettyTransceiver;
  * {@code EventBatch {string errorMsg = ""; string sequenceNumber; array<SparkSinkEvent> events}},
  * the messages {@code EventBatch getEventBatch(int n)}, {@code void ack(string sequenceNumber)},
  * {@code void nack(string sequenceNumber)}), through Avro's generic requestor: no generated
- * classes. The protocol's text (its doc) differs from the sink's, so its MD5 does too: the first
- * request of a connection gets the handshake answer {@code NONE} with the sink's protocol and is
- * sent again with ours, which the sink resolves by names (Avro specification, "Handshake").
+ * classes.
+ *
+ * <p><b>Handshake.</b> Avro IPC identifies a protocol by the MD5 of its JSON text (Avro
+ * specification, "Handshake"). Ours is the same protocol in other words (its doc differs), so it
+ * declares the sink's hash, {@value #SINK_PROTOCOL_MD5} (Spark 2.4.7's
+ * {@code SparkFlumeProtocol.PROTOCOL.getMD5()}): the sink then answers the handshake with
+ * {@code BOTH} and needs no protocol resolution. That is not only shorter: Sluice's packaged
+ * SparkSink (flume-plugins/spark-sink, Avro 1.8.2 relocated) cannot answer any other match, as the
+ * relocation renamed the handshake's {@code MD5} type ({@code UnresolvedUnionException: Not in union
+ * ["null",{"type":"fixed","name":"MD5","namespace":"io.sluice.shaded.sparksink.org.apache.avro.ipc"...}]},
+ * sent back as an error of the first request).
  *
  * <p>Requests are asynchronous underneath, so a caller waits in steps of one second and can give
  * up when its receiver stops; a connection whose channel closed (the agent died) fails its open
@@ -41,7 +50,10 @@ import org.apache.avro.ipc.netty.NettyTransceiver;
  */
 public final class NettySinkConnection<E> implements SinkConnection<E> {
 
-  /** The protocol, as Sluice states it (resource next to this class). */
+  /** MD5 of the JSON text of the SparkSink's own {@code SparkFlumeProtocol} (Spark 2.4.x), in hex. */
+  public static final String SINK_PROTOCOL_MD5 = "45f3c2c4aa53244ceaacda6731dedffb";
+
+  /** The protocol, as Sluice states it (resource next to this class), identified by {@link #SINK_PROTOCOL_MD5}. */
   public static final Protocol PROTOCOL = loadProtocol();
 
   private static final long WAIT_STEP_MILLIS = 1_000;
@@ -70,7 +82,19 @@ public final class NettySinkConnection<E> implements SinkConnection<E> {
       if (in == null) {
         throw new IllegalStateException("SparkFlumeProtocol.avpr is missing from the classpath");
       }
-      return Protocol.parse(in);
+      byte[] md5 = HexFormat.of().parseHex(SINK_PROTOCOL_MD5);
+      Protocol parsed = Protocol.parse(in);
+      Protocol protocol = new Protocol(parsed.getName(), parsed.getDoc(), parsed.getNamespace()) {
+        @Override
+        public byte[] getMD5() {
+          return md5.clone();
+        }
+      };
+      protocol.setTypes(parsed.getTypes());
+      for (Protocol.Message m : parsed.getMessages().values()) {
+        protocol.getMessages().put(m.getName(), protocol.createMessage(m, m.getRequest(), m.getResponse(), m.getErrors()));
+      }
+      return protocol;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
