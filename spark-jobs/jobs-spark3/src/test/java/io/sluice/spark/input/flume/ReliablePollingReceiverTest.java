@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 1.11 agent (Kafka channel on a KRaft broker, Sluice's packaged SparkSink): with the receiver
  * write-ahead log and Kryo as the job configures them, every event is counted exactly once.
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ReliablePollingReceiverTest {
 
   /** Occurrences of each received body (one JVM: local[2]). */
@@ -76,7 +76,8 @@ class ReliablePollingReceiverTest {
         .foreachRDD(rdd -> rdd.collect().forEach(body -> RECEIVED.merge(body, 1, Integer::sum)));
     ssc.start();
 
-    await(Duration.ofSeconds(90), () -> RECEIVED.size() >= 5_000, "all 5,000 events");
+    System.out.println("Streaming started; agent on port " + agent.port());
+    await(Duration.ofSeconds(150), () -> RECEIVED.size() >= 5_000, "all 5,000 events");
     agent.put(List.of("after"));
     await(Duration.ofSeconds(30), () -> RECEIVED.containsKey("after"), "the event put after the others");
 
