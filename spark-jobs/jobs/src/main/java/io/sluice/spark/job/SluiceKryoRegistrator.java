@@ -10,7 +10,6 @@ import io.sluice.spark.analytics.Metric;
 import io.sluice.spark.analytics.Sessions;
 import io.sluice.spark.analytics.Tally;
 import io.sluice.spark.input.EventRecord;
-import io.sluice.spark.input.flume.ReliablePollingReceiver;
 import io.sluice.spark.input.flume.SparkLine;
 import io.sluice.spark.output.Summary;
 import org.apache.spark.SparkConf;
@@ -38,10 +37,6 @@ public final class SluiceKryoRegistrator implements KryoRegistrator {
   @Override
   public void registerClasses(Kryo kryo) {
     SparkLine.registerEvent(kryo);
-    // Spark ships each receiver to an executor in an RDD serialized with spark.serializer: Kryo's
-    // FieldSerializer would reflect into JDK internals of its fields (Spark 3.5 on JDK 17:
-    // InaccessibleObjectException without --add-opens of java.util); Java serialization needs none.
-    kryo.register(ReliablePollingReceiver.class, new JavaSerializer());
     kryo.register(EventRecord.class);
     kryo.register(String[].class);
     kryo.register(Metric.class);
