@@ -22,10 +22,12 @@ import java.util.stream.Stream;
  * conf/agents/*.properties        Flume agent configurations
  * conf/hadoop/                    core-site.xml, hdfs-site.xml, log4j.properties (HDFS JVMs)
  * lib/{launcher,flume,kafka,hadoop}/*.jar  one runtime per JVM kind, never mixed
- * lib/spark/jars/*.jar            Spark's jars: lib/spark is a minimal SPARK_HOME (standalone
+ * lib/spark/jars/*.jar            Spark 2.4.7's jars: lib/spark is a minimal SPARK_HOME (standalone
  *                                 workers start executors from SPARK_HOME/jars)
+ * lib/spark3/jars/*.jar           Spark 3.5's jars (--spark 3), the same layout
  * plugins.d/NAME/{lib,libext,native}       Flume plugins in flume-ng's plugins.d layout
  * jobs/sluice-spark-jobs.jar      the Spark jobs (thin: Spark provided)
+ * jobs/sluice-spark3-jobs.jar     the same jobs built for Spark 3.5
  * samples/                        bundled real data (see samples/NOTICE)
  * docs/                           how to run each part, alone or on existing Flume/Spark installs
  * </pre>
@@ -38,12 +40,53 @@ public final class SluiceHome {
   /** System property set by {@code bin/sluice}: the distribution's root directory. */
   public static final String HOME_PROPERTY = "sluice.home";
 
+  /** The Spark line of {@code --spark 2} (the default): 2.4.7, Scala 2.11. */
+  public static final String SPARK_2 = "2";
+  /** The Spark line of {@code --spark 3}: 3.5, Scala 2.12. */
+  public static final String SPARK_3 = "3";
+
   private final Path root;
   private final Properties settings;
+  private final String spark;
 
   public SluiceHome(Path root, Properties settings) {
+    this(root, settings, SPARK_2);
+  }
+
+  private SluiceHome(Path root, Properties settings, String spark) {
     this.root = root.toAbsolutePath().normalize();
     this.settings = settings;
+    this.spark = spark;
+  }
+
+  /**
+   * This distribution with the Spark runtime of {@code line} ({@value #SPARK_2}, Spark 2.4.7, or
+   * {@value #SPARK_3}, Spark 3.5): its {@link #sparkHome()}, {@link #jobsJar()} and
+   * {@link #jdk17Opens()}.
+   *
+   * @throws IllegalArgumentException for another line
+   */
+  public SluiceHome withSpark(String line) {
+    String l = line.trim();
+    if (l.equals("2.4") || l.equals("2.4.7")) {
+      l = SPARK_2;
+    } else if (l.startsWith("3.5")) {
+      l = SPARK_3;
+    }
+    if (!l.equals(SPARK_2) && !l.equals(SPARK_3)) {
+      throw new IllegalArgumentException("--spark: '" + line + "' is not a bundled Spark line (2: Spark 2.4.7, 3: Spark 3.5)");
+    }
+    return new SluiceHome(root, settings, l);
+  }
+
+  /** The Spark line: {@value #SPARK_2} or {@value #SPARK_3}. */
+  public String spark() {
+    return spark;
+  }
+
+  /** The Scala binary version of the Spark line (SPARK_SCALA_VERSION of standalone workers). */
+  public String sparkScalaVersion() {
+    return spark.equals(SPARK_3) ? "2.12" : "2.11";
   }
 
   /**
@@ -93,16 +136,21 @@ public final class SluiceHome {
   }
 
   public Path jobsJar() {
-    return root.resolve("jobs").resolve("sluice-spark-jobs.jar");
+    return root.resolve("jobs").resolve(spark.equals(SPARK_3) ? "sluice-spark3-jobs.jar" : "sluice-spark-jobs.jar");
   }
 
   public String version() {
     return settings.getProperty("sluice.version", "unknown");
   }
 
-  /** The {@code --add-opens} flags every Spark JVM needs on JDK 17, one list element each. */
+  /**
+   * The JVM flags every Spark JVM of this line needs on JDK 17, one list element each: for Spark
+   * 2.4.7 thirteen {@code --add-opens}, for Spark 3.5 the few measured (see README, "JVM flags per
+   * Spark line").
+   */
   public List<String> jdk17Opens() {
-    return Arrays.asList(settings.getProperty("jdk17.opens", "").trim().split("\\s+"));
+    String flags = settings.getProperty(spark.equals(SPARK_3) ? "spark3.jvm.flags" : "jdk17.opens", "").trim();
+    return flags.isEmpty() ? List.of() : Arrays.asList(flags.split("\\s+"));
   }
 
   /** The distribution's Flume plugins directory, {@code plugins.d}. */
@@ -191,7 +239,7 @@ public final class SluiceHome {
 
   /** {@code lib/spark}: a minimal SPARK_HOME (only {@code jars/}), what standalone workers need. */
   public Path sparkHome() {
-    return root.resolve("lib/spark");
+    return root.resolve(spark.equals(SPARK_3) ? "lib/spark3" : "lib/spark");
   }
 
   public String sparkClasspath() {

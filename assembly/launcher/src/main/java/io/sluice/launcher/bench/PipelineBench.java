@@ -130,6 +130,11 @@ public final class PipelineBench implements Callable<Integer> {
     }
   }
 
+  @Option(names = "--spark", paramLabel = "2|3", defaultValue = "2",
+      description = "The bundled Spark line for the Spark jobs: 2 (Spark 2.4.7, Scala 2.11, lib/spark) or 3 (Spark 3.5, "
+          + "Scala 2.12, lib/spark3) (default: ${DEFAULT-VALUE}).")
+  String spark;
+
   @Option(names = "--events", paramLabel = "N", defaultValue = "1000000",
       description = "Events (lines) to replay in each stage (default: ${DEFAULT-VALUE}).")
   long events;
@@ -187,7 +192,7 @@ public final class PipelineBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SluiceHome home = SluiceHome.fromSystemProperty();
+    SluiceHome home = SluiceHome.fromSystemProperty().withSpark(spark);
     EnumSet<Stage> stages = validate();
     Path sample = home.samples().resolve(SAMPLE);
     if (!Files.isReadable(sample)) {

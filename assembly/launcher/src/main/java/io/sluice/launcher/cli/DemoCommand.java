@@ -151,6 +151,11 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Time each part gets to start (default: ${DEFAULT-VALUE}).")
   long startupTimeoutSeconds;
 
+  @Option(names = "--spark", paramLabel = "2|3", defaultValue = "2",
+      description = "The bundled Spark line for the Spark jobs: 2 (Spark 2.4.7, Scala 2.11, lib/spark) or 3 (Spark 3.5, "
+          + "Scala 2.12, lib/spark3) (default: ${DEFAULT-VALUE}).")
+  String spark;
+
   @Option(names = "--spark-source", paramLabel = "flume|kafka", defaultValue = "flume",
       description = "How the Spark jobs read events: pull from the agents' SparkSinks (flume) or read the "
           + "Kafka channel topics directly (kafka) (default: ${DEFAULT-VALUE}).")
@@ -226,7 +231,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SluiceHome home = SluiceHome.fromSystemProperty();
+    SluiceHome home = SluiceHome.fromSystemProperty().withSpark(spark);
     List<Run> runs = new ArrayList<>();
     if (live == null) {
       if (durationSeconds != 0) {

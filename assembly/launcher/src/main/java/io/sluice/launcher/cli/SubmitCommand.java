@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code sluice submit}: {@code spark-submit} of the bundled Spark 2.4.7 ({@code lib/spark}) on JDK 17.
+ * {@code sluice submit}: {@code spark-submit} of the bundled Spark 2.4.7 ({@code lib/spark}) on JDK 17,
+ * or with {@code --spark 3} as its first argument of the bundled Spark 3.5 ({@code lib/spark3}).
  *
  * <p>Every argument goes to {@code org.apache.spark.deploy.SparkSubmit} unchanged, except that the
  * JDK 17 module openings are added where a Spark JVM starts: to this JVM (the driver in client
@@ -26,9 +27,10 @@ import picocli.CommandLine.Unmatched;
  * to this JVM. {@code SPARK_CONF_DIR} defaults to {@code SLUICE_HOME/conf} (spark-defaults.conf).
  */
 @Command(name = "submit", mixinStandardHelpOptions = true,
-    customSynopsis = "sluice submit [-hV] [SPARK-SUBMIT-OPTIONS...] APP_JAR [APP_ARGS...]",
+    customSynopsis = "sluice submit [-hV] [--spark 2|3] [SPARK-SUBMIT-OPTIONS...] APP_JAR [APP_ARGS...]",
     description = {"Submit a Spark 2.4 application with the bundled Spark: spark-submit's arguments, passed on unchanged; "
         + "the JDK 17 flags are added to the driver and executors.",
+        "--spark 3 (first): the bundled Spark 3.5 (lib/spark3) and its few flags; jobs/sluice-spark3-jobs.jar is the Sluice job for it.",
         "SPARK_CONF_DIR defaults to SLUICE_HOME/conf (spark-defaults.conf); without --master, spark.master from there, else local[*]."},
     footer = {"", "Example (the Sluice analytics job on a standalone cluster):",
         "  sluice submit --master spark://10.0.0.3:7077 --class io.sluice.spark.job.AnalyticsJob \\",
@@ -45,7 +47,15 @@ public final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SluiceHome home = SluiceHome.fromSystemProperty();
-    List<String> cmd = command(home, sparkSubmitArgs);
+    List<String> args = new ArrayList<>(sparkSubmitArgs);
+    // Sluice's own option, before spark-submit's: --spark 2|3 (default 2, Spark 2.4.7).
+    if (!args.isEmpty() && args.get(0).startsWith("--spark=")) {
+      home = home.withSpark(args.remove(0).substring("--spark=".length()));
+    } else if (args.size() > 1 && args.get(0).equals("--spark")) {
+      args.remove(0);
+      home = home.withSpark(args.remove(0));
+    }
+    List<String> cmd = command(home, args);
     ManagedProcess p = ManagedProcess.start("spark-submit", cmd, sparkEnv(home), Path.of("").toAbsolutePath(), null);
     return Foreground.run(p, Duration.ofSeconds(20));
   }
@@ -54,7 +64,7 @@ public final class SubmitCommand implements Callable<Integer> {
   static Map<String, String> sparkEnv(SluiceHome home) {
     Map<String, String> env = new HashMap<>();
     env.put("SPARK_HOME", home.sparkHome().toString());
-    env.put("SPARK_SCALA_VERSION", "2.11");
+    env.put("SPARK_SCALA_VERSION", home.sparkScalaVersion());
     env.put("JAVA_HOME", System.getProperty("java.home"));
     String confDir = System.getenv("SPARK_CONF_DIR");
     env.put("SPARK_CONF_DIR", confDir == null || confDir.isBlank() ? home.conf().toString() : confDir);

@@ -11,11 +11,13 @@ import org.junit.jupiter.api.Test;
 class SubmitCommandTest {
 
   private static final String OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED";
+  private static final String SPARK3_FLAGS = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
   private final SluiceHome home = home();
 
   private static SluiceHome home() {
     Properties p = new Properties();
     p.setProperty("jdk17.opens", OPENS);
+    p.setProperty("spark3.jvm.flags", SPARK3_FLAGS);
     return new SluiceHome(Path.of("/opt/sluice"), p);
   }
 
@@ -33,6 +35,22 @@ class SubmitCommandTest {
         "--conf", "spark.executor.extraJavaOptions=" + OPENS,
         "--master", "local[2]", "--class", "A", "app.jar", "x");
     assertThat(cmd).contains("-cp", "/opt/sluice/lib/spark/jars/*");
+  }
+
+  @Test
+  void sparkThreeUsesLibSpark3ItsJobsJarAndOnlyItsOwnFlags() {
+    SluiceHome three = home.withSpark("3");
+    List<String> cmd = SubmitCommand.command(three, List.of("--master", "local[2]", "app.jar"));
+    assertThat(cmd).contains("-cp", "/opt/sluice/lib/spark3/jars/*").doesNotContain("--add-opens=java.base/java.lang=ALL-UNNAMED");
+    assertThat(submitArgs(cmd)).containsExactly(
+        "--conf", "spark.driver.extraJavaOptions=" + SPARK3_FLAGS,
+        "--conf", "spark.executor.extraJavaOptions=" + SPARK3_FLAGS,
+        "--master", "local[2]", "app.jar");
+    assertThat(three.jobsJar()).isEqualTo(Path.of("/opt/sluice/jobs/sluice-spark3-jobs.jar"));
+    assertThat(three.sparkScalaVersion()).isEqualTo("2.12");
+    assertThat(home.withSpark("2.4.7").jobsJar()).isEqualTo(Path.of("/opt/sluice/jobs/sluice-spark-jobs.jar"));
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> home.withSpark("4")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--spark: '4' is not a bundled Spark line");
   }
 
   @Test

@@ -1,9 +1,6 @@
 package io.sluice.spark.job;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.Serializer;
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.sluice.spark.analytics.BruteForceAlert;
 import io.sluice.spark.analytics.ErrorRateAlert;
@@ -13,26 +10,21 @@ import io.sluice.spark.analytics.Metric;
 import io.sluice.spark.analytics.Sessions;
 import io.sluice.spark.analytics.Tally;
 import io.sluice.spark.input.EventRecord;
-import io.sluice.spark.input.FlumeEvents;
+import io.sluice.spark.input.flume.SparkLine;
 import io.sluice.spark.output.Summary;
-import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.flume.source.avro.AvroFlumeEvent;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoRegistrator;
-import org.apache.spark.streaming.flume.SparkFlumeEvent;
 
 /**
  * Kryo registrations of the job: the classes Spark serializes for it (received blocks, shuffles,
  * state checkpoints, task results), each with a compact serializer.
  *
- * <p>The one that matters is {@link SparkFlumeEvent}, what Spark's Flume polling receiver stores.
- * Its own {@code writeExternal} (Spark 2.4.7, {@code FlumeInputDStream.scala}) Java-serializes
+ * <p>The one that matters is the Flume event the polling receiver stores ({@link SparkLine#registerEvent}).
+ * Spark 2.4.7's {@code SparkFlumeEvent.writeExternal} (Spark 2.4.7, {@code FlumeInputDStream.scala}) Java-serializes
  * every header key and value through a new {@code ObjectOutputStream} each, so a receiver block of
  * access-log events cost about 0.3 ms per event to store (write-ahead log and
  * {@code MEMORY_AND_DISK_SER}) and more to read back: measured, the receiver and the batches
- * spent most of their time there. {@link SparkFlumeEventSerializer} writes the same content
+ * spent most of their time there. {@link FlumeEventSerializer} writes the same content
  * (headers as strings, body bytes) with Kryo's string and varint encodings.
  *
  * <p>{@link #configure(SparkConf)} selects Kryo with this registrator unless the job's
@@ -44,7 +36,7 @@ public final class SluiceKryoRegistrator implements KryoRegistrator {
 
   @Override
   public void registerClasses(Kryo kryo) {
-    kryo.register(SparkFlumeEvent.class, new SparkFlumeEventSerializer());
+    SparkLine.registerEvent(kryo);
     kryo.register(EventRecord.class);
     kryo.register(String[].class);
     kryo.register(Metric.class);
@@ -80,58 +72,5 @@ public final class SluiceKryoRegistrator implements KryoRegistrator {
     String registrators = conf.get("spark.kryo.registrator", "").trim();
     conf.set("spark.kryo.registrator", registrators.isEmpty()
         ? SluiceKryoRegistrator.class.getName() : registrators + "," + SluiceKryoRegistrator.class.getName());
-  }
-
-  /**
-   * {@link SparkFlumeEvent}: header count (varint), then each key and value as Kryo strings (a null
-   * value stays null), then the body length + 1 (varint, 0 for no body) and its bytes. Header keys
-   * and values come back as {@link String}s, which {@link FlumeEvents#toStringMap} reads like
-   * Avro's {@code Utf8}.
-   */
-  static final class SparkFlumeEventSerializer extends Serializer<SparkFlumeEvent> {
-
-    @Override
-    public void write(Kryo kryo, Output out, SparkFlumeEvent e) {
-      AvroFlumeEvent event = e.event();
-      Map<CharSequence, CharSequence> headers = event.getHeaders();
-      if (headers == null) {
-        out.writeVarInt(0, true);
-      } else {
-        out.writeVarInt(headers.size(), true);
-        for (Map.Entry<CharSequence, CharSequence> h : headers.entrySet()) {
-          out.writeString(h.getKey() == null ? null : h.getKey().toString());
-          out.writeString(h.getValue() == null ? null : h.getValue().toString());
-        }
-      }
-      ByteBuffer body = event.getBody();
-      if (body == null) {
-        out.writeVarInt(0, true);
-        return;
-      }
-      ByteBuffer b = body.duplicate();
-      out.writeVarInt(b.remaining() + 1, true);
-      if (b.hasArray()) {
-        out.writeBytes(b.array(), b.arrayOffset() + b.position(), b.remaining());
-      } else {
-        byte[] bytes = new byte[b.remaining()];
-        b.get(bytes);
-        out.writeBytes(bytes);
-      }
-    }
-
-    @Override
-    public SparkFlumeEvent read(Kryo kryo, Input in, Class<SparkFlumeEvent> type) {
-      int count = in.readVarInt(true);
-      Map<CharSequence, CharSequence> headers = new HashMap<>(Math.max(4, count * 2));
-      for (int i = 0; i < count; i++) {
-        String key = in.readString();
-        headers.put(key, in.readString());
-      }
-      int length = in.readVarInt(true);
-      SparkFlumeEvent e = new SparkFlumeEvent();
-      e.event().setHeaders(headers);
-      e.event().setBody(length == 0 ? null : ByteBuffer.wrap(in.readBytes(length - 1)));
-      return e;
-    }
   }
 }

@@ -8,19 +8,23 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.streaming.flume.SparkFlumeEvent;
-import org.apache.spark.streaming.flume.sink.SparkSinkEvent;
 import org.apache.spark.streaming.receiver.Receiver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sluice's reliable polling receiver for Spark 2.4.7: pulls from one or more SparkSinks over
- * {@code SparkFlumeProtocol}, in place of Spark's {@code FlumePollingReceiver}, whose fetch task
- * can end on one exception after an agent restart and never run again (see {@link SinkPoller}).
+ * Sluice's reliable polling receiver, the same for every Spark line: pulls from one or more
+ * SparkSinks over {@code SparkFlumeProtocol}, in place of Spark 2.4.7's {@code FlumePollingReceiver},
+ * whose fetch task can end on one exception after an agent restart and never run again (see
+ * {@link SinkPoller}), and of the connector Spark 3 no longer has. A line supplies only its event
+ * type and its {@link SinkConnection} ({@code ReliablePollingReceiver} in the line's sources:
+ * Avro 1.8.2 IPC and Spark's {@code SparkFlumeEvent} for Spark 2.4.7, Avro 1.11
+ * {@code avro-ipc-netty} and Sluice's {@code SparkFlumeEvent} for Spark 3.5).
  *
  * <p>It runs {@code parallelism} request threads, assigned to the sinks in turn (so at least one
  * per sink), each a {@link SinkPoller}: store the batch with {@link #store(java.util.Iterator)}
@@ -36,10 +40,10 @@ import org.slf4j.LoggerFactory;
  * as the receiver's last error (Spark UI, {@code /api/v1/.../streaming/receivers}, and
  * {@code StreamingListener.onReceiverError}).
  */
-public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
+public abstract class PollingReceiver<E> extends Receiver<E> {
 
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(ReliablePollingReceiver.class);
+  private static final Logger LOG = LoggerFactory.getLogger(PollingReceiver.class);
 
   /** Default time to open a connection before a sink counts as unreachable. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -70,7 +74,7 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
    * @param maxBatchSize events per request; at most the sink channel's {@code transactionCapacity}
    * @param parallelism request threads, at least one per sink
    */
-  public ReliablePollingReceiver(List<InetSocketAddress> sinks, StorageLevel storageLevel, int maxBatchSize,
+  protected PollingReceiver(List<InetSocketAddress> sinks, StorageLevel storageLevel, int maxBatchSize,
       int parallelism, Duration connectTimeout, Duration requestTimeout, Duration maxBackoff) {
     super(storageLevel);
     if (sinks.isEmpty()) {
@@ -92,18 +96,17 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
   }
 
   @Override
-  public void onStart() {
+  public final void onStart() {
     Running run = new Running();
     running = run;
-    SinkConnection.Factory<SparkFlumeEvent> factory = AvroSinkConnection.factory("Sluice SparkSink client", connectTimeoutMillis,
-        requestTimeoutMillis, ReliablePollingReceiver::toSparkFlumeEvent);
+    SinkConnection.Factory<E> factory = connections("Sluice SparkSink client", connectTimeoutMillis, requestTimeoutMillis);
     List<Status> statuses = new ArrayList<>();
     for (int i = 0; i < parallelism; i++) {
       String sink = sinks.get(i % sinks.size());
       int colon = sink.lastIndexOf(':');
       Status status = new Status(sink);
       statuses.add(status);
-      SinkPoller<SparkFlumeEvent> poller = new SinkPoller<>(sink.substring(0, colon),
+      SinkPoller<E> poller = new SinkPoller<>(sink.substring(0, colon),
           Integer.parseInt(sink.substring(colon + 1)), factory,
           maxBatchSize, events -> store(events.iterator()), status, run.stopped::get,
           Duration.ofMillis(maxBackoffMillis));
@@ -126,33 +129,45 @@ public final class ReliablePollingReceiver extends Receiver<SparkFlumeEvent> {
   }
 
   @Override
-  public void onStop() {
+  public final void onStop() {
     Running run = running;
     if (run != null) {
       run.stop();
     }
   }
 
-  /** Spark's event type for a received {@link SparkSinkEvent}, as {@code FlumeBatchFetcher} builds it. */
-  static SparkFlumeEvent toSparkFlumeEvent(SparkSinkEvent received) {
-    SparkFlumeEvent event = new SparkFlumeEvent();
-    event.event().setBody(received.getBody());
-    event.event().setHeaders(received.getHeaders());
-    return event;
+  /**
+   * Opens connections to the sinks in the line's Avro IPC, with daemon threads named
+   * {@code threadName}, making this line's event type of each received event.
+   *
+   * @param connectTimeoutMillis how long a connect may take before the sink counts as unreachable
+   * @param requestTimeoutMillis how long an {@code ack} or {@code nack} may take
+   */
+  protected abstract SinkConnection.Factory<E> connections(String threadName, long connectTimeoutMillis,
+      long requestTimeoutMillis);
+
+  /** Daemon threads named {@code name N}. */
+  public static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + " " + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** One start of the receiver: its threads stop together and never outlive the next start. */
   private final class Running {
     final AtomicBoolean stopped = new AtomicBoolean();
-    final ExecutorService threads = Executors.newFixedThreadPool(parallelism, AvroSinkConnection.daemon("Sluice Flume receiver"));
-    final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(AvroSinkConnection.daemon("Sluice Flume receiver watch"));
+    final ExecutorService threads = Executors.newFixedThreadPool(parallelism, daemon("Sluice Flume receiver"));
+    final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(daemon("Sluice Flume receiver watch"));
 
     void stop() {
       stopped.set(true);
       watch.shutdownNow();
       threads.shutdown();
       try {
-        // open requests are abandoned within a second (AvroSinkConnection's wait step)
+        // open requests are abandoned within a second (the connections wait in steps of a second)
         if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
           threads.shutdownNow();
           LOG.warn("Request threads did not end within 10 s of the receiver's stop");

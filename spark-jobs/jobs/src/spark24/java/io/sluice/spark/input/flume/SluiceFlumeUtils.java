@@ -28,7 +28,7 @@ public final class SluiceFlumeUtils {
   public static JavaReceiverInputDStream<SparkFlumeEvent> createPollingStream(JavaStreamingContext jssc,
       InetSocketAddress[] addresses, StorageLevel storageLevel, int maxBatchSize, int parallelism) {
     return createPollingStream(jssc, addresses, storageLevel, maxBatchSize, parallelism,
-        ReliablePollingReceiver.DEFAULT_CONNECT_TIMEOUT, ReliablePollingReceiver.DEFAULT_MAX_BACKOFF);
+        PollingReceiver.DEFAULT_CONNECT_TIMEOUT, PollingReceiver.DEFAULT_MAX_BACKOFF);
   }
 
   /**
@@ -39,6 +39,6 @@ public final class SluiceFlumeUtils {
       InetSocketAddress[] addresses, StorageLevel storageLevel, int maxBatchSize, int parallelism,
       Duration connectTimeout, Duration maxBackoff) {
     return jssc.receiverStream(new ReliablePollingReceiver(Arrays.asList(addresses), storageLevel, maxBatchSize,
-        parallelism, connectTimeout, ReliablePollingReceiver.DEFAULT_REQUEST_TIMEOUT, maxBackoff));
+        parallelism, connectTimeout, PollingReceiver.DEFAULT_REQUEST_TIMEOUT, maxBackoff));
   }
 }

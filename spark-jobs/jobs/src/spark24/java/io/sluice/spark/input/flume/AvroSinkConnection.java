@@ -6,10 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.avro.ipc.CallFuture;
@@ -57,8 +55,8 @@ public final class AvroSinkConnection<E> implements SinkConnection<E> {
       long requestTimeoutMillis, Function<SparkSinkEvent, E> convert) {
     return (host, port) -> {
       NioClientSocketChannelFactory netty = new NioClientSocketChannelFactory(
-          Executors.newCachedThreadPool(daemon(threadName + " boss")),
-          Executors.newCachedThreadPool(daemon(threadName + " I/O")));
+          Executors.newCachedThreadPool(PollingReceiver.daemon(threadName + " boss")),
+          Executors.newCachedThreadPool(PollingReceiver.daemon(threadName + " I/O")));
       NettyTransceiver transceiver;
       try {
         transceiver = new NettyTransceiver(new InetSocketAddress(host, port), netty, connectTimeoutMillis);
@@ -72,16 +70,6 @@ public final class AvroSinkConnection<E> implements SinkConnection<E> {
         transceiver.close(false);
         throw e;
       }
-    };
-  }
-
-  /** Daemon threads named {@code name N}. */
-  static ThreadFactory daemon(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + " " + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
     };
   }
 
