@@ -29,7 +29,7 @@ public enum DemoPipeline {
    */
   LOGS(Pipeline.LOGS, "Access logs", "access_logs/elastic-examples_apache_logs.log",
       "io.sluice.flume.interceptor.accesslog.AccessLogInterceptor$Builder", 3_600, 3_600,
-      List.of("--error-rate-threshold", "0.005", "--error-min-requests", "100")) {
+      List.of("--error-rate-threshold", "0.005", "--error-min-requests", "100", "--anomalies", "true")) {
     @Override
     void printSummary(JsonNode logs, PrintStream out) {
       out.printf(Locale.ROOT, "  lines %,d   parsed %,d   rejected %,d%n",

@@ -875,7 +875,7 @@ public final class AnalyticsJobConfig implements Serializable {
 
   /**
    * Whether the closed logs event-time windows feed the anomaly models ({@code --anomalies}, default
-   * true; only with {@code --window-time event} and the logs pipeline, false otherwise): anomalous
+   * false, as the per-client features the models need cost throughput; only with {@code --window-time event} and the logs pipeline, false otherwise): anomalous
    * clients and a request-count forecast per window, see
    * {@link io.sluice.spark.analytics.ml.WindowModels}. With sliding logs windows the slide divides the
    * length (checked) and the models see every {@code length / slide}-th window.

@@ -112,7 +112,7 @@ class EventTimeReplayTest {
         "--pipeline", "logs", "--batch-seconds", "1", "--logs-window-seconds", String.valueOf(LENGTH_MS / 1000),
         "--logs-slide-seconds", String.valueOf(SLIDE_MS / 1000), "--allowed-lateness", String.valueOf(LATENESS_MS / 1000),
         "--error-rate-threshold", "0.0", "--error-min-requests", "1",
-        "--watermark-idle-seconds", String.valueOf(IDLE_SECONDS));
+        "--watermark-idle-seconds", String.valueOf(IDLE_SECONDS), "--anomalies", "true");
     SummaryWriter summary = new SummaryWriter(tmp);
     ClassTag<EventRecord> tag = ClassTag$.MODULE$.apply(EventRecord.class);
     JavaDStream<EventRecord> records = JavaDStream.fromDStream(ssc.ssc().queueStream(batches, true, tag), tag);
@@ -194,7 +194,7 @@ class EventTimeReplayTest {
     });
     assertThat(alerts).as("error-rate alerts per event-time window").isEqualTo(expectedAlerts).isNotEmpty();
     assertThat(windows).hasSizeGreaterThan(150);
-    // The anomaly models (on by default) see the hour-aligned windows, the tumbling hours: out of
+    // The anomaly models (--anomalies true) see the hour-aligned windows, the tumbling hours: out of
     // order, they flag what they flag in file order (AnomalyStreamsTest), the editor probe of
     // 2015-05-20T05:00Z; and, the idle flush closing the last hour, the log's cut-off last hour
     // (2015-05-20T21:00Z, 86 requests) leaves the forecast's band, as offline (TrafficForecastTest).

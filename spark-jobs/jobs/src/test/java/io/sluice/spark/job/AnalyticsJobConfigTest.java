@@ -174,14 +174,15 @@ class AnalyticsJobConfigTest {
   }
 
   @Test
-  void anomalyModelsAreOnWithLogsEventWindowsAndTheirOptionsApplyOnlyThere() {
-    AnalyticsJobConfig on = AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o");
+  void anomalyModelsAreOptInWithLogsEventWindowsAndTheirOptionsApplyOnlyThere() {
+    assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o").anomalies()).as("off by default").isFalse();
+    AnalyticsJobConfig on = AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--anomalies", "true");
     assertThat(on.anomalies()).isTrue();
     assertThat(on.anomalyMultiplier()).isEqualTo(1.5);
     assertThat(on.forecastBand()).isEqualTo(3.0);
     assertThat(on.checkpointedSettings()).containsEntry("--anomalies", "true")
         .containsEntry("--anomaly-multiplier", "1.5").containsEntry("--forecast-band", "3.0");
-    AnalyticsJobConfig tuned = AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o",
+    AnalyticsJobConfig tuned = AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--anomalies", "true",
         "--anomaly-multiplier", "2", "--forecast-band", "4.5");
     assertThat(tuned.anomalyMultiplier()).isEqualTo(2.0);
     assertThat(tuned.forecastBand()).isEqualTo(4.5);
@@ -189,21 +190,23 @@ class AnalyticsJobConfigTest {
         .anomalies()).isFalse();
     assertThat(flume("--window-time", "arrival").anomalies()).as("off without event-time windows").isFalse();
     assertThat(flume("--window-time", "arrival").checkpointedSettings()).doesNotContainKey("--anomalies");
-    assertThat(AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--pipeline", "syslog")
-        .anomalies()).as("logs only").isFalse();
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--pipeline", "syslog", "--anomalies", "true"))
+        .as("logs only").hasMessage("Option --anomalies applies only with --window-time event and --pipeline logs or all");
 
     assertThat(rejected("--sinks", "a:1", "--out", "o", "--window-time", "arrival", "--anomalies", "true"))
         .hasMessage("Option --anomalies applies only with --window-time event and --pipeline logs or all");
     assertThat(rejected("--sinks", "a:1", "--out", "o", "--anomalies", "false",
         "--forecast-band", "2")).hasMessage("Option --forecast-band applies only with --anomalies true");
-    assertThat(rejected("--sinks", "a:1", "--out", "o", "--anomaly-multiplier", "0.9"))
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--forecast-band", "2"))
+        .as("off by default").hasMessage("Option --forecast-band applies only with --anomalies true");
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--anomalies", "true", "--anomaly-multiplier", "0.9"))
         .hasMessage("Invalid value for --anomaly-multiplier: '0.9' (expected a number of at least 1.0)");
-    assertThat(rejected("--sinks", "a:1", "--out", "o", "--forecast-band", "0"))
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--anomalies", "true", "--forecast-band", "0"))
         .hasMessage("Invalid value for --forecast-band: '0' (expected a number above 0.0)");
     assertThat(rejected("--sinks", "a:1", "--out", "o", "--anomalies", "yes"))
         .hasMessageContaining("--anomalies");
     // Sliding windows whose slide does not divide the length do not tile event time.
-    assertThat(rejected("--sinks", "a:1", "--out", "o", "--logs-window-seconds", "30",
+    assertThat(rejected("--sinks", "a:1", "--out", "o", "--anomalies", "true", "--logs-window-seconds", "30",
         "--logs-slide-seconds", "20")).hasMessageStartingWith("Invalid value for --logs-slide-seconds: '20' (must divide");
     AnalyticsJobConfig.parse("--sinks", "a:1", "--out", "o", "--anomalies", "false",
         "--logs-window-seconds", "30", "--logs-slide-seconds", "20");

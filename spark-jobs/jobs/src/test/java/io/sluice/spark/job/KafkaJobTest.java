@@ -251,13 +251,13 @@ class KafkaJobTest {
     broker.createTopics("m-logs", "m-alerts");
     FlumeKafkaRecords.send(broker.bootstrap(), "m-logs", SampleEvents.logEvents());
 
-    // The anomaly models are on by default with event-time windows; the job is checkpointed
+    // The anomaly models (--anomalies true) on event-time windows; the job is checkpointed
     // (AnalyticsJob.getOrCreate), so the models' closure is in the checkpointed graph.
     job = AnalyticsJob.getOrCreate(AnalyticsJobConfig.parse("--source", "kafka",
         "--kafka-bootstrap", broker.bootstrap(), "--pipeline", "logs", "--logs-topic", "m-logs",
         "--kafka-group-id", "m", "--out", tmp.resolve("models").toString(), "--kafka-max-rate", "2000",
         "--batch-seconds", "1", "--logs-window-seconds", "3600", "--logs-slide-seconds", "3600",
-        "--alerts-topic", "m-alerts"), SparkTestContexts.conf("KafkaJobTestModels"));
+        "--alerts-topic", "m-alerts", "--anomalies", "true"), SparkTestContexts.conf("KafkaJobTestModels"));
     job.start();
 
     // Hourly windows: no error-rate alert (at most one 5xx an hour); the editor probe of

@@ -1,6 +1,5 @@
 package io.sluice.spark.analytics.ml;
 
-import com.github.fommil.netlib.F2jBLAS;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -56,7 +55,6 @@ public final class AnomalousClients {
   /** The slices the RDD path's batches are parallelized in, which the driver path's sample and sums follow. */
   public static final int PARTITIONS = 2;
 
-  private static final F2jBLAS BLAS = new F2jBLAS();
 
   private final StreamingKMeans kMeans;
   private final double decayFactor;
@@ -236,7 +234,7 @@ public final class AnomalousClients {
    * {@code (1 - l) c + (l / n) s} with {@code l = n / max(w', 1e-16)}; then, if the smallest weight
    * is below {@code 1e-8} times the largest, the smallest ("dying") cluster takes half of both
    * weights and the largest centre splits into {@code x +- 1e-14 max(|x|, 1)} per coordinate. The
-   * vector arithmetic is netlib's {@link F2jBLAS} {@code dscal}/{@code daxpy}, as MLlib's BLAS.
+   * vector arithmetic is the reference BLAS's ({@link DenseBlas}) {@code dscal}/{@code daxpy}, as MLlib's BLAS.
    */
   static void updateCentres(StreamingKMeansModel model, List<Vector> points, double decayFactor, int slices) {
     Vector[] centres = model.clusterCenters();
@@ -255,7 +253,7 @@ public final class AnomalousClients {
         if (sliceSums[label] == null) {
           sliceSums[label] = new double[dim];
         }
-        BLAS.daxpy(dim, 1.0, p.toArray(), 1, sliceSums[label], 1);
+        DenseBlas.daxpy(dim, 1.0, p.toArray(), sliceSums[label]);
         sliceCounts[label]++;
       }
       for (int label = 0; label < k; label++) {
@@ -265,12 +263,12 @@ public final class AnomalousClients {
         if (sums[label] == null) {
           sums[label] = sliceSums[label];
         } else {
-          BLAS.daxpy(dim, 1.0, sliceSums[label], 1, sums[label], 1);
+          DenseBlas.daxpy(dim, 1.0, sliceSums[label], sums[label]);
         }
         counts[label] += sliceCounts[label];
       }
     }
-    BLAS.dscal(weights.length, decayFactor, weights, 1);
+    DenseBlas.dscal(weights.length, decayFactor, weights);
     for (int label = 0; label < k; label++) {
       if (sums[label] == null) {
         continue;
@@ -280,8 +278,8 @@ public final class AnomalousClients {
       double updatedWeight = weights[label] + count;
       double lambda = count / Math.max(updatedWeight, 1e-16);
       weights[label] = updatedWeight;
-      BLAS.dscal(dim, 1.0 - lambda, centroid, 1);
-      BLAS.daxpy(dim, lambda / count, sums[label], 1, centroid, 1);
+      DenseBlas.dscal(dim, 1.0 - lambda, centroid);
+      DenseBlas.daxpy(dim, lambda / count, sums[label], centroid);
     }
     int largest = 0;
     int smallest = 0;

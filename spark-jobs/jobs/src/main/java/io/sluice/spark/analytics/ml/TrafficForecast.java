@@ -1,6 +1,5 @@
 package io.sluice.spark.analytics.ml;
 
-import com.github.fommil.netlib.F2jBLAS;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,7 +58,6 @@ public final class TrafficForecast {
   private static final double SCALE = 4;
   /** {@link GradientDescent}'s default convergence tolerance, set explicitly so both paths share it. */
   static final double CONVERGENCE_TOL = 0.001;
-  private static final F2jBLAS BLAS = new F2jBLAS();
 
   private final int lags;
   private final long windowMs;
@@ -270,7 +268,7 @@ public final class TrafficForecast {
    * regularisation, {@code LeastSquaresGradient} and {@code SimpleUpdater}, in the driver, with
    * the same arithmetic in the same order: from {@code initialWeights}, for {@code i = 1..numIterations},
    * the gradient sum {@code sum((w.x - y) x)} over {@code points} in order (netlib's
-   * {@link F2jBLAS} {@code ddot}/{@code daxpy}, as MLlib's BLAS), divided by the number of points,
+   * {@link DenseBlas} {@code ddot}/{@code daxpy}, as MLlib's BLAS), divided by the number of points,
    * and {@code w <- w - (stepSize / sqrt(i)) * gradient}; from the second step on it stops once
    * {@code ||w_i - w_(i-1)|| < convergenceTol * max(||w_i||, 1)}. Empty {@code points}: the initial
    * weights.
@@ -287,8 +285,8 @@ public final class TrafficForecast {
       double[] gradient = new double[n];
       for (LabeledPoint p : points) {
         double[] x = p.features().toArray();
-        double diff = BLAS.ddot(n, x, 1, weights, 1) - p.label();
-        BLAS.daxpy(n, diff, x, 1, gradient, 1);
+        double diff = DenseBlas.ddot(n, x, weights) - p.label();
+        DenseBlas.daxpy(n, diff, x, gradient);
       }
       double step = stepSize / Math.sqrt(i);
       double[] next = weights.clone();

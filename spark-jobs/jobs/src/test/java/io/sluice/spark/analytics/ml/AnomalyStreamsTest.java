@@ -161,7 +161,7 @@ class AnomalyStreamsTest {
     }
     AnalyticsJobConfig config = AnalyticsJobConfig.parse("--sinks", "unused:1", "--out", tmp.toString(),
         "--pipeline", "logs", "--batch-seconds", "1", "--logs-window-seconds", "3600",
-        "--logs-slide-seconds", "3600");
+        "--logs-slide-seconds", "3600", "--anomalies", "true");
     assertThat(config.anomalies()).as("on by default with event-time windows").isTrue();
     ClassTag<EventRecord> tag = ClassTag$.MODULE$.apply(EventRecord.class);
     JavaDStream<EventRecord> stream = JavaDStream.fromDStream(ssc.ssc().queueStream(batches, true, tag), tag);
