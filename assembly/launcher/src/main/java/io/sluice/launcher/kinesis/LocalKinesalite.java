@@ -68,7 +68,7 @@ public final class LocalKinesalite implements AutoCloseable {
   public static LocalKinesalite start(SluiceHome home, int port, Path dir, Path log, Duration timeout)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    Path module = ensureInstalled(home, dir, log).resolve("node_modules").resolve("kinesalite");
+    Path module = ensureInstalled(home, dir).resolve("node_modules").resolve("kinesalite");
     String script = "const s = require(" + jsString(module.toString()) + ")({createStreamMs: 50, "
         + "deleteStreamMs: 50, updateStreamMs: 50, shardLimit: 100});\n"
         + "s.listen(" + port + ", '" + Net.LOOPBACK + "', () => console.log('kinesalite listening on "
@@ -151,7 +151,7 @@ public final class LocalKinesalite implements AutoCloseable {
   }
 
   /** The npm prefix holding kinesalite, installed with the distribution's helper when missing. */
-  private static Path ensureInstalled(SluiceHome home, Path dir, Path log) throws IOException, InterruptedException {
+  private static Path ensureInstalled(SluiceHome home, Path dir) throws IOException, InterruptedException {
     Path script = home.root().resolve("libexec/ensure-npm-packages.sh");
     if (!Files.isRegularFile(script)) {
       throw new LaunchException("kinesalite (the Kinesis server of --via kinesis) cannot be installed: " + script
