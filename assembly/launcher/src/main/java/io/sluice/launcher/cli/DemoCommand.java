@@ -8,6 +8,7 @@ import io.sluice.launcher.SluiceHome;
 import io.sluice.launcher.kafka.KafkaSecurity;
 import io.sluice.launcher.kafka.KafkaSettings;
 import io.sluice.launcher.kafka.LocalKafka;
+import io.sluice.launcher.kinesis.LocalKinesalite;
 import io.sluice.launcher.mqtt.LocalMosquitto;
 import io.sluice.launcher.zeromq.DemoPusher;
 import io.sluice.launcher.process.AgentFile;
@@ -74,7 +75,13 @@ import picocli.CommandLine.Option;
  * interceptors), ids are the replay's: the summary equals the plain demo's. {@code --via zeromq} does
  * the same over ZeroMQ ({@link DemoFeed#zeromq}, {@link DemoPusher}): PUSH sockets of the demo, one
  * {@code zeromq} agent per pipeline reading with PULL, which loses nothing while both run (a full
- * queue blocks the pusher). {@code --via kinesis} is not available yet (exit 2 saying so).
+ * queue blocks the pusher). {@code --via kinesis} does it over Kinesis ({@link DemoFeed#kinesis},
+ * {@link LocalKinesalite}): a kinesalite (npm, in-memory, installed with
+ * {@code libexec/ensure-npm-packages.sh} when missing; node and npm needed) on a free loopback port,
+ * one single-shard stream per pipeline created before the agents start, one {@code kinesis} agent per
+ * pipeline reading it from TRIM_HORIZON (JSON protocol, checkpoints under {@code OUT/state}), and the
+ * lines put once Spark is up by {@code KinesisLinePublisher} (partition key {@code <file name>:<line>};
+ * the source's eventId is {@code <stream>/<shardId>/<sequenceNumber>}, one per line).
  *
  * <p>{@code --kafka-tls} secures the Kafka hop ({@link DemoKafkaSecurity}): the broker's client
  * listener is {@code SASL_SSL}, the agents and the jobs authenticate with SCRAM-SHA-512.
@@ -120,13 +127,15 @@ public final class DemoCommand implements Callable<Integer> {
           + " pipeline, until Ctrl-C or --duration; the logs pipeline does not run.")
   LiveStream live;
 
-  @Option(names = "--via", paramLabel = "mqtt|zeromq",
+  @Option(names = "--via", paramLabel = "mqtt|zeromq|kinesis",
       description = "Publish the input files' lines to a local server and let the agents read them from there instead"
           + " of replaying the files: mqtt = a mosquitto started by the demo on a free loopback port (installed with"
           + " libexec/ensure-debian-packages.sh when missing), QoS 1, persistent sessions, read by one mqtt agent per"
           + " pipeline (conf/agents/mqtt-agent.properties); zeromq = ZeroMQ PUSH sockets of the demo on free loopback"
-          + " ports, read by one zeromq agent per pipeline (PULL, conf/agents/zeromq-agent.properties). kinesis: not yet"
-          + " available.")
+          + " ports, read by one zeromq agent per pipeline (PULL, conf/agents/zeromq-agent.properties); kinesis = a"
+          + " kinesalite (in-memory Kinesis server, npm; installed with libexec/ensure-npm-packages.sh when missing, needs"
+          + " node and npm) started by the demo on a free loopback port, one stream per pipeline, read by one kinesis"
+          + " agent per pipeline (conf/agents/kinesis-agent.properties).")
   Via via;
 
   @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
@@ -183,6 +192,9 @@ public final class DemoCommand implements Callable<Integer> {
   /** With {@code --via mqtt}: the loopback port of the demo's mosquitto, and the broker once started. */
   private int mqttPort;
   private LocalMosquitto mosquitto;
+  /** With {@code --via kinesis}: the loopback port of the demo's kinesalite, and the server once started. */
+  private int kinesisPort;
+  private LocalKinesalite kinesalite;
   /** With {@code --via zeromq}: the demo's PUSH sockets. */
   private DemoPusher pusher;
   /** With {@code --kafka-tls}: the agents' SLUICE_KAFKA_* security settings; else empty (PLAINTEXT). */
@@ -237,19 +249,18 @@ public final class DemoCommand implements Callable<Integer> {
       if (durationSeconds != 0) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--duration: only with --live");
       }
-      if (via == Via.kinesis) {
-        // The extension point for the Kinesis source: a DemoFeed.kinesis like DemoFeed.mqtt, a local
-        // Kinesis server started in step 1 and a publisher in publishAll.
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--via kinesis: not yet available"
-            + " (the Kinesis source is not part of this distribution yet; --via mqtt and --via zeromq work)");
-      }
       if (via == Via.mqtt) {
         mqttPort = Net.freePort();
+      }
+      if (via == Via.kinesis) {
+        kinesisPort = Net.freePort();
       }
       for (DemoPipeline p : DemoPipeline.values()) {
         Path file = input(given(p), p.sample(home), "--" + p.id());
         runs.add(new Run(p, via == Via.mqtt ? DemoFeed.mqtt(p, file, "tcp://" + Net.LOOPBACK + ":" + mqttPort)
             : via == Via.zeromq ? DemoFeed.zeromq(p, file, "tcp://" + Net.LOOPBACK + ":" + Net.freePort())
+            : via == Via.kinesis ? DemoFeed.kinesis(p, file, "http://" + Net.LOOPBACK + ":" + kinesisPort,
+                LocalKinesalite.CLIENT_ENV)
             : DemoFeed.replay(p, file)));
       }
     } else {
@@ -309,6 +320,14 @@ public final class DemoCommand implements Callable<Integer> {
       }
       if (via == Via.zeromq) {
         pusher = running.add(new DemoPusher());
+      }
+      if (via == Via.kinesis) {
+        console.println("      starting kinesalite (Kinesis server, in-memory) on " + Net.LOOPBACK + ":" + kinesisPort
+            + " ...");
+        kinesalite = running.add(LocalKinesalite.start(home, kinesisPort, outDir.resolve("kinesis"),
+            logDir.resolve("kinesalite.log"), startup));
+        // The streams exist before the agents start: each source reads its stream from TRIM_HORIZON.
+        kinesalite.createStreams(runs.stream().map(r -> r.feed.published().topic()).toList(), startup);
       }
       long tKafka = System.nanoTime();
 
@@ -506,11 +525,13 @@ public final class DemoCommand implements Callable<Integer> {
           long t0 = System.nanoTime();
           long n = via == Via.mqtt
               ? mosquitto.publishLines(p.input(), p.topic(), "sluice-demo-publisher-" + r.id(), PUBLISH_TIMEOUT)
+              : via == Via.kinesis ? kinesalite.publishLines(p.input(), p.topic(), PUBLISH_TIMEOUT)
               : pusher.push(p.input(), p.topic());
           r.published = n;
           console.printf(Locale.ROOT, "          %s: %s %,d lines to %s in %.1f s%s%n", r.id(),
-              via == Via.mqtt ? "published" : "pushed", n, p.topic(), seconds(System.nanoTime() - t0),
-              via == Via.mqtt ? " (QoS 1, all acknowledged)" : " (PUSH: sent or queued)");
+              via == Via.zeromq ? "pushed" : "published", n, p.topic(), seconds(System.nanoTime() - t0),
+              via == Via.mqtt ? " (QoS 1, all acknowledged)" : via == Via.kinesis ? " (PutRecords, all stored)"
+                  : " (PUSH: sent or queued)");
         } catch (IOException | RuntimeException e) {
           publishFailure = "publishing " + p.input() + " failed: " + e.getMessage();
         } catch (InterruptedException e) {
@@ -568,10 +589,12 @@ public final class DemoCommand implements Callable<Integer> {
       if (publishFailure != null) {
         throw new LaunchException(publishFailure);
       }
-      if (mosquitto != null && !mosquitto.process().isAlive()) {
-        ManagedProcess p = mosquitto.process();
-        throw new LaunchException("mosquitto exited (" + p.exitValue() + ") before the input was processed; see "
-            + p.log() + System.lineSeparator() + p.logTail(25));
+      for (ManagedProcess p : Stream.of(mosquitto == null ? null : mosquitto.process(),
+          kinesalite == null ? null : kinesalite.process()).filter(java.util.Objects::nonNull).toList()) {
+        if (!p.isAlive()) {
+          throw new LaunchException(p.name() + " exited (" + p.exitValue() + ") before the input was processed; see "
+              + p.log() + System.lineSeparator() + p.logTail(25));
+        }
       }
       for (Run r : runs) {
         for (ManagedProcess p : List.of(r.agent.process(), r.job.process())) {
@@ -788,7 +811,7 @@ public final class DemoCommand implements Callable<Integer> {
   /** Clears what an earlier demo run left in {@code dir} (its own sub-directories only). */
   private static void prepareOutDir(Path dir) throws IOException {
     Files.createDirectories(dir);
-    for (String child : List.of("kafka", "kafka-client", "mqtt", "checkpoint", "rejects", "state", "logs", "summary.json", "analytics", "report.html",
+    for (String child : List.of("kafka", "kafka-client", "mqtt", "kinesis", "checkpoint", "rejects", "state", "logs", "summary.json", "analytics", "report.html",
         "report.png")) {
       RunningParts.deleteTree(dir.resolve(child));
     }

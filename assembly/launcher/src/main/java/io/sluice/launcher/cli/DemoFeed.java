@@ -34,10 +34,10 @@ final class DemoFeed {
    * A file the demo publishes, line by line, to a local server ({@code --via mqtt}) for the feed's
    * agent to read from there.
    *
-   * @param via the server: mqtt or zeromq
+   * @param via the server: mqtt, zeromq or kinesis
    * @param input the file
-   * @param topic where the lines are published: the MQTT topic, or the endpoint the demo's ZeroMQ PUSH
-   *     socket binds
+   * @param topic where the lines are published: the MQTT topic, the endpoint the demo's ZeroMQ PUSH
+   *     socket binds, or the Kinesis stream
    * @param subscriberId MQTT: the agent's client identifier (its persistent session); ZeroMQ: unused
    */
   record Published(String via, Path input, String topic, String subscriberId) { }
@@ -127,6 +127,38 @@ final class DemoFeed {
             "SLUICE_ZEROMQ_INTERCEPTOR", pipeline.parser(),
             "SLUICE_ZEROMQ_KAFKA_TOPIC", eventsTopic,
             "SLUICE_ZEROMQ_SINK_PORT", Integer.toString(sinkPort)));
+  }
+
+  /**
+   * {@code input}'s lines put by the demo into the Kinesis stream {@code sluice-demo-<pipeline>} (one
+   * shard, one record per line) of the kinesalite at {@code endpoint} and read from there by a
+   * {@code kinesis} agent ({@code kinesis-agent.properties}, {@code KinesisSource}, JSON protocol, from
+   * TRIM_HORIZON, checkpoints under its state directory) of its own, {@code kinesis-<pipeline>}: the
+   * pipeline's header and parser, Kafka channel topics {@code sluice-kinesis-<pipeline>} and
+   * {@code sluice-kinesis-<pipeline>-rejects}; the fake AWS credentials and region kinesalite accepts.
+   */
+  static DemoFeed kinesis(DemoPipeline pipeline, Path input, String endpoint, Map<String, String> clientEnv) {
+    String instance = "kinesis-" + pipeline.id();
+    String stream = "sluice-demo-" + pipeline.id();
+    Published published = new Published("kinesis", input, stream, null);
+    String eventsTopic = "sluice-" + instance;
+    Map<String, String> given = Map.copyOf(clientEnv);
+    return new DemoFeed("kinesis", instance, eventsTopic, published, "KinesisSource", false,
+        input + " via Kinesis (kinesalite) " + endpoint + " stream " + stream, sinkPort -> {
+          Map<String, String> all = new HashMap<>(given);
+          all.putAll(Map.of(
+              "SLUICE_KINESIS_STREAM", stream,
+              "SLUICE_KINESIS_ENDPOINT", endpoint,
+              "SLUICE_KINESIS_REGION", given.getOrDefault("AWS_REGION", "us-east-1"),
+              "SLUICE_KINESIS_CBOR", "false",
+              "SLUICE_KINESIS_POSITION", "TRIM_HORIZON",
+              "SLUICE_KINESIS_ASSIGNMENT", "0/1",
+              "SLUICE_KINESIS_PIPELINE", pipeline.id(),
+              "SLUICE_KINESIS_INTERCEPTOR", pipeline.parser(),
+              "SLUICE_KINESIS_KAFKA_TOPIC", eventsTopic,
+              "SLUICE_KINESIS_SINK_PORT", Integer.toString(sinkPort)));
+          return all;
+        });
   }
 
   /** The agent's name: the prefix of its keys and of its file, {@code <agent>-agent.properties}. */

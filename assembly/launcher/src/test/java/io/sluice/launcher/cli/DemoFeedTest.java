@@ -77,6 +77,30 @@ class DemoFeedTest {
         .containsEntry("SLUICE_ZEROMQ_INTERCEPTOR", "io.sluice.flume.interceptor.syslog.SyslogInterceptor$Builder");
   }
 
+  @Test
+  void kinesisFeedsReadOneStreamPerPipelineFromTheDemosKinesaliteInJson() {
+    for (DemoPipeline p : DemoPipeline.values()) {
+      DemoFeed feed = DemoFeed.kinesis(p, Path.of("/data/in.txt"), "http://127.0.0.1:4567",
+          Map.of("AWS_ACCESS_KEY_ID", "k", "AWS_SECRET_ACCESS_KEY", "s", "AWS_REGION", "us-east-1"));
+      assertAgentFileHas(feed);
+      assertThat(feed.agent()).isEqualTo("kinesis");
+      assertThat(feed.instance()).isEqualTo("kinesis-" + p.id());
+      assertThat(feed.live()).isFalse();
+      assertThat(feed.eventsTopic()).isEqualTo("sluice-kinesis-" + p.id());
+      assertThat(feed.published()).isEqualTo(new DemoFeed.Published("kinesis", Path.of("/data/in.txt"),
+          "sluice-demo-" + p.id(), null));
+      assertThat(feed.agentEnv(4242)).containsEntry("SLUICE_KINESIS_STREAM", "sluice-demo-" + p.id())
+          .containsEntry("SLUICE_KINESIS_ENDPOINT", "http://127.0.0.1:4567")
+          .containsEntry("SLUICE_KINESIS_REGION", "us-east-1").containsEntry("SLUICE_KINESIS_CBOR", "false")
+          .containsEntry("SLUICE_KINESIS_POSITION", "TRIM_HORIZON")
+          .containsEntry("SLUICE_KINESIS_PIPELINE", p.id()).containsEntry("SLUICE_KINESIS_INTERCEPTOR", p.parser())
+          .containsEntry("SLUICE_KINESIS_KAFKA_TOPIC", "sluice-kinesis-" + p.id())
+          .containsEntry("SLUICE_KINESIS_SINK_PORT", "4242")
+          .containsEntry("AWS_ACCESS_KEY_ID", "k").containsEntry("AWS_SECRET_ACCESS_KEY", "s");
+      assertThat(feed.kafkaTopicArgs(p)).containsExactly("--" + p.id() + "-topic", "sluice-kinesis-" + p.id());
+    }
+  }
+
   private static void assertAgentFileHas(DemoFeed feed) {
     AgentFile file = AgentFile.read(AGENTS.resolve(feed.agent() + "-agent.properties"), feed.agent());
     assertThat(file.sourceOfType(feed.sourceType())).startsWith("SOURCE.");

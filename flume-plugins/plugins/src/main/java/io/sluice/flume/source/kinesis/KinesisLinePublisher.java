@@ -2,6 +2,7 @@ package io.sluice.flume.source.kinesis;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * Puts text lines into a Kinesis data stream, one record per line (the line's UTF-8 bytes without
@@ -22,8 +25,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * so each shard receives its lines in file order; a line is written twice only if a request
  * failed as a whole after Kinesis had stored some of it.
  *
- * <p>Used by the demo ({@code --via kinesis}) and the tests to feed the bundled access log to a
- * stream that {@link KinesisSource} reads.
+ * <p>Used by the demo ({@code --via kinesis}, through {@link #main}) and the tests to feed the
+ * bundled input files to a stream that {@link KinesisSource} reads.
  */
 public final class KinesisLinePublisher {
 
@@ -119,5 +122,58 @@ public final class KinesisLinePublisher {
       }
     }
     return puts;
+  }
+
+  /** Longest wait for a created stream to become ACTIVE, in milliseconds. */
+  static final long ACTIVE_TIMEOUT_MS = 30_000;
+
+  /**
+   * The demo's command line ({@code sluice demo --via kinesis} runs it in a JVM of its own, with the
+   * agents' classpath), against a Kinesis endpoint in JSON mode (kinesalite; credentials and region
+   * from the SDK's default chain, e.g. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION):
+   * <ul>
+   *   <li>{@code create ENDPOINT STREAM...}: creates each stream with one shard (an existing one is
+   *       kept) and waits until every one is ACTIVE;
+   *   <li>{@code publish ENDPOINT STREAM KEY_PREFIX FILE}: puts every line of the UTF-8 file
+   *       ({@link #publishFile}; partition keys {@code KEY_PREFIX:<line>}) and prints
+   *       {@code published <lines>} on stdout.
+   * </ul>
+   * Exit status 0 done, 1 failed (the error on stderr), 2 bad command line.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length < 3 || !(args[0].equals("create") || args[0].equals("publish") && args.length == 5)) {
+      System.err.println("usage: KinesisLinePublisher create ENDPOINT STREAM... | publish ENDPOINT STREAM KEY_PREFIX FILE");
+      System.exit(2);
+    }
+    try (KinesisClient client = KinesisClients.create("", URI.create(args[1]), 60_000, false)) {
+      if (args[0].equals("create")) {
+        for (int i = 2; i < args.length; i++) {
+          String stream = args[i];
+          try {
+            client.describeStreamSummary(b -> b.streamName(stream));
+          } catch (ResourceNotFoundException absent) {
+            client.createStream(b -> b.streamName(stream).shardCount(1));
+          }
+        }
+        for (int i = 2; i < args.length; i++) {
+          String stream = args[i];
+          long deadline = System.currentTimeMillis() + ACTIVE_TIMEOUT_MS;
+          while (client.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary()
+              .streamStatus() != StreamStatus.ACTIVE) {
+            if (System.currentTimeMillis() > deadline) {
+              throw new IllegalStateException("stream " + stream + " not ACTIVE after " + ACTIVE_TIMEOUT_MS + " ms");
+            }
+            Thread.sleep(50); // poll interval until ACTIVE
+          }
+        }
+        System.out.println("created " + (args.length - 2));
+      } else {
+        List<Put> puts = new KinesisLinePublisher(client, args[2], args[3]).publishFile(Path.of(args[4]));
+        System.out.println("published " + puts.size());
+      }
+    } catch (RuntimeException | IOException e) {
+      System.err.println("KinesisLinePublisher " + args[0] + " failed: " + e);
+      System.exit(1);
+    }
   }
 }
