@@ -32,7 +32,8 @@ class DemoPipelineTest {
         .containsExactly("--pipeline", "tweets", "--arrival-window-seconds", "10", "--arrival-slide-seconds", "2");
     assertThat(DemoPipeline.TWEETS.jobArgs()).contains("--tweets-window-seconds", "2592000");
     assertThat(DemoPipeline.LOGS.analysisArgs()).containsExactly("--logs-window-seconds", "3600",
-        "--logs-slide-seconds", "3600", "--error-rate-threshold", "0.005", "--error-min-requests", "100");
+        "--logs-slide-seconds", "3600", "--error-rate-threshold", "0.005", "--error-min-requests", "100",
+        "--anomalies", "true");
     List<String> all = new ArrayList<>();
     for (DemoPipeline p : DemoPipeline.values()) {
       all.addAll(p.analysisArgs());
