@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.avro.ipc.CallFuture;
@@ -111,29 +108,8 @@ public final class AvroSinkConnection<E> implements SinkConnection<E> {
    */
   private <T> T await(CallFuture<T> answer, BooleanSupplier stopped, long timeoutMillis, String request)
       throws IOException {
-    long start = System.nanoTime();
-    while (true) {
-      try {
-        return answer.get(WAIT_STEP_MILLIS, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        if (stopped.getAsBoolean()) {
-          throw new IOException(request + " abandoned: the receiver is stopping");
-        }
-        if (!transceiver.isConnected()) {
-          throw new IOException(request + " failed: the connection to " + remote() + " closed");
-        }
-        if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) >= timeoutMillis) {
-          throw new IOException(request + " got no answer from " + remote() + " within " + timeoutMillis + " ms");
-        }
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        throw cause instanceof IOException ? (IOException) cause
-            : new IOException(request + " failed on " + remote() + ": " + cause, cause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(request + " interrupted", e);
-      }
-    }
+    return SinkRequests.await(answer, stopped, transceiver::isConnected, this::remote, timeoutMillis, WAIT_STEP_MILLIS,
+        request);
   }
 
   private String remote() {
