@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
  *   <li>{@code mqtt}: the packaged {@code mqtt} agent ({@code MqttSource}, MQTT 5, QoS 1, batches of 1,000)
  *       reading from a local mosquitto what this command publishes there (HiveMQ client, QoS 1, all in
  *       flight at once);</li>
- *   <li>{@code zeromq}: the packaged {@code zeromq} agent ({@code ZeroMqSource}, PULL, batches of 1,000)
+ *   <li>{@code zeromq}: the packaged {@code zeromq} agent ({@code ZeroMqSource}, PULL bound, batches of 1,000)
  *       reading what this command pushes on a ZeroMQ PUSH socket (event-id frame + line);</li>
  *   <li>{@code tcp}: the packaged {@code tcp} agent (Flume's {@code netcat} source, one transaction per line)
  *       reading what this command sends on one TCP connection, reading its {@code OK}s on another thread.</li>
@@ -203,7 +203,7 @@ public final class SourceBench implements Callable<Integer> {
         String endpoint = "tcp://" + Net.LOOPBACK + ":" + Net.freePort();
         DemoPusher pusher = running.add(new DemoPusher());
         env.putAll(Map.of("SLUICE_ZEROMQ_SOCKET_TYPE", "PULL", "SLUICE_ZEROMQ_ENDPOINTS", endpoint,
-            "SLUICE_ZEROMQ_EVENT_ID_FRAME", "true", "SLUICE_ZEROMQ_KAFKA_TOPIC", topic(via),
+            "SLUICE_ZEROMQ_MODE", "bind", "SLUICE_ZEROMQ_EVENT_ID_FRAME", "true", "SLUICE_ZEROMQ_KAFKA_TOPIC", topic(via),
             "SLUICE_ZEROMQ_SINK_PORT", Integer.toString(Net.freePort())));
         feed = () -> run(feedError, () -> pusher.push(input.file(), endpoint));
       }

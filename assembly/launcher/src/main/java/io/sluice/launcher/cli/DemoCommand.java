@@ -73,9 +73,10 @@ import picocli.CommandLine.Option;
  * line, {@code <file name>:<line>}). A pipeline is done when its source has read as many events as
  * the broker acknowledged lines and Spark counted them. Event times come from the lines (the
  * interceptors), ids are the replay's: the summary equals the plain demo's. {@code --via zeromq} does
- * the same over ZeroMQ ({@link DemoFeed#zeromq}, {@link DemoPusher}): PUSH sockets of the demo, one
- * {@code zeromq} agent per pipeline reading with PULL, which loses nothing while both run (a full
- * queue blocks the pusher). {@code --via kinesis} does it over Kinesis ({@link DemoFeed#kinesis},
+ * the same over ZeroMQ ({@link DemoFeed#zeromq}, {@link DemoPusher}): PUSH sockets of the demo that
+ * connect to one {@code zeromq} agent per pipeline, which binds its PULL socket; that loses nothing
+ * while both run (a full queue blocks the pusher, and a connecting PUSH keeps its queue across a
+ * reconnection). {@code --via kinesis} does it over Kinesis ({@link DemoFeed#kinesis},
  * {@link LocalKinesalite}): a kinesalite (npm, in-memory, installed with
  * {@code libexec/ensure-npm-packages.sh} when missing; node and npm needed) on a free loopback port,
  * one single-shard stream per pipeline created before the agents start, one {@code kinesis} agent per
@@ -131,8 +132,8 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Publish the input files' lines to a local server and let the agents read them from there instead"
           + " of replaying the files: mqtt = a mosquitto started by the demo on a free loopback port (installed with"
           + " libexec/ensure-debian-packages.sh when missing), QoS 1, persistent sessions, read by one mqtt agent per"
-          + " pipeline (conf/agents/mqtt-agent.properties); zeromq = ZeroMQ PUSH sockets of the demo on free loopback"
-          + " ports, read by one zeromq agent per pipeline (PULL, conf/agents/zeromq-agent.properties); kinesis = a"
+          + " pipeline (conf/agents/mqtt-agent.properties); zeromq = ZeroMQ PUSH sockets of the demo connecting to one"
+          + " zeromq agent per pipeline (PULL bound to a free loopback port, conf/agents/zeromq-agent.properties); kinesis = a"
           + " kinesalite (in-memory Kinesis server, npm; installed with libexec/ensure-npm-packages.sh when missing, needs"
           + " node and npm) started by the demo on a free loopback port, one stream per pipeline, read by one kinesis"
           + " agent per pipeline (conf/agents/kinesis-agent.properties).")

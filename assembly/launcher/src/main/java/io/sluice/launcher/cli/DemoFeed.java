@@ -36,8 +36,8 @@ final class DemoFeed {
    *
    * @param via the server: mqtt, zeromq or kinesis
    * @param input the file
-   * @param topic where the lines are published: the MQTT topic, the endpoint the demo's ZeroMQ PUSH
-   *     socket binds, or the Kinesis stream
+   * @param topic where the lines are published: the MQTT topic, the endpoint the agent's ZeroMQ PULL
+   *     socket binds and the demo's PUSH socket connects to, or the Kinesis stream
    * @param subscriberId MQTT: the agent's client identifier (its persistent session); ZeroMQ: unused
    */
   record Published(String via, Path input, String topic, String subscriberId) { }
@@ -107,9 +107,9 @@ final class DemoFeed {
   }
 
   /**
-   * {@code input}'s lines pushed by the demo over a ZeroMQ PUSH socket bound to {@code endpoint} and
-   * read by a {@code zeromq} agent ({@code zeromq-agent.properties}, {@code ZeroMqSource}, PULL,
-   * connecting, an event-id frame before each line) of its own, {@code zeromq-<pipeline>}: the
+   * {@code input}'s lines pushed by the demo over a ZeroMQ PUSH socket connecting to {@code endpoint}
+   * and read by a {@code zeromq} agent ({@code zeromq-agent.properties}, {@code ZeroMqSource}, PULL,
+   * bound to it, an event-id frame before each line) of its own, {@code zeromq-<pipeline>}: the
    * pipeline's header and parser, Kafka channel topics {@code sluice-zeromq-<pipeline>} and
    * {@code sluice-zeromq-<pipeline>-rejects}.
    */
@@ -121,7 +121,7 @@ final class DemoFeed {
         input + " via ZeroMQ PUSH " + endpoint, sinkPort -> Map.of(
             "SLUICE_ZEROMQ_SOCKET_TYPE", "PULL",
             "SLUICE_ZEROMQ_ENDPOINTS", endpoint,
-            "SLUICE_ZEROMQ_MODE", "connect",
+            "SLUICE_ZEROMQ_MODE", "bind",
             "SLUICE_ZEROMQ_EVENT_ID_FRAME", "true",
             "SLUICE_ZEROMQ_PIPELINE", pipeline.id(),
             "SLUICE_ZEROMQ_INTERCEPTOR", pipeline.parser(),

@@ -66,13 +66,13 @@ class DemoFeedTest {
   }
 
   @Test
-  void zeromqFeedsPullWithEventIdFramesFromTheDemosPushSocket() {
+  void zeromqFeedsABoundPullWithEventIdFramesFromTheDemosConnectingPushSocket() {
     DemoFeed feed = DemoFeed.zeromq(DemoPipeline.SYSLOG, Path.of("/data/auth.log"), "tcp://127.0.0.1:5999");
     assertAgentFileHas(feed);
     assertThat(feed.instance()).isEqualTo("zeromq-syslog");
     assertThat(feed.eventsTopic()).isEqualTo("sluice-zeromq-syslog");
     assertThat(feed.agentEnv(4242)).containsEntry("SLUICE_ZEROMQ_SOCKET_TYPE", "PULL")
-        .containsEntry("SLUICE_ZEROMQ_ENDPOINTS", "tcp://127.0.0.1:5999").containsEntry("SLUICE_ZEROMQ_MODE", "connect")
+        .containsEntry("SLUICE_ZEROMQ_ENDPOINTS", "tcp://127.0.0.1:5999").containsEntry("SLUICE_ZEROMQ_MODE", "bind")
         .containsEntry("SLUICE_ZEROMQ_EVENT_ID_FRAME", "true").containsEntry("SLUICE_ZEROMQ_PIPELINE", "syslog")
         .containsEntry("SLUICE_ZEROMQ_INTERCEPTOR", "io.sluice.flume.interceptor.syslog.SyslogInterceptor$Builder");
   }

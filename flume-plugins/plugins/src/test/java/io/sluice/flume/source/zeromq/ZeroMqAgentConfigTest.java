@@ -26,8 +26,8 @@ import org.zeromq.ZMQ;
 /**
  * The packaged {@code agents/zeromq-agent.properties} (less its SparkSink, with memory channels
  * instead of Kafka), run by Flume's own configuration provider: set for the tweets pipeline through
- * its environment as {@code sluice demo --via zeromq} sets it (PULL, connect, event-id frame, the
- * post normaliser), real tweets pushed by a JeroMQ PUSH socket reach the events channel normalised
+ * its environment as {@code sluice demo --via zeromq} sets it (PULL, bind, event-id frame, the
+ * post normaliser), real tweets pushed by a connecting JeroMQ PUSH socket reach the events channel normalised
  * with their ids, and a message without its id frame reaches the dead letter too.
  */
 @Timeout(120)
@@ -43,12 +43,16 @@ class ZeroMqAgentConfigTest {
       throws Exception {
     List<String> tweets = Files.readAllLines(TestData.sample("tweets/ALL_shared_tweets.jsonl"),
         StandardCharsets.UTF_8).subList(0, 30);
+    String endpoint = "tcp://127.0.0.1:" + freePort();
     try (ZContext peers = new ZContext()) {
+      // As the demo: the agent binds its PULL socket, the pusher connects (the agent file says why).
       ZMQ.Socket push = peers.createSocket(SocketType.PUSH);
-      push.bind("tcp://127.0.0.1:*");
+      push.setHandshakeIvl(ZeroMqSourceConfig.DEFAULT_HANDSHAKE_TIMEOUT_MS);
+      push.connect(endpoint);
       try (AgentRun agent = AgentRun.start(AgentRun.withoutSparkSink("zeromq", true, tmp), "zeromq",
           Map.of("SLUICE_ZEROMQ_SOCKET_TYPE", "PULL",
-              "SLUICE_ZEROMQ_ENDPOINTS", push.getLastEndpoint(),
+              "SLUICE_ZEROMQ_MODE", "bind",
+              "SLUICE_ZEROMQ_ENDPOINTS", endpoint,
               "SLUICE_ZEROMQ_EVENT_ID_FRAME", "true",
               "SLUICE_ZEROMQ_PIPELINE", "tweets",
               "SLUICE_ZEROMQ_INTERCEPTOR", "io.sluice.flume.interceptor.post.TweetNormalizerInterceptor$Builder",
@@ -96,5 +100,12 @@ class ZeroMqAgentConfigTest {
       throw new java.io.UncheckedIOException(e);
     }
     return text.toString();
+  }
+
+  /** A loopback port free now: the agent binds it (Flume's configuration cannot report a port 0). */
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 }

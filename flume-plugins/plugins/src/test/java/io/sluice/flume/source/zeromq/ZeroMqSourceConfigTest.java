@@ -27,6 +27,7 @@ class ZeroMqSourceConfigTest {
     assertThat(config.pipeline).isEmpty();
     assertThat(config.reconnectInitialMs).isEqualTo(100);
     assertThat(config.reconnectMaxMs).isEqualTo(30_000);
+    assertThat(config.handshakeTimeoutMs).isEqualTo(5_000);
   }
 
   @Test
@@ -37,7 +38,7 @@ class ZeroMqSourceConfigTest {
         Map.entry("topicFrame", "true"), Map.entry("eventIdFrame", "true"),
         Map.entry("pipeline", "syslog"), Map.entry("batchSize", "500"),
         Map.entry("maxMessageBytes", "10"), Map.entry("reconnectBackoffInitialMs", "50"),
-        Map.entry("reconnectBackoffMaxMs", "50")));
+        Map.entry("reconnectBackoffMaxMs", "50"), Map.entry("handshakeTimeoutMs", "250")));
     assertThat(config.sub).isFalse();
     assertThat(config.bind).isTrue();
     assertThat(config.endpoints).containsExactly("tcp://*:5557", "ipc:///tmp/z");
@@ -46,6 +47,9 @@ class ZeroMqSourceConfigTest {
     assertThat(config.pipeline).isEqualTo("syslog");
     assertThat(config.batchSize).isEqualTo(500);
     assertThat(config.maxMessageBytes).isEqualTo(10);
+    assertThat(config.reconnectInitialMs).isEqualTo(50);
+    assertThat(config.reconnectMaxMs).isEqualTo(50);
+    assertThat(config.handshakeTimeoutMs).isEqualTo(250);
   }
 
   @Test
@@ -68,6 +72,7 @@ class ZeroMqSourceConfigTest {
       "maxMessageBytes|0|Key 'maxMessageBytes'",
       "pipeline|posts|Key 'pipeline': Invalid value posts for configuration pipeline: unknown pipeline 'posts'",
       "reconnectBackoffMaxMs|10|Key 'reconnectBackoffMaxMs' must be >= reconnectBackoffInitialMs (100), got 10",
+      "handshakeTimeoutMs|0|Key 'handshakeTimeoutMs'",
       "topic|logs|Key 'topic' is unknown"})
   void aBadValueFailsNamingItsKey(String key, String value, String message) {
     Map<String, String> values = new HashMap<>(Map.of("endpoints", "tcp://127.0.0.1:5556"));
