@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * <pre>
  * bin/sluice                      this launcher
  * conf/                           flume-env.sh, log4j2.xml (agents), spark-defaults.conf,
- *                                 kafka-log4j.properties, spark-log4j.properties
+ *                                 kafka-log4j.properties, spark-log4j.properties (Spark 2.4.7),
+ *                                 spark3-log4j2.properties (Spark 3.5)
  * conf/agents/*.properties        Flume agent configurations
  * conf/hadoop/                    core-site.xml, hdfs-site.xml, log4j.properties (HDFS JVMs)
  * lib/{launcher,flume,kafka,hadoop}/*.jar  one runtime per JVM kind, never mixed
@@ -151,6 +152,35 @@ public final class SluiceHome {
   public List<String> jdk17Opens() {
     String flags = settings.getProperty(spark.equals(SPARK_3) ? "spark3.jvm.flags" : "jdk17.opens", "").trim();
     return flags.isEmpty() ? List.of() : Arrays.asList(flags.split("\\s+"));
+  }
+
+  /**
+   * The JVM flag that points a Spark JVM of this line at its logging configuration: log4j 1's
+   * {@code conf/spark-log4j.properties} for Spark 2.4.7, log4j 2's {@code conf/spark3-log4j2.properties}
+   * for Spark 3.5 (without it Spark 3 logs at INFO through its own defaults).
+   */
+  public String sparkLogConfigFlag() {
+    return spark.equals(SPARK_3)
+        ? "-Dlog4j2.configurationFile=file:" + conf().resolve("spark3-log4j2.properties")
+        : "-Dlog4j.configuration=file:" + conf().resolve("spark-log4j.properties");
+  }
+
+  /**
+   * The flags of the Spark JVMs a cluster starts for an application (its executors, and its driver
+   * in cluster mode: {@code spark.executor.extraJavaOptions}, {@code spark.driver.extraJavaOptions}):
+   * {@link #jdk17Opens()}, and for Spark 3.5 also {@link #sparkLogConfigFlag()}. A Spark 3 worker
+   * puts its {@code SPARK_CONF_DIR} ({@code conf/}) first on its executors' classpath, where log4j 2
+   * would otherwise find the agents' {@code log4j2.xml} (INFO to standard output); the path is this
+   * distribution's, the same on every machine that unpacked the tarball in the same place (the lab's
+   * {@code /opt/sluice/current}). Spark 2.4.7's executors keep Spark's own default (INFO to standard
+   * error), as before.
+   */
+  public List<String> clusterJvmFlags() {
+    List<String> flags = new ArrayList<>(jdk17Opens());
+    if (spark.equals(SPARK_3)) {
+      flags.add(sparkLogConfigFlag());
+    }
+    return flags;
   }
 
   /** The distribution's Flume plugins directory, {@code plugins.d}. */

@@ -105,6 +105,11 @@ public final class FaultsBench implements Callable<Integer> {
     }
   }
 
+  @Option(names = "--spark", paramLabel = "2|3", defaultValue = "2",
+      description = "The bundled Spark line of the job: 2 (Spark 2.4.7, Scala 2.11, lib/spark) or 3 (Spark 3.5, "
+          + "Scala 2.12, lib/spark3) (default: ${DEFAULT-VALUE}).")
+  String spark;
+
   @Option(names = "--events", paramLabel = "N", defaultValue = "200000",
       description = "Lines replayed in each trial (default: ${DEFAULT-VALUE}).")
   long events;
@@ -158,7 +163,7 @@ public final class FaultsBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SluiceHome home = SluiceHome.fromSystemProperty();
+    SluiceHome home = SluiceHome.fromSystemProperty().withSpark(spark);
     EnumSet<Target> targets = validate();
     Path sample = home.samples().resolve(SAMPLE);
     if (!Files.isReadable(sample)) {
@@ -173,8 +178,8 @@ public final class FaultsBench implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     List<TrialResult> results = new ArrayList<>();
     try {
-      console.printf(Locale.ROOT, "Sluice %s fault injection: %d trial(s) each of %s; %,d events per trial at %,.0f/s; "
-          + "seed %d -> %s%n", home.version(), trials, targets.stream().map(t -> t.id).collect(Collectors.joining(",")),
+      console.printf(Locale.ROOT, "Sluice %s fault injection (Spark line %s): %d trial(s) each of %s; %,d events per "
+          + "trial at %,.0f/s; seed %d -> %s%n", home.version(), home.spark(), trials, targets.stream().map(t -> t.id).collect(Collectors.joining(",")),
           events, rate, s, outDir);
       BenchInput input = BenchInput.create(sample, events, outDir.resolve("input").resolve(INPUT_NAME));
       console.printf(Locale.ROOT, "Input: %s (%s)%n", input.file(), input.label());

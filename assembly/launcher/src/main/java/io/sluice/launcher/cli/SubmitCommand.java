@@ -46,18 +46,28 @@ public final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SluiceHome home = SluiceHome.fromSystemProperty();
     List<String> args = new ArrayList<>(sparkSubmitArgs);
-    // Sluice's own option, before spark-submit's: --spark 2|3 (default 2, Spark 2.4.7).
-    if (!args.isEmpty() && args.get(0).startsWith("--spark=")) {
-      home = home.withSpark(args.remove(0).substring("--spark=".length()));
-    } else if (args.size() > 1 && args.get(0).equals("--spark")) {
-      args.remove(0);
-      home = home.withSpark(args.remove(0));
-    }
+    SluiceHome home = withSparkLine(SluiceHome.fromSystemProperty(), args);
     List<String> cmd = command(home, args);
     ManagedProcess p = ManagedProcess.start("spark-submit", cmd, sparkEnv(home), Path.of("").toAbsolutePath(), null);
     return Foreground.run(p, Duration.ofSeconds(20));
+  }
+
+  /**
+   * {@code home} with the Spark line of Sluice's own option {@code --spark 2|3} (or
+   * {@code --spark=2|3}) when it is the first of {@code args}, which it is removed from; else
+   * {@code home} (Spark 2.4.7).
+   *
+   * @throws IllegalArgumentException for a line that is not bundled
+   */
+  static SluiceHome withSparkLine(SluiceHome home, List<String> args) {
+    if (!args.isEmpty() && args.get(0).startsWith("--spark=")) {
+      return home.withSpark(args.remove(0).substring("--spark=".length()));
+    } else if (args.size() > 1 && args.get(0).equals("--spark")) {
+      args.remove(0);
+      return home.withSpark(args.remove(0));
+    }
+    return home;
   }
 
   /** Environment of a Spark JVM started from the distribution: SPARK_HOME, SPARK_CONF_DIR, JAVA_HOME. */
@@ -73,7 +83,7 @@ public final class SubmitCommand implements Callable<Integer> {
 
   /** The SparkSubmit JVM's command line for {@code args} (spark-submit's arguments). */
   static List<String> command(SluiceHome home, List<String> args) {
-    String opens = String.join(" ", home.jdk17Opens());
+    String opens = String.join(" ", home.clusterJvmFlags());
     List<String> submitArgs = new ArrayList<>();
     String driverMemory = DEFAULT_DRIVER_MEMORY;
     List<String> driverJavaOptions = new ArrayList<>();
@@ -125,7 +135,7 @@ public final class SubmitCommand implements Callable<Integer> {
     cmd.add(Jvm.javaBinary());
     cmd.add("-Xmx" + driverMemory);
     cmd.addAll(home.jdk17Opens());
-    cmd.add("-Dlog4j.configuration=file:" + home.conf().resolve("spark-log4j.properties"));
+    cmd.add(home.sparkLogConfigFlag());
     cmd.addAll(driverJavaOptions);
     String cp = home.sparkClasspath();
     cmd.addAll(List.of("-cp", driverClassPath == null ? cp : driverClassPath + File.pathSeparator + cp, SUBMIT_CLASS));

@@ -48,7 +48,7 @@ public final class SparkJob implements AutoCloseable {
     cmd.add("-Xmx1g");
     cmd.addAll(home.jdk17Opens());
     cmd.add("-Dspark.driver.host=" + Net.LOOPBACK);
-    cmd.add("-Dlog4j.configuration=file:" + home.conf().resolve("spark-log4j.properties"));
+    cmd.add(home.sparkLogConfigFlag());
     cmd.addAll(List.of("-cp", home.sparkClasspath(), "org.apache.spark.deploy.SparkSubmit",
         "--master", master,
         "--conf", "spark.ui.enabled=false",
@@ -67,7 +67,7 @@ public final class SparkJob implements AutoCloseable {
   public static int run(SluiceHome home, String mainClass, List<String> args, Path workDir, Path log, Duration timeout)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Jvm.javaBinary(), "-Xmx512m",
-        "-Dlog4j.configuration=file:" + home.conf().resolve("spark-log4j.properties"),
+        home.sparkLogConfigFlag(),
         "-cp", home.sparkClasspath() + java.io.File.pathSeparator + home.jobsJar(), mainClass));
     cmd.addAll(args);
     return ManagedProcess.run(mainClass.substring(mainClass.lastIndexOf('.') + 1), cmd, workDir, log, timeout);

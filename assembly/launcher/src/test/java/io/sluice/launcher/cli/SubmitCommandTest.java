@@ -34,7 +34,8 @@ class SubmitCommandTest {
         "--conf", "spark.driver.extraJavaOptions=" + OPENS,
         "--conf", "spark.executor.extraJavaOptions=" + OPENS,
         "--master", "local[2]", "--class", "A", "app.jar", "x");
-    assertThat(cmd).contains("-cp", "/opt/sluice/lib/spark/jars/*");
+    assertThat(cmd).contains("-cp", "/opt/sluice/lib/spark/jars/*")
+        .contains("-Dlog4j.configuration=file:/opt/sluice/conf/spark-log4j.properties");
   }
 
   @Test
@@ -42,9 +43,12 @@ class SubmitCommandTest {
     SluiceHome three = home.withSpark("3");
     List<String> cmd = SubmitCommand.command(three, List.of("--master", "local[2]", "app.jar"));
     assertThat(cmd).contains("-cp", "/opt/sluice/lib/spark3/jars/*").doesNotContain("--add-opens=java.base/java.lang=ALL-UNNAMED");
+    // A cluster's Spark 3 JVMs also get the log4j 2 configuration, not the agents' conf/log4j2.xml.
+    String log4j2 = "-Dlog4j2.configurationFile=file:/opt/sluice/conf/spark3-log4j2.properties";
+    assertThat(cmd).contains(log4j2);
     assertThat(submitArgs(cmd)).containsExactly(
-        "--conf", "spark.driver.extraJavaOptions=" + SPARK3_FLAGS,
-        "--conf", "spark.executor.extraJavaOptions=" + SPARK3_FLAGS,
+        "--conf", "spark.driver.extraJavaOptions=" + SPARK3_FLAGS + " " + log4j2,
+        "--conf", "spark.executor.extraJavaOptions=" + SPARK3_FLAGS + " " + log4j2,
         "--master", "local[2]", "app.jar");
     assertThat(three.jobsJar()).isEqualTo(Path.of("/opt/sluice/jobs/sluice-spark3-jobs.jar"));
     assertThat(three.sparkScalaVersion()).isEqualTo("2.12");
