@@ -1,5 +1,6 @@
 package io.sluice.spark.input.flume;
 
+import com.google.common.util.concurrent.RateLimiter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.receiver.Receiver;
 import org.slf4j.Logger;
@@ -35,6 +37,15 @@ import org.slf4j.LoggerFactory;
  * {@code maxBackoff}). Anything unexpected restarts the receiver through
  * {@link #restart(String, Throwable)} ({@code spark.streaming.receiverRestartDelay}, 2 s).
  *
+ * <p>{@code spark.streaming.receiver.maxRate} (events per second, per receiver; default unlimited)
+ * holds the receiver's request threads together to that rate: after each acknowledged batch a
+ * thread takes as many permits of one shared Guava {@code RateLimiter} before its next request
+ * (Spark's own receivers apply the key to single-record {@code store} calls only, and Spark 2.4.7's
+ * Flume polling receiver, which stores whole batches, ignored it). A batch still holds up to
+ * {@code maxBatchSize} events, so one Spark batch interval receives at most about
+ * {@code maxRate} × the interval + {@code maxBatchSize} × the request threads. The rate
+ * {@code spark.streaming.backpressure.enabled} computes is not applied.
+ *
  * <p>A sink that cannot be reached or answers with errors is logged (WARN, then every 30 s while it
  * lasts), and so is a connected sink that gave no events for 60 s (then every 60 s); both are reported to the driver with {@link #reportError(String, Throwable)}, where it shows
  * as the receiver's last error (Spark UI, {@code /api/v1/.../streaming/receivers}, and
@@ -44,6 +55,9 @@ public abstract class PollingReceiver<E> extends Receiver<E> {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PollingReceiver.class);
+
+  /** Spark's key of a receiver's rate limit, events per second; 0 or unset for none. */
+  static final String MAX_RATE = "spark.streaming.receiver.maxRate";
 
   /** Default time to open a connection before a sink counts as unreachable. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -100,6 +114,12 @@ public abstract class PollingReceiver<E> extends Receiver<E> {
     Running run = new Running();
     running = run;
     SinkConnection.Factory<E> factory = connections("Sluice SparkSink client", connectTimeoutMillis, requestTimeoutMillis);
+    long maxRate = SparkEnv.get() == null ? 0 : SparkEnv.get().conf().getLong(MAX_RATE, 0);
+    SinkPoller.Throttle throttle = SinkPoller.Throttle.NONE;
+    if (maxRate > 0) {
+      RateLimiter limiter = RateLimiter.create(maxRate);
+      throttle = events -> limiter.acquire(Math.max(1, events));
+    }
     List<Status> statuses = new ArrayList<>();
     for (int i = 0; i < parallelism; i++) {
       String sink = sinks.get(i % sinks.size());
@@ -109,7 +129,7 @@ public abstract class PollingReceiver<E> extends Receiver<E> {
       SinkPoller<E> poller = new SinkPoller<>(sink.substring(0, colon),
           Integer.parseInt(sink.substring(colon + 1)), factory,
           maxBatchSize, events -> store(events.iterator()), status, run.stopped::get,
-          Duration.ofMillis(maxBackoffMillis));
+          Duration.ofMillis(maxBackoffMillis), throttle);
       run.threads.execute(() -> {
         try {
           poller.run();
@@ -124,8 +144,8 @@ public abstract class PollingReceiver<E> extends Receiver<E> {
       });
     }
     run.watch.scheduleWithFixedDelay(() -> statuses.forEach(Status::checkIdle), 5, 5, TimeUnit.SECONDS);
-    LOG.info("Polling {} SparkSink(s) {} with {} request thread(s), up to {} events per request",
-        sinks.size(), sinks, parallelism, maxBatchSize);
+    LOG.info("Polling {} SparkSink(s) {} with {} request thread(s), up to {} events per request{}",
+        sinks.size(), sinks, parallelism, maxBatchSize, maxRate > 0 ? ", at most " + maxRate + " events/s" : "");
   }
 
   @Override

@@ -52,6 +52,18 @@ public final class SinkPoller<E> implements Runnable {
     default void stored(String sink, int events, boolean acked, long nanos) {}
   }
 
+  /**
+   * Called with the size of each batch stored and acknowledged, before the next request: may block
+   * to hold the receiver to a rate ({@code spark.streaming.receiver.maxRate}).
+   */
+  @FunctionalInterface
+  public interface Throttle {
+    /** No limit. */
+    Throttle NONE = events -> { };
+
+    void acquire(int events);
+  }
+
   /** Spark did not store a batch; the batch was nacked (or will time out on the sink). */
   public static final class StoreFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -70,13 +82,27 @@ public final class SinkPoller<E> implements Runnable {
   private final Listener listener;
   private final BooleanSupplier stopped;
   private final long maxBackoffMillis;
+  private final Throttle throttle;
 
   /**
+   * A poller without a rate limit.
+   *
    * @param maxBatchSize events per request (the sink's channel {@code transactionCapacity} must allow it)
    * @param maxBackoff longest wait between reconnects
    */
   public SinkPoller(String host, int port, SinkConnection.Factory<E> factory, int maxBatchSize,
       Store<E> store, Listener listener, BooleanSupplier stopped, Duration maxBackoff) {
+    this(host, port, factory, maxBatchSize, store, listener, stopped, maxBackoff, Throttle.NONE);
+  }
+
+  /**
+   * @param maxBatchSize events per request (the sink's channel {@code transactionCapacity} must allow it)
+   * @param maxBackoff longest wait between reconnects
+   * @param throttle given each acknowledged batch's size before the next request (the ack is never
+   *     held back by it, so the sink's transaction timeout does not count the wait)
+   */
+  public SinkPoller(String host, int port, SinkConnection.Factory<E> factory, int maxBatchSize,
+      Store<E> store, Listener listener, BooleanSupplier stopped, Duration maxBackoff, Throttle throttle) {
     if (maxBatchSize <= 0) {
       throw new IllegalArgumentException("maxBatchSize must be positive: " + maxBatchSize);
     }
@@ -89,6 +115,7 @@ public final class SinkPoller<E> implements Runnable {
     this.listener = listener;
     this.stopped = stopped;
     this.maxBackoffMillis = Math.max(INITIAL_BACKOFF.toMillis(), maxBackoff.toMillis());
+    this.throttle = throttle;
   }
 
   @Override
@@ -120,6 +147,7 @@ public final class SinkPoller<E> implements Runnable {
           listener.stored(sink, batch.events().size(), acked, System.nanoTime() - received);
           backoff = INITIAL_BACKOFF.toMillis();
           failures = 0;
+          throttle.acquire(batch.events().size());
         } catch (IOException e) {
           if (connection != null) {
             connection.close();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@link SinkPoller} and {@link AvroSinkConnection} against a real stock SparkSink on a real memory
  * channel (transaction {@code timeout} 2 s): a nack and a transaction timeout each deliver the same
- * event bodies again; an ack commits them.
+ * event bodies again; an ack commits them; the rate limit's throttle waits after the ack.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SinkPollerTest {
@@ -91,11 +91,30 @@ class SinkPollerTest {
     assertThat(channelSize()).isZero();
   }
 
+  @Test
+  void theThrottleTakesEachAcknowledgedBatchBeforeTheNextRequest() throws Exception {
+    List<String> stored = new CopyOnWriteArrayList<>();
+    List<String> throttled = new CopyOnWriteArrayList<>();
+    SinkPoller.Throttle throttle = events -> throttled.add(events + " after " + stored.size()
+        + " stored, " + channelSize() + " left in the channel");
+    run(poller(3, stored::addAll, () -> stored.size() >= 10, throttle));
+    assertThat(stored).isEqualTo(bodies(0, 10));
+    // Each batch's size, once it was stored and its ack had committed it on the sink.
+    assertThat(throttled).containsExactly("3 after 3 stored, 7 left in the channel",
+        "3 after 6 stored, 4 left in the channel", "3 after 9 stored, 1 left in the channel",
+        "1 after 10 stored, 0 left in the channel");
+  }
+
   private SinkPoller<String> poller(SinkPoller.Store<String> store, java.util.function.BooleanSupplier stopped) {
+    return poller(100, store, stopped, SinkPoller.Throttle.NONE);
+  }
+
+  private SinkPoller<String> poller(int maxBatchSize, SinkPoller.Store<String> store,
+      java.util.function.BooleanSupplier stopped, SinkPoller.Throttle throttle) {
     SinkConnection.Factory<String> factory = AvroSinkConnection.factory("test client", 5_000, 5_000,
         (SparkSinkEvent e) -> StandardCharsets.UTF_8.decode(e.getBody()).toString());
-    return new SinkPoller<>("127.0.0.1", sink.getPort(), factory, 100, store, new SinkPoller.Listener() {}, stopped,
-        Duration.ofMillis(200));
+    return new SinkPoller<>("127.0.0.1", sink.getPort(), factory, maxBatchSize, store, new SinkPoller.Listener() {},
+        stopped, Duration.ofMillis(200), throttle);
   }
 
   private static void run(SinkPoller<?> poller) throws InterruptedException {
