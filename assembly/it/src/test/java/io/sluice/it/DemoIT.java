@@ -70,17 +70,11 @@ class DemoIT {
   @Order(1)
   void demoSummaryEqualsIndependentCountOfTheRealFiles() throws Exception {
     Path out = tmp.resolve("out");
-    Path console = tmp.resolve("console.txt");
-    Process demo = sluice.start(console, Map.of(), "demo", "--out", out.toString());
-    List<ProcessHandle> children = new ArrayList<>();
-    Map<Long, List<String>> commandLines = new LinkedHashMap<>();
-    boolean finished = waitCollectingDescendants(demo, children, commandLines, Duration.ofMinutes(8));
-    String printed = Files.readString(console, StandardCharsets.UTF_8);
-    assertThat(finished).as("demo finished in time; output:%n%s", printed).isTrue();
-    assertThat(demo.exitValue()).as("exit status; output:%n%s", printed).isZero();
-
-    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-    SummaryChecks.assertMatchesIndependentCounts(summary, LOGS, TWEETS, SYSLOG);
+    DemoRun run = runDemo(out);
+    String printed = run.printed();
+    List<ProcessHandle> children = run.children();
+    Map<Long, List<String>> commandLines = run.commandLines();
+    JsonNode summary = run.summary();
     spark2Summary = summary;
     // Facts about the bundled auth log (README.md), so the independent count is itself checked.
     assertThat(summary.path("syslog").path("lines").asLong()).isEqualTo(7121);
@@ -147,28 +141,19 @@ class DemoIT {
   @Order(2)
   void demoOnSpark3GivesTheSameSummaryAsOnSpark2() throws Exception {
     Path out = tmp.resolve("out");
-    Path console = tmp.resolve("console.txt");
-    Process demo = sluice.start(console, Map.of(), "demo", "--spark", "3", "--out", out.toString());
-    List<ProcessHandle> children = new ArrayList<>();
-    Map<Long, List<String>> commandLines = new LinkedHashMap<>();
-    boolean finished = waitCollectingDescendants(demo, children, commandLines, Duration.ofMinutes(8));
-    String printed = Files.readString(console, StandardCharsets.UTF_8);
-    assertThat(finished).as("demo --spark 3 finished in time; output:%n%s", printed).isTrue();
-    assertThat(demo.exitValue()).as("exit status; output:%n%s", printed).isZero();
-
-    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-    SummaryChecks.assertMatchesIndependentCounts(summary, LOGS, TWEETS, SYSLOG);
+    DemoRun run = runDemo(out, "--spark", "3");
+    JsonNode summary = run.summary();
     assertThat(summary.path("syslog").path("authFailures").asLong()).isEqualTo(895);
     if (spark2Summary != null) {
       // Key by key, but the late counts: they depend on where batches happen to end.
       assertThat(withoutLate(summary)).as("the Spark 3.5 demo's summary against Spark 2.4.7's")
           .isEqualTo(withoutLate(spark2Summary));
     }
-    assertNoneAlive(children);
+    assertNoneAlive(run.children());
 
     // The job ran on lib/spark3 with the Spark 3 build of the jobs, Spark 3's four JVM flags (no
     // relocated ASM jar, none of Spark 2.4.7's thirteen openings) and its log4j 2 configuration.
-    List<String> submit = commandLines.values().stream()
+    List<String> submit = run.commandLines().values().stream()
         .filter(args -> mainClass(args).equals("org.apache.spark.deploy.SparkSubmit")).findFirst().orElseThrow();
     assertThat(classpath(submit)).containsExactly(HOME.resolve("lib/spark3/jars") + "/*");
     assertThat(submit).contains(HOME.resolve("jobs/sluice-spark3-jobs.jar").toString())
@@ -269,6 +254,30 @@ class DemoIT {
     assertThat(demo.waitFor(1, TimeUnit.MINUTES)).isTrue();
     assertThat(demo.exitValue()).isEqualTo(2);
     assertThat(Files.readString(console)).contains("--logs: not a readable file");
+  }
+
+  /** A finished demo: what it printed, its summary, the processes it started and their command lines. */
+  private record DemoRun(String printed, JsonNode summary, List<ProcessHandle> children,
+      Map<Long, List<String>> commandLines) { }
+
+  /**
+   * Runs {@code demo --out OUT OPTIONS...} to its end (8 minutes at most), noting its processes;
+   * it must exit 0 with a summary equal to the independent counts of the bundled files.
+   */
+  private DemoRun runDemo(Path out, String... options) throws Exception {
+    Path console = tmp.resolve("console.txt");
+    List<String> args = new ArrayList<>(List.of("demo", "--out", out.toString()));
+    args.addAll(List.of(options));
+    Process demo = sluice.start(console, Map.of(), args.toArray(String[]::new));
+    List<ProcessHandle> children = new ArrayList<>();
+    Map<Long, List<String>> commandLines = new LinkedHashMap<>();
+    boolean finished = waitCollectingDescendants(demo, children, commandLines, Duration.ofMinutes(8));
+    String printed = Files.readString(console, StandardCharsets.UTF_8);
+    assertThat(finished).as("%s finished in time; output:%n%s", args, printed).isTrue();
+    assertThat(demo.exitValue()).as("exit status; output:%n%s", printed).isZero();
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    SummaryChecks.assertMatchesIndependentCounts(summary, LOGS, TWEETS, SYSLOG);
+    return new DemoRun(printed, summary, children, commandLines);
   }
 
   private Commands.Result sluiceToEnd(String... args) throws IOException, InterruptedException {

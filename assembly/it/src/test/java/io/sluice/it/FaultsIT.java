@@ -64,8 +64,8 @@ class FaultsIT {
     env.put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
     List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/sluice").toString(), "bench", "faults"));
     cmd.addAll(options);
-    cmd.addAll(List.of("--processes", String.join(",", processes), "--trials", "1", "--events", "30000",
-        "--events-per-second", "1000", "--max-restart-delay", "5", "--out", out.toString()));
+    cmd.addAll(List.of("--processes", String.join(",", processes), "--trials", "1", "--events", "20000",
+        "--events-per-second", "1000", "--max-restart-delay", "3", "--out", out.toString()));
     Commands.Result bench = Commands.run(Duration.ofMinutes(18), tmp, env, cmd);
 
     assertThat(bench.exitCode()).as("exit status; output:%n%s", bench.output()).isZero();

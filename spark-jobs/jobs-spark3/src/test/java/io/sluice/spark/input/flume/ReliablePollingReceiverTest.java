@@ -73,11 +73,7 @@ class ReliablePollingReceiverTest {
     List<String> bodies = IntStream.range(0, 5_000).mapToObj(i -> "event-" + i).collect(Collectors.toList());
     agent.put(bodies);
 
-    SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("ReliablePollingReceiverTest")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-        .set("spark.streaming.receiver.writeAheadLog.enable", "true");
-    SluiceKryoRegistrator.configure(conf);
-    ssc = new JavaStreamingContext(conf, Durations.seconds(1));
+    ssc = streamingContext("spark.streaming.receiver.writeAheadLog.enable", "true");
     ssc.checkpoint(dir.resolve("checkpoint").toString());
     SluiceFlumeUtils.createPollingStream(ssc, new InetSocketAddress[] {new InetSocketAddress("127.0.0.1", agent.port())},
             StorageLevel.MEMORY_AND_DISK_SER(), 1_000, 1)
@@ -112,11 +108,7 @@ class ReliablePollingReceiverTest {
     agent.put(a);
     second.put(b);
 
-    SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("ReliablePollingReceiverTest")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-        .set("spark.streaming.receiver.maxRate", "50");
-    SluiceKryoRegistrator.configure(conf);
-    ssc = new JavaStreamingContext(conf, Durations.seconds(1));
+    ssc = streamingContext("spark.streaming.receiver.maxRate", "50");
     SluiceFlumeUtils.createPollingStream(ssc, new InetSocketAddress[] {
             new InetSocketAddress("127.0.0.1", agent.port()), new InetSocketAddress("127.0.0.1", second.port())},
             StorageLevel.MEMORY_AND_DISK_SER(), 20, 2)
@@ -133,6 +125,14 @@ class ReliablePollingReceiverTest {
     assertThat(RECEIVED.values()).as("each counted once").containsOnly(1);
     assertThat(PER_BATCH.stream().mapToInt(Integer::intValue).max().orElseThrow())
         .as("most events in one 1 s batch; batches %s", PER_BATCH).isLessThanOrEqualTo(140);
+  }
+
+  /** A context of 1 s batches in local[2] with Kryo as the job configures it, and {@code key = value}. */
+  private static JavaStreamingContext streamingContext(String key, String value) {
+    SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("ReliablePollingReceiverTest")
+        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set(key, value);
+    SluiceKryoRegistrator.configure(conf);
+    return new JavaStreamingContext(conf, Durations.seconds(1));
   }
 
   private static String utf8(ByteBuffer body) {
