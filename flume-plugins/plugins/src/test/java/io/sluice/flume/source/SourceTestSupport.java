@@ -102,6 +102,13 @@ public final class SourceTestSupport {
     }
   }
 
+  /** A loopback port free a moment ago: for servers and agents that cannot bind port 0 and report it. */
+  public static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
   /** Event bodies as UTF-8 strings. */
   public static List<String> bodies(List<Event> events) {
     return events.stream().map(e -> new String(e.getBody(), UTF_8)).collect(Collectors.toList());

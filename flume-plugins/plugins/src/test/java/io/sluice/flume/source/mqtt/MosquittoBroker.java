@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.sluice.flume.source.SourceTestSupport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +69,7 @@ public final class MosquittoBroker implements AutoCloseable {
     Path binary = ensureInstalled(dir);
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
-      int port = freePort();
+      int port = SourceTestSupport.freePort();
       Path log = dir.resolve("mosquitto-" + port + ".log");
       Path conf = Files.writeString(dir.resolve("mosquitto-" + port + ".conf"),
           "# written by MosquittoBroker (tests)\n"
@@ -169,13 +169,6 @@ public final class MosquittoBroker implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  /** A loopback port free a moment ago (for a second listener in {@code extraConfig}). */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** The mosquitto binary, installed with the project's helper when missing. */

@@ -42,7 +42,7 @@ class MqttSourceTlsTest {
     Files.writeString(pki.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
     openssl(pki, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
         "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.pem");
-    int tlsPort = MosquittoBroker.freePort();
+    int tlsPort = SourceTestSupport.freePort();
     try (MosquittoBroker broker = MosquittoBroker.start(tmp, "listener " + tlsPort
         + " 127.0.0.1\ncafile " + pki.resolve("ca.pem") + "\ncertfile "
         + pki.resolve("server.pem") + "\nkeyfile " + pki.resolve("server.key") + "\n")) {

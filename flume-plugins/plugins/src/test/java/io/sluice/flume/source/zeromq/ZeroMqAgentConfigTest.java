@@ -6,6 +6,7 @@ import static io.sluice.flume.source.SourceTestSupport.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.contract.EventHeaders;
+import io.sluice.flume.source.SourceTestSupport;
 import io.sluice.flume.source.agents.AgentRun;
 import io.sluice.flume.testing.TestData;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,8 @@ class ZeroMqAgentConfigTest {
       throws Exception {
     List<String> tweets = Files.readAllLines(TestData.sample("tweets/ALL_shared_tweets.jsonl"),
         StandardCharsets.UTF_8).subList(0, 30);
-    String endpoint = "tcp://127.0.0.1:" + freePort();
+    // The agent binds it: Flume's configuration cannot report a port 0.
+    String endpoint = "tcp://127.0.0.1:" + SourceTestSupport.freePort();
     try (ZContext peers = new ZContext()) {
       // As the demo: the agent binds its PULL socket, the pusher connects (the agent file says why).
       ZMQ.Socket push = peers.createSocket(SocketType.PUSH);
@@ -100,12 +102,5 @@ class ZeroMqAgentConfigTest {
       throw new java.io.UncheckedIOException(e);
     }
     return text.toString();
-  }
-
-  /** A loopback port free now: the agent binds it (Flume's configuration cannot report a port 0). */
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }
